@@ -1,0 +1,95 @@
+"""Settings of gup, read from the environment (the only module that reads os.environ)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+_DEV_SECRET = "dev-only-insecure-secret-key"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    """Read a boolean environment variable ("1", "true", "yes", "on")."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Base settings with safe defaults for development."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite:///gup.sqlite3")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14")))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
+    WTF_CSRF_TIME_LIMIT = int(os.environ.get("WTF_CSRF_TIME_LIMIT", "7200"))
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("GUP_TIMEZONE", "Europe/Paris")
+    GUP_LANGUAGES = ("fr", "en")
+
+    PASSWORD_MIN_LENGTH = 12
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", "15"))
+    PAGE_SIZE = 25
+    DUE_SOON_DAYS = 30
+
+    API_TITLE = "gup API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
+    API_SPEC_OPTIONS = {
+        "info": {"description": "API REST de gup (Gestion urbaine de proximité). "
+                                "Authentification : en-tête `Authorization: Bearer <jeton>`."},
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearerAuth": []}],
+    }
+
+    PRODUCTION = False
+
+
+class DevelopmentConfig(Config):
+    """Local development: embedded SQLite database in instance/."""
+
+
+class TestingConfig(Config):
+    """Test settings; the database comes from TEST_DATABASE_URL (SQLite file by default)."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///gup-test.sqlite3")
+    WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_FAST = True
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a real SECRET_KEY."""
+
+    PRODUCTION = True
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+
+
+def check_production(settings: dict) -> None:
+    """Raise when a production configuration is unsafe."""
+    key = settings.get("SECRET_KEY") or ""
+    if key in ("", _DEV_SECRET) or len(key) < 32:
+        raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production "
+                           "(e.g. python -c 'import secrets; print(secrets.token_hex(32))').")
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class from GUP_ENV (development, production)."""
+    name = os.environ.get("GUP_ENV", "development").lower()
+    return {"production": ProductionConfig, "testing": TestingConfig}.get(name, DevelopmentConfig)

@@ -1,0 +1,7 @@
+"""Feature package: admin."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+from gup.admin import views  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Audit trail of domain records (history shown on each record page)."""

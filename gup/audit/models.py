@@ -1,0 +1,30 @@
+"""Audit log: who changed which field of which record, when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gup.auth.models import User
+from gup.db import UTCDateTime, now_utc
+from gup.extensions import db
+
+
+class AuditEntry(db.Model):
+    """Entrée d'historique: one create, update or delete of a domain record."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (sa.Index("ix_audit_entries_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    entity_type: Mapped[str] = mapped_column(sa.String(60))
+    entity_id: Mapped[int]
+    action: Mapped[str] = mapped_column(sa.String(10))
+    changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()

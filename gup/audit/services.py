@@ -1,0 +1,117 @@
+"""Write the audit log from the ORM session: every flush of an audited model leaves a trace."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, selectinload
+
+from gup.audit.models import AuditEntry
+from gup.db import Audited, now_utc
+
+ACTOR_KEY = "gup_actor_id"
+
+
+def acting_as(session: Session, actor: Any) -> None:
+    """Record who performs the changes flushed from now on in this session."""
+    session.info[ACTOR_KEY] = getattr(actor, "id", None)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly form of a column value."""
+    if value is None or isinstance(value, bool | int | float | str) and not isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "id"):
+        return str(value)
+    return str(value)
+
+
+def _column_changes(obj: Any, *, created: bool, deleted: bool) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    exclude = getattr(obj, "__audit_exclude__", frozenset())
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in exclude or key == "id":
+            continue
+        if created:
+            value = getattr(obj, key)
+            if value is not None:
+                changes[key] = [None, _plain(value)]
+        elif deleted:
+            value = state.dict.get(key)
+            if value is not None:
+                changes[key] = [_plain(value), None]
+        else:
+            hist = state.attrs[key].history
+            if hist.has_changes():
+                old = hist.deleted[0] if hist.deleted else None
+                new = hist.added[0] if hist.added else None
+                if _plain(old) != _plain(new):
+                    changes[key] = [_plain(old), _plain(new)]
+    for rel in state.mapper.relationships:
+        if rel.secondary is None or rel.key in exclude:
+            continue
+        hist = state.attrs[rel.key].history
+        if hist.added or hist.deleted:
+            changes[rel.key] = [sorted(str(o) for o in hist.deleted), sorted(str(o) for o in hist.added)]
+    return changes
+
+
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    rows = []
+    actor_id = session.info.get(ACTOR_KEY)
+    at = now_utc()
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not isinstance(obj, Audited):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=True):
+                continue
+            changes = _column_changes(obj, created=action == "create", deleted=action == "delete")
+            if action == "update" and not changes:
+                continue
+            rows.append({"at": at, "actor_id": actor_id, "entity_type": type(obj).__name__,
+                         "entity_id": inspect(obj).identity[0] if inspect(obj).identity else obj.id,
+                         "action": action, "changes": changes})
+    if rows:
+        session.connection().execute(sa.insert(AuditEntry), rows)
+
+
+def _keep_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
+    return value
+
+
+def register(session_class: Any, registry: Any) -> None:
+    """Install the audit listener; audited columns load their old value on change (active history)."""
+    if event.contains(session_class, "after_flush", _after_flush):
+        return
+    event.listen(session_class, "after_flush", _after_flush)
+    sa.orm.configure_mappers()
+    for mapper in registry.mappers:
+        if issubclass(mapper.class_, Audited):
+            for attr in mapper.column_attrs:
+                event.listen(getattr(mapper.class_, attr.key), "set", _keep_old_value, active_history=True,
+                             retval=True)
+
+
+def history_of(obj: Any, limit: int = 200) -> list[AuditEntry]:
+    """Audit entries of one record, newest first."""
+    from gup.extensions import db
+
+    stmt = (select(AuditEntry)
+            .where(AuditEntry.entity_type == type(obj).__name__, AuditEntry.entity_id == obj.id)
+            .options(selectinload(AuditEntry.actor))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,167 @@
+"""Use cases of accounts: passwords, login throttling, API tokens."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+
+from gup.audit.services import acting_as
+from gup.auth.models import ApiToken, LoginAttempt, Role, User, hash_token
+from gup.errors import DomainError
+from gup.extensions import db
+from gup.organisations.models import Organisation
+
+logger = logging.getLogger(__name__)
+
+_HASHER = PasswordHasher()
+_FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+DEMO_DOMAIN = "@demo.gup.fr"
+
+
+def _hasher() -> PasswordHasher:
+    return _FAST_HASHER if current_app.config.get("PASSWORD_HASH_FAST") else _HASHER
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher().hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    """Verify a password, upgrading the hash parameters when they changed."""
+    try:
+        _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return True
+
+
+def validate_password(password: str, *, allow_short: bool = False) -> None:
+    """Refuse passwords shorter than the minimum length (demo accounts excepted)."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if not allow_short and len(password) < minimum:
+        raise DomainError(_("Le mot de passe doit contenir au moins %(n)d caractères.", n=minimum),
+                          field="password")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(*, email: str, full_name: str, role: Role, password: str, organisation: Organisation | None,
+                actor: Any, allow_short_password: bool = False) -> User:
+    """Create an account; a partner referent must belong to an organisation."""
+    acting_as(db.session, actor)
+    email = normalise_email(email)
+    if user_by_email(email) is not None:
+        raise DomainError(_("Un compte existe déjà avec cette adresse e-mail."), field="email")
+    if role is Role.PARTNER_REFERENT and organisation is None:
+        raise DomainError(_("Un·e référent·e partenaire doit appartenir à un organisme."), field="organisation_id")
+    validate_password(password, allow_short=allow_short_password)
+    user = User(email=email, full_name=full_name.strip(), role=role, organisation=organisation,
+                password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    logger.info("user %s created with role %s by %s", user.id, role.value, getattr(actor, "id", None))
+    return user
+
+
+def update_user(user: User, *, full_name: str, role: Role, organisation: Organisation | None,
+                is_active: bool, actor: Any) -> User:
+    """Change an account's role, organisation or activation (deactivation logs it out everywhere)."""
+    acting_as(db.session, actor)
+    if role is Role.PARTNER_REFERENT and organisation is None:
+        raise DomainError(_("Un·e référent·e partenaire doit appartenir à un organisme."), field="organisation_id")
+    if user.id == getattr(actor, "id", None) and (not is_active or role is not Role.ADMIN):
+        raise DomainError(_("Vous ne pouvez pas retirer vos propres droits d'administration."), field="role")
+    user.full_name = full_name.strip()
+    user.role = role
+    user.organisation = organisation
+    if user.is_active_account and not is_active:
+        user.rotate_session_token()
+    user.is_active_account = is_active
+    db.session.flush()
+    logger.info("user %s updated by %s", user.id, getattr(actor, "id", None))
+    return user
+
+
+def set_password(user: User, *, password: str, actor: Any) -> None:
+    """Set a new password and log the user out of every other session."""
+    acting_as(db.session, actor)
+    validate_password(password, allow_short=user.email.endswith(DEMO_DOMAIN) and len(password) >= 8)
+    user.password_hash = hash_password(password)
+    user.rotate_session_token()
+    db.session.flush()
+    logger.info("password of user %s set by %s", user.id, getattr(actor, "id", None))
+
+
+def change_own_password(user: User, *, current: str, new: str) -> None:
+    """Password change by the user, who must give the current one."""
+    if not check_password(user, current):
+        raise DomainError(_("Mot de passe actuel incorrect."), field="current_password")
+    set_password(user, password=new, actor=user)
+
+
+def is_throttled(*, email: str, ip_address: str, now: datetime) -> bool:
+    """Too many failed logins for this address or from this IP within the window."""
+    cfg = current_app.config
+    since = now - timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"])
+    failures = sa.select(sa.func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since)
+    by_email = db.session.scalar(failures.where(LoginAttempt.email == normalise_email(email)))
+    by_ip = db.session.scalar(failures.where(LoginAttempt.ip_address == ip_address))
+    return by_email >= cfg["LOGIN_MAX_FAILURES"] or by_ip >= cfg["LOGIN_MAX_FAILURES"] * 4
+
+
+def authenticate(*, email: str, password: str, ip_address: str, now: datetime) -> User | None:
+    """Check credentials, recording the attempt; None when they are wrong or the account is disabled."""
+    user = user_by_email(email)
+    ok = user is not None and user.is_active_account and check_password(user, password)
+    db.session.add(LoginAttempt(email=normalise_email(email)[:254], ip_address=ip_address[:64],
+                                succeeded=ok, at=now))
+    if ok:
+        user.last_login_at = now
+        logger.info("user %s logged in", user.id)
+    else:
+        logger.info("failed login from %s", ip_address)
+    db.session.flush()
+    return user if ok else None
+
+
+def create_token(user: User, *, name: str, actor: Any, now: datetime) -> tuple[ApiToken, str]:
+    """Issue a personal API token; the raw token is returned once and only its hash is stored."""
+    raw = "gup_" + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name.strip() or "API", token_hash=hash_token(raw), prefix=raw[:10])
+    db.session.add(token)
+    db.session.flush()
+    logger.info("api token %s created for user %s by %s", token.id, user.id, getattr(actor, "id", None))
+    return token, raw
+
+
+def revoke_token(token: ApiToken, *, actor: Any, now: datetime) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = now
+        db.session.flush()
+        logger.info("api token %s revoked by %s", token.id, getattr(actor, "id", None))
+
+
+def user_for_token(raw: str, *, now: datetime) -> User | None:
+    """The active user owning a valid, unrevoked token."""
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    if token is None or token.revoked_at is not None or not token.user.is_active_account:
+        return None
+    return token.user

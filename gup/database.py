@@ -1,0 +1,27 @@
+"""Engine set-up: SQLite pragmas for a web server, audit listener."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+
+from gup.extensions import db
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    for pragma in ("busy_timeout=15000", "journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        cur.execute(f"PRAGMA {pragma}")
+    cur.close()
+
+
+def init_app(app: Flask) -> None:
+    """Configure the engine once it exists (SQLite only gets the pragmas) and install the audit log."""
+    from flask_sqlalchemy.session import Session
+
+    from gup.audit.services import register
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite" and not event.contains(db.engine, "connect", _sqlite_pragmas):
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    register(Session, db.Model.registry)

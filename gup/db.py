@@ -1,0 +1,90 @@
+"""Declarative base, mixins and column helpers shared by every feature."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "pk": "pk_%(table_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so batch migrations can drop constraints."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def now_utc() -> datetime:
+    """Current time, UTC-aware."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware datetime stored in UTC, returned UTC-aware on every database."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class LabelledEnum(enum.StrEnum):
+    """A StrEnum whose members carry a translatable French label (see `labels()`)."""
+
+    @classmethod
+    def labels(cls) -> dict[str, Any]:
+        """Map each value to its label; subclasses override."""
+        return {m.value: m.value for m in cls}
+
+    @property
+    def label(self) -> Any:
+        return self.labels()[self.value]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, Any]]:
+        """(value, label) pairs for select fields."""
+        return [(m.value, m.label) for m in cls]
+
+
+def enum_column(enum_cls: type[enum.StrEnum], **kwargs: Any) -> Mapped[Any]:
+    """A portable VARCHAR column storing an enum member's value."""
+    length = max(len(m.value) for m in enum_cls) + 8
+    return mapped_column(
+        sa.Enum(enum_cls, native_enum=False, create_constraint=False, length=length,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True),
+        **kwargs,
+    )
+
+
+class TimestampMixin:
+    """created_at / updated_at columns, set by the ORM."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc, onupdate=now_utc)
+
+
+class Audited:
+    """Marker: create, update and delete of this model are written to the audit log."""
+
+    __audit_exclude__: frozenset[str] = frozenset({"created_at", "updated_at"})

@@ -1,0 +1,48 @@
+"""Locale selection and the display filters (dates in French, euros, Europe/Paris times)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask, current_app, session
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+
+
+def select_locale() -> str:
+    """French unless the visitor chose another supported language."""
+    chosen = session.get("lang")
+    return chosen if chosen in current_app.config["GUP_LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def fmt_date(value: date | None, fmt: str = "long") -> str:
+    """« 23 novembre 2026 »."""
+    if value is None:
+        return "—"
+    return format_date(value, fmt)
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    """Date and time in Europe/Paris, e.g. « 23 novembre 2026 à 15:04 »."""
+    if value is None:
+        return "—"
+    return format_datetime(value, "d MMMM y HH:mm") if str(get_locale()) != "fr" else \
+        format_datetime(value, "d MMMM y 'à' HH:mm")
+
+
+def fmt_money(value: Decimal | int | None) -> str:
+    """« 12 500,00 € »."""
+    if value is None:
+        return "—"
+    return format_currency(value, "EUR")
+
+
+def fmt_number(value: Decimal | int | None) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.##")
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters.update(date=fmt_date, datetime=fmt_datetime, money=fmt_money, number=fmt_number)
+    app.jinja_env.add_extension("jinja2.ext.do")

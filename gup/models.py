@@ -1,0 +1,7 @@
+"""Import every feature's models, for Alembic and the mappers."""
+
+from gup.agreements.models import *  # noqa: F401,F403
+from gup.audit.models import AuditEntry  # noqa: F401
+from gup.auth.models import *  # noqa: F401,F403
+from gup.organisations.models import *  # noqa: F401,F403
+from gup.territory.models import *  # noqa: F401,F403

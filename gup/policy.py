@@ -1,0 +1,170 @@
+"""The central authorization policy: every view, API route and command asks here.
+
+Pairs (model, verb) without a rule are refused. List scoping (`visible_*`) lives here too, so a list
+never shows a row its detail page would refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Select
+
+from gup.agreements.models import (Agreement, Amendment, Commitment, CommitmentUpdate, Partner, Signatory,
+                                   Theme, agreement_coordinators)
+from gup.auth.models import ApiToken, Role, User
+from gup.errors import NotAllowed
+from gup.organisations.models import Organisation
+from gup.territory.models import Territory
+
+Check = Callable[[Any, Any], bool]
+_RULES: dict[tuple[type, str], Check] = {}
+
+
+def rule(model: type, *verbs: str) -> Callable[[Check], Check]:
+    """Register the check for (model, verb) pairs."""
+    def register(check: Check) -> Check:
+        for verb in verbs:
+            _RULES[(model, verb)] = check
+        return check
+    return register
+
+
+def can(user: Any, verb: str, obj: Any) -> bool:
+    """Whether user may do verb on obj (a model instance, or a model class for class-level verbs)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    key = obj if isinstance(obj, type) else type(obj)
+    check = _RULES.get((key, verb))
+    return check is not None and bool(check(user, obj))
+
+
+def authorize(user: Any, verb: str, obj: Any) -> None:
+    """Raise NotAllowed (403) unless the policy allows it."""
+    if not can(user, verb, obj):
+        raise NotAllowed(verb, obj)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def coordinates(user: Any, agreement: Agreement | None) -> bool:
+    """A coordinator manages the agreements they are named on (or creating a new one)."""
+    if user.role is not Role.COORDINATOR or agreement is None:
+        return False
+    if agreement.id is None:
+        return True
+    return any(u.id == user.id for u in agreement.coordinators)
+
+
+def is_party(user: Any, agreement: Agreement) -> bool:
+    """A referent's organisation is partner or signatory of the agreement."""
+    return user.organisation_id is not None and user.organisation_id in agreement.party_organisation_ids
+
+
+def reads_everything(user: Any) -> bool:
+    """Administrators and observers read every agreement; they change no agreement content."""
+    return user.role in (Role.ADMIN, Role.OBSERVER)
+
+
+def own_organisation(user: Any, organisation_id: int | None) -> bool:
+    return (user.role is Role.PARTNER_REFERENT and organisation_id is not None
+            and user.organisation_id == organisation_id)
+
+
+# --- reference data ------------------------------------------------------------------------------
+
+@rule(Organisation, "view")
+@rule(Territory, "view")
+@rule(Theme, "view")
+def _any_user(user: Any, obj: Any) -> bool:
+    return True
+
+
+@rule(Organisation, "create", "update")
+@rule(Theme, "create", "update")
+def _admin_only(user: Any, obj: Any) -> bool:
+    return user.role is Role.ADMIN
+
+
+@rule(Territory, "create", "update")
+def _territory_change(user: Any, obj: Any) -> bool:
+    return user.role in (Role.ADMIN, Role.COORDINATOR)
+
+
+@rule(User, "manage")
+def _manage_users(user: Any, obj: Any) -> bool:
+    return user.role is Role.ADMIN
+
+
+@rule(ApiToken, "revoke")
+def _revoke_token(user: Any, token: Any) -> bool:
+    return token.user_id == user.id or user.role is Role.ADMIN
+
+
+# --- agreements ----------------------------------------------------------------------------------
+
+@rule(Agreement, "view")
+def _view_agreement(user: Any, agreement: Agreement) -> bool:
+    return reads_everything(user) or coordinates(user, agreement) or is_party(user, agreement)
+
+
+@rule(Agreement, "create")
+def _create_agreement(user: Any, obj: Any) -> bool:
+    return user.role is Role.COORDINATOR
+
+
+@rule(Agreement, "update", "manage")
+def _manage_agreement(user: Any, agreement: Agreement) -> bool:
+    return coordinates(user, agreement)
+
+
+@rule(Partner, "update")
+@rule(Signatory, "update")
+@rule(Amendment, "update")
+def _agreement_part(user: Any, obj: Any) -> bool:
+    return coordinates(user, obj.agreement)
+
+
+@rule(Commitment, "view")
+def _view_commitment(user: Any, commitment: Commitment) -> bool:
+    return _view_agreement(user, commitment.agreement)
+
+
+@rule(Commitment, "create", "update", "add_update")
+def _change_commitment(user: Any, commitment: Commitment) -> bool:
+    if coordinates(user, commitment.agreement):
+        return True
+    partner = commitment.partner
+    return (partner is not None and own_organisation(user, partner.organisation_id)
+            and is_party(user, commitment.agreement))
+
+
+@rule(CommitmentUpdate, "view")
+def _view_update(user: Any, update: CommitmentUpdate) -> bool:
+    return _view_commitment(user, update.commitment)
+
+
+# --- list scoping --------------------------------------------------------------------------------
+
+def visible_agreements(user: Any, stmt: Select) -> Select:
+    """Restrict a select() on Agreement to what user may read."""
+    if not getattr(user, "is_authenticated", False):
+        return stmt.where(sa.false())
+    if reads_everything(user):
+        return stmt
+    if user.role is Role.COORDINATOR:
+        mine = sa.select(agreement_coordinators.c.agreement_id).where(agreement_coordinators.c.user_id == user.id)
+        return stmt.where(Agreement.id.in_(mine))
+    if user.organisation_id is None:
+        return stmt.where(sa.false())
+    as_partner = sa.select(Partner.agreement_id).where(Partner.organisation_id == user.organisation_id)
+    as_signatory = sa.select(Signatory.agreement_id).where(Signatory.organisation_id == user.organisation_id)
+    return stmt.where(sa.or_(Agreement.id.in_(as_partner), Agreement.id.in_(as_signatory)))
+
+
+def visible_commitments(user: Any, stmt: Select) -> Select:
+    """Restrict a select() on Commitment to the agreements user may read."""
+    readable = visible_agreements(user, sa.select(Agreement.id))
+    return stmt.where(Commitment.agreement_id.in_(readable))

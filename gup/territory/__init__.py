@@ -1,0 +1,7 @@
+"""Feature package: territory."""
+
+from flask import Blueprint
+
+bp = Blueprint("territory", __name__)
+
+from gup.territory import views  # noqa: E402,F401

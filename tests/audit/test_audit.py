@@ -1,0 +1,31 @@
+"""The audit log records who changed which field, from what to what."""
+
+from datetime import date
+
+from gup.agreements import services
+from gup.audit.services import history_of
+from gup.extensions import db
+
+
+def test_create_update_delete_are_logged(f):
+    w = f.world()
+    db.session.commit()
+    commitment = w["c1"]
+    services.update_commitment(commitment, actor=w["referent1"], title="Nouveau titre", due_on=date(2027, 1, 31))
+    db.session.commit()
+    entries = history_of(commitment)
+    assert entries[0].action == "update"
+    assert entries[0].actor_id == w["referent1"].id
+    assert entries[0].changes["title"][1] == "Nouveau titre"
+    assert entries[0].changes["title"][0].startswith("Engagement ")
+    assert entries[0].changes["due_on"] == ["2026-06-30", "2027-01-31"]
+    assert entries[-1].action == "create"
+    partner_id = commitment.id
+    db.session.delete(commitment)
+    db.session.commit()
+    from gup.audit.models import AuditEntry
+    import sqlalchemy as sa
+    deleted = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity_type == "Commitment",
+                                                            AuditEntry.entity_id == partner_id,
+                                                            AuditEntry.action == "delete")).all()
+    assert len(deleted) == 1 and deleted[0].changes["title"][0] == "Nouveau titre"

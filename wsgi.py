@@ -1,0 +1,3 @@
+from gup import create_app
+
+app = create_app()
