@@ -63,6 +63,12 @@ def register_blueprints(app: Flask) -> None:
     from gup.territory import bp as territory_bp
     from gup.territory.api import neighbourhoods_api
 
+    import gup.admin.views  # noqa: F401  (routes attach to their blueprint on import)
+    import gup.agreements.views  # noqa: F401
+    import gup.auth.views  # noqa: F401
+    import gup.organisations.views  # noqa: F401
+    import gup.territory.views  # noqa: F401
+
     for bp in (auth_bp, admin_bp, agreements_bp, organisations_bp, territory_bp):
         app.register_blueprint(bp)
     for blp in (me_api, organisations_api, neighbourhoods_api, agreements_api, commitments_api):
@@ -71,9 +77,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from gup import navigation
     from gup.i18n import register_filters
 
     register_filters(app)
+    navigation.register(app)
 
 
 def register_errors(app: Flask) -> None:

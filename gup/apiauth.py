@@ -1,11 +1,25 @@
-"""Bearer-token authentication shared by every /api/v1 blueprint."""
+"""Plumbing shared by every /api/v1 blueprint: bearer-token authentication, id guard, pagination, error docs."""
 
 from __future__ import annotations
 
-from flask import g, request
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, request
 from flask_smorest import Blueprint, abort
 
 from gup.db import now_utc
+
+#: largest id a client may send (the columns are 32-bit integers on PostgreSQL)
+MAX_ID = 2**31 - 1
+#: pages beyond this one are empty anyway; the cap keeps OFFSET inside the database's integer range
+MAX_PAGE = 1_000_000
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
 
 
 def api_user():
@@ -26,8 +40,90 @@ def _authenticate() -> None:
     g.api_user = user
 
 
+def _ids_in_range() -> None:
+    """An id in the URL that no row can have is a 404, not a database overflow."""
+    for value in (request.view_args or {}).values():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            abort(404)
+
+
 def api_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
     """A flask-smorest blueprint that requires a bearer token on every route."""
     blp = Blueprint(f"api_{name}", __name__, url_prefix=url_prefix, description=description)
     blp.before_request(_authenticate)
+    blp.before_request(_ids_in_range)
     return blp
+
+
+def paginated(blp: Blueprint) -> Callable:
+    """`@blp.paginate()` with gup's page sizes: `page` and `page_size` query args, `X-Pagination` header."""
+    return blp.paginate(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+
+
+def page_items(page: Any, pagination_parameters: Any) -> list[Any]:
+    """Report a queries.Page to flask-smorest (for the X-Pagination header) and return its rows."""
+    pagination_parameters.item_count = page.total
+    return page.items
+
+
+def page_number(pagination_parameters: Any) -> int:
+    """The requested page, capped so the OFFSET stays representable."""
+    return min(pagination_parameters.page, MAX_PAGE)
+
+
+def documents_errors(blp: Blueprint, *codes: int) -> Callable:
+    """Document the JSON error responses a route can give (401 is always added)."""
+    names = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND", 409: "CONFLICT",
+             422: "UNPROCESSABLE_ENTITY"}
+
+    def decorate(func: Callable) -> Callable:
+        for code in sorted({401, *codes}, reverse=True):
+            func = blp.alt_response(code, response=names[code])(func)
+        return func
+    return decorate
+
+
+def unprocessable(field: str, message: str) -> None:
+    """Refuse a body whose field names something that does not exist (422, shaped like validation errors)."""
+    abort(422, message="Données invalides.", errors={"json": {field: [message]}})
+
+
+def authorized(verb: str, target: type | None = None, *, load: Callable[[int], Any] | None = None,
+               arg: str | None = None, into: str | None = None) -> Callable:
+    """Ask the policy before the body is parsed (load → authorize → validate), so a refused user gets 403, not 422.
+
+    Either `target`, a model class for class-level verbs (`authorized("create", Agreement)`), or `load`: the URL
+    argument `arg` is loaded (404 when absent), checked, and passed to the view as `into`.
+    """
+    def decorate(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from gup.policy import authorize
+
+            obj = target
+            if load is not None:
+                obj = load(kwargs.pop(arg))
+                kwargs[into] = obj
+            authorize(api_user(), verb, obj)
+            return func(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+@contextmanager
+def committing() -> Iterator[None]:
+    """Commit once after the service calls; roll back whatever they flushed when one raises (DomainError…)."""
+    from gup.extensions import db
+
+    try:
+        yield
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today's date in the application's time zone (Europe/Paris), for "overdue"."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
+    return (now or now_utc()).astimezone(zone).date()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 
 
 def select_locale() -> str:
     """French unless the visitor chose another supported language."""
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     return chosen if chosen in current_app.config["GUP_LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -132,13 +132,17 @@ def _view_commitment(user: Any, commitment: Commitment) -> bool:
     return _view_agreement(user, commitment.agreement)
 
 
-@rule(Commitment, "create", "update", "add_update")
-def _change_commitment(user: Any, commitment: Commitment) -> bool:
-    if coordinates(user, commitment.agreement):
+@rule(Partner, "add_commitment")
+def _add_commitment(user: Any, partner: Partner) -> bool:
+    """Coordinators add any partner's commitments; a referent adds their own organisation's."""
+    if coordinates(user, partner.agreement):
         return True
-    partner = commitment.partner
-    return (partner is not None and own_organisation(user, partner.organisation_id)
-            and is_party(user, commitment.agreement))
+    return own_organisation(user, partner.organisation_id) and is_party(user, partner.agreement)
+
+
+@rule(Commitment, "update", "add_update")
+def _change_commitment(user: Any, commitment: Commitment) -> bool:
+    return _add_commitment(user, commitment.partner)
 
 
 @rule(CommitmentUpdate, "view")

@@ -8,7 +8,8 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
 
 import config
 from gup import create_app
@@ -22,6 +23,19 @@ def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'gup-test.sqlite3'}"
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests never reuse the previous request's logged-in user.
+
+    Tests hold an app context open (for factories); Flask then reuses it for the client's requests, so
+    Flask-Login's per-request cache in `g` would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The application on an empty schema built by running every migration."""
@@ -29,6 +43,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
     url = _database_url(tmp_path_factory)
     application = create_app(config.TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -79,13 +94,19 @@ def runner(app: Flask):
     return app.test_cli_runner()
 
 
+def login_client(client, user) -> None:
+    """Log a user in through the real login form (factory users share tests.factories.PASSWORD)."""
+    from tests.factories import PASSWORD
+
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
 @pytest.fixture
 def login(client):
-    """Log a user in by writing their session token into the client's session."""
+    """Log a user in with the test client."""
     def _login(user) -> None:
-        with client.session_transaction() as sess:
-            sess["_user_id"] = user.session_token
-            sess["_fresh"] = True
+        login_client(client, user)
     return _login
 
 

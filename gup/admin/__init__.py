@@ -1,7 +1,5 @@
-"""Feature package: admin."""
+"""Feature package: admin (the blueprint's routes live in views.py, imported by the app factory)."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
-
-from gup.admin import views  # noqa: E402,F401

@@ -1,7 +1,5 @@
-"""Feature package: agreements."""
+"""Feature package: agreements (the blueprint's routes live in views.py, imported by the app factory)."""
 
 from flask import Blueprint
 
 bp = Blueprint("agreements", __name__)
-
-from gup.agreements import views  # noqa: E402,F401

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -31,6 +33,16 @@ def _actor_id(actor: Any) -> int | None:
     return getattr(actor, "id", None)
 
 
+def _without_autoflush(check: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Run a check without autoflush: flushing the edited row before a uniqueness query would hit the unique
+    index (an IntegrityError, a 500) instead of giving the field message."""
+    @functools.wraps(check)
+    def wrapper(obj: Any) -> None:
+        with db.session.no_autoflush:
+            check(obj)
+    return wrapper
+
+
 def ensure_default_themes() -> int:
     """Insert the guide's default themes that are missing; returns how many were added."""
     existing = set(db.session.scalars(sa.select(Theme.code)))
@@ -43,8 +55,24 @@ def ensure_default_themes() -> int:
     return added
 
 
+def save_theme(theme: Theme | None, *, code: str, label: str, position: int, is_active: bool, actor: Any) -> Theme:
+    """Create or edit a theme of the configurable list; codes are unique."""
+    acting_as(db.session, actor)
+    clash = db.session.scalar(sa.select(Theme.id).where(Theme.code == code, Theme.id != (theme.id if theme else 0)))
+    if clash is not None:
+        raise DomainError(_("Ce code de thématique existe déjà."), field="code")
+    if theme is None:
+        theme = Theme()
+        db.session.add(theme)
+    theme.code, theme.label, theme.position, theme.is_active = code, label, position, is_active
+    db.session.flush()
+    logger.info("theme %s saved by %s", theme.id, _actor_id(actor))
+    return theme
+
+
 # --- agreements ----------------------------------------------------------------------------------
 
+@_without_autoflush
 def _check_agreement(agreement: Agreement) -> None:
     if agreement.end_on <= agreement.start_on:
         raise DomainError(_("La date de fin doit être postérieure à la date de début."), field="end_on")
@@ -199,6 +227,7 @@ def add_amendment(agreement: Agreement, *, signed_on: date, subject: str, new_en
 
 # --- commitments ---------------------------------------------------------------------------------
 
+@_without_autoflush
 def _check_commitment(commitment: Commitment) -> None:
     if commitment.funding_source is FundingSource.TFPB:
         if commitment.tfpb_axis is None:
@@ -235,14 +264,16 @@ def create_commitment(agreement: Agreement, *, partner: Partner, actor: Any,
                       status: CommitmentStatus = CommitmentStatus.PROPOSED, **fields: Any) -> Commitment:
     """Add a partner's commitment to an agreement."""
     acting_as(db.session, actor)
-    commitment = Commitment(agreement=agreement, partner=partner, status=status, progress=0)
     fields.setdefault("reference", None)
     if not fields["reference"]:
+        # before the new commitment joins agreement.commitments, where its reference would still be None
         fields["reference"] = next_commitment_reference(agreement)
-    _apply(commitment, COMMITMENT_FIELDS, fields)
-    if commitment.progress is None:
-        commitment.progress = 0
-    _check_commitment(commitment)
+    with db.session.no_autoflush:
+        commitment = Commitment(agreement=agreement, partner=partner, status=status, progress=0)
+        _apply(commitment, COMMITMENT_FIELDS, fields)
+        if commitment.progress is None:
+            commitment.progress = 0
+        _check_commitment(commitment)
     db.session.add(commitment)
     db.session.flush()
     logger.info("commitment %s created by %s", commitment.id, _actor_id(actor))

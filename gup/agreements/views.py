@@ -1,0 +1,422 @@
+"""HTML routes of agreements, commitments and themes: load → authorize → validate → service → commit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from gup.agreements import bp, queries, services
+from gup.agreements.forms import (AgreementForm, AgreementStatusForm, AmendmentForm, CommitmentFilterForm,
+                                  CommitmentForm, CommitmentUpdateForm, PartnerForm, SignatoryForm, ThemeForm)
+from gup.agreements.models import (Agreement, AgreementStatus, Commitment, CommitmentStatus, FundingSource,
+                                   Partner, SignatoryRole, TfpbAxis, Theme)
+from gup.audit.services import history_of
+from gup.auth.models import Role, User
+from gup.db import now_utc
+from gup.errors import DomainError
+from gup.extensions import db
+from gup.organisations.models import Organisation
+from gup.policy import authorize, can
+from gup.territory.models import Territory, TerritoryKind
+
+
+def today() -> date:
+    """Today in the display timezone (deadlines are dates in Europe/Paris)."""
+    from zoneinfo import ZoneInfo
+
+    return now_utc().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _field_error(form, exc: DomainError) -> None:
+    """Show a service's refusal next to the field it concerns (or above the form)."""
+    target = (getattr(form, exc.field, None) or getattr(form, f"{exc.field}_id", None)) if exc.field else None
+    if target is not None and hasattr(target, "errors"):
+        if isinstance(target.errors, tuple):
+            target.errors = list(target.errors)
+        target.errors.append(exc.message)
+    else:
+        form.form_errors.append(exc.message)
+
+
+# --- dashboard and agreements --------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def dashboard():
+    days = current_app.config["DUE_SOON_DAYS"]
+    data = queries.dashboard_data(current_user, today=today(), due_days=days)
+    return render_template("agreements/dashboard.html", days=days, today=today(), **data)
+
+
+@bp.route("/agreements")
+@login_required
+def index():
+    status = request.args.get("status") or None
+    if status not in {s.value for s in AgreementStatus}:
+        status = None
+    search = (request.args.get("q") or "").strip()[:100] or None
+    page = queries.paginate(queries.agreements_stmt(current_user, status=status, search=search),
+                            page=_page(), per_page=current_app.config["PAGE_SIZE"])
+    return render_template("agreements/index.html", page=page, status=status, search=search or "",
+                           statuses=AgreementStatus, can_create=can(current_user, "create", Agreement))
+
+
+def _agreement_form_choices(form: AgreementForm, agreement: Agreement | None) -> None:
+    form.predecessor_id.choices = [("", _("— Aucune —"))] + queries.predecessor_choices(
+        agreement.id if agreement else None)
+    form.territory_ids.choices = [(t.id, t.name) for t in db.session.scalars(
+        sa.select(Territory).where(Territory.kind == TerritoryKind.NEIGHBOURHOOD).order_by(Territory.name))]
+    form.theme_ids.choices = queries.theme_choices()
+    form.coordinator_ids.choices = [(u.id, u.full_name) for u in db.session.scalars(
+        sa.select(User).where(User.role == Role.COORDINATOR, User.is_active_account.is_(True)).order_by(User.full_name))]
+
+
+def _agreement_fields(form: AgreementForm) -> dict:
+    return {
+        "reference": form.reference.data, "title": form.title.data, "kind": form.kind.data,
+        "start_on": form.start_on.data, "end_on": form.end_on.data, "midterm_on": form.midterm_on.data,
+        "city_contract": form.city_contract.data, "renewal_agreement": form.renewal_agreement.data,
+        "predecessor": db.session.get(Agreement, form.predecessor_id.data) if form.predecessor_id.data else None,
+        "territories": list(db.session.scalars(sa.select(Territory).where(Territory.id.in_(form.territory_ids.data)))),
+        "themes": list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(form.theme_ids.data)))),
+    }
+
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+@login_required
+def create():
+    authorize(current_user, "create", Agreement)
+    form = AgreementForm()
+    _agreement_form_choices(form, None)
+    if form.validate_on_submit():
+        coordinators = list(db.session.scalars(sa.select(User).where(User.id.in_(form.coordinator_ids.data))))
+        try:
+            agreement = services.create_agreement(actor=current_user, coordinators=coordinators,
+                                                  **_agreement_fields(form))
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Convention %(ref)s créée.", ref=agreement.reference), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return render_template("agreements/form.html", form=form, agreement=None), 422 if form.errors else 200
+
+
+@bp.route("/agreements/<int:agreement_id>")
+@login_required
+def detail(agreement_id: int):
+    agreement = queries.agreement_or_404(agreement_id)
+    authorize(current_user, "view", agreement)
+    day = today()
+    status_form = AgreementStatusForm(status=agreement.status.value)
+    return render_template(
+        "agreements/detail.html", agreement=agreement, today=day,
+        groups=queries.commitments_by_partner(agreement, day), counts=queries.status_counts(agreement),
+        can_manage=can(current_user, "manage", agreement), status_form=status_form,
+        history=history_of(agreement),
+        can_add_commitment=any(can(current_user, "add_commitment", p) for p in agreement.partners))
+
+
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(agreement_id: int):
+    agreement = queries.agreement_or_404(agreement_id)
+    authorize(current_user, "update", agreement)
+    form = AgreementForm(obj=agreement)
+    _agreement_form_choices(form, agreement)
+    if request.method == "GET":
+        form.predecessor_id.data = agreement.predecessor_id
+        form.territory_ids.data = [t.id for t in agreement.territories]
+        form.theme_ids.data = [t.id for t in agreement.themes]
+        form.coordinator_ids.data = [u.id for u in agreement.coordinators]
+    if form.validate_on_submit():
+        try:
+            services.update_agreement(agreement, actor=current_user, **_agreement_fields(form))
+            agreement.coordinators = list(db.session.scalars(
+                sa.select(User).where(User.id.in_(form.coordinator_ids.data)))) or agreement.coordinators
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Convention enregistrée."), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return render_template("agreements/form.html", form=form, agreement=agreement), 422 if form.errors else 200
+
+
+@bp.route("/agreements/<int:agreement_id>/status", methods=["POST"])
+@login_required
+def change_status(agreement_id: int):
+    agreement = queries.agreement_or_404(agreement_id)
+    authorize(current_user, "manage", agreement)
+    form = AgreementStatusForm()
+    if form.validate_on_submit():
+        try:
+            services.change_agreement_status(agreement, to=AgreementStatus(form.status.data), actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Statut de la convention : %(s)s.", s=agreement.status.label), "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+
+
+@bp.route("/agreements/<int:agreement_id>/partners", methods=["GET", "POST"])
+@login_required
+def partners(agreement_id: int):
+    agreement = queries.agreement_or_404(agreement_id)
+    authorize(current_user, "manage", agreement)
+    form = PartnerForm()
+    form.organisation_id.choices = [("", _("— Choisir —"))] + queries.organisation_choices()
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
+        services.add_partner(agreement, organisation=organisation, referent=form.referent.data, actor=current_user)
+        db.session.commit()
+        flash(_("Partenaire %(name)s enregistré.", name=organisation.name), "success")
+        return redirect(url_for("agreements.partners", agreement_id=agreement.id))
+    return render_template("agreements/partners.html", agreement=agreement, form=form), 422 if form.errors else 200
+
+
+@bp.route("/agreements/<int:agreement_id>/partners/<int:partner_id>/remove", methods=["POST"])
+@login_required
+def remove_partner(agreement_id: int, partner_id: int):
+    partner = db.session.get(Partner, partner_id)
+    if partner is None or partner.agreement_id != agreement_id:
+        abort(404)
+    authorize(current_user, "update", partner)
+    try:
+        services.remove_partner(partner, actor=current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Partenaire retiré."), "success")
+    return redirect(url_for("agreements.partners", agreement_id=agreement_id))
+
+
+@bp.route("/agreements/<int:agreement_id>/signatories", methods=["GET", "POST"])
+@login_required
+def signatories(agreement_id: int):
+    agreement = queries.agreement_or_404(agreement_id)
+    authorize(current_user, "manage", agreement)
+    form = SignatoryForm()
+    form.organisation_id.choices = [("", _("— Choisir —"))] + queries.organisation_choices()
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
+        try:
+            services.set_signatory(agreement, organisation=organisation, role=SignatoryRole(form.role.data),
+                                   signer_name=form.signer_name.data, signer_title=form.signer_title.data,
+                                   signed_on=form.signed_on.data, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Signataire enregistré."), "success")
+            return redirect(url_for("agreements.signatories", agreement_id=agreement.id))
+    return render_template("agreements/signatories.html", agreement=agreement, form=form), \
+        422 if form.errors else 200
+
+
+@bp.route("/agreements/<int:agreement_id>/amendments/new", methods=["GET", "POST"])
+@login_required
+def add_amendment(agreement_id: int):
+    agreement = queries.agreement_or_404(agreement_id)
+    authorize(current_user, "manage", agreement)
+    form = AmendmentForm()
+    if form.validate_on_submit():
+        try:
+            amendment = services.add_amendment(agreement, signed_on=form.signed_on.data, subject=form.subject.data,
+                                               new_end_on=form.new_end_on.data, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Avenant n° %(n)s enregistré.", n=amendment.number), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return render_template("agreements/amendment_form.html", agreement=agreement, form=form), \
+        422 if form.errors else 200
+
+
+# --- commitments ---------------------------------------------------------------------------------
+
+@bp.route("/commitments")
+@login_required
+def commitments():
+    filters = CommitmentFilterForm(request.args)
+    filters.agreement_id.choices = [("", _("Toutes"))] + queries.agreement_choices(current_user)
+    filters.organisation_id.choices = [("", _("Tous"))] + queries.organisation_choices()
+    filters.theme_id.choices = [("", _("Toutes"))] + queries.theme_choices(include_inactive=True)
+    try:
+        args = {"agreement_id": filters.agreement_id.data, "organisation_id": filters.organisation_id.data,
+                "theme_id": filters.theme_id.data}
+    except (TypeError, ValueError):
+        args = {}
+    status = filters.status.data if filters.status.data in {s.value for s in CommitmentStatus} else None
+    overdue = {"1": True, "0": False}.get(filters.overdue.data or "")
+    stmt = queries.commitments_stmt(current_user, today=today(), status=status, overdue=overdue,
+                                    **{k: v for k, v in args.items() if isinstance(v, int)})
+    page = queries.paginate(stmt, page=_page(), per_page=current_app.config["PAGE_SIZE"])
+    return render_template("agreements/commitments.html", page=page, filters=filters, today=today())
+
+
+def _commitment_form_choices(form: CommitmentForm, agreement: Agreement) -> None:
+    partners = queries.partner_choices(agreement)
+    allowed = {p.id for p in agreement.partners if can(current_user, "add_commitment", p)}
+    partners = [(pid, name) for pid, name in partners if pid in allowed]
+    form.partner_id.choices = [("", _("— Choisir —"))] + partners
+    form.theme_id.choices = [("", _("— Choisir —"))] + queries.theme_choices()
+
+
+def _commitment_fields(form: CommitmentForm) -> dict:
+    return {
+        "reference": form.reference.data, "title": form.title.data, "description": form.description.data,
+        "theme": db.session.get(Theme, form.theme_id.data),
+        "funding_source": FundingSource(form.funding_source.data),
+        "tfpb_axis": TfpbAxis(form.tfpb_axis.data) if form.tfpb_axis.data else None,
+        "planned_investment_amount": form.planned_investment_amount.data,
+        "planned_operating_amount": form.planned_operating_amount.data,
+        "indicator_label": form.indicator_label.data, "indicator_unit": form.indicator_unit.data,
+        "indicator_baseline": form.indicator_baseline.data, "indicator_target": form.indicator_target.data,
+        "due_on": form.due_on.data, "progress": form.progress.data or 0,
+    }
+
+
+@bp.route("/agreements/<int:agreement_id>/commitments/new", methods=["GET", "POST"])
+@login_required
+def create_commitment(agreement_id: int):
+    agreement = queries.agreement_or_404(agreement_id)
+    if not any(can(current_user, "add_commitment", p) for p in agreement.partners):
+        abort(403)
+    form = CommitmentForm()
+    _commitment_form_choices(form, agreement)
+    if request.method == "GET":
+        form.status.data = CommitmentStatus.PROPOSED.value
+    if form.validate_on_submit():
+        partner = db.session.get(Partner, form.partner_id.data)
+        if partner is None or partner.agreement_id != agreement.id:
+            abort(400)
+        authorize(current_user, "add_commitment", partner)
+        try:
+            commitment = services.create_commitment(agreement, partner=partner, actor=current_user,
+                                                    status=CommitmentStatus(form.status.data),
+                                                    **_commitment_fields(form))
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Engagement %(ref)s créé.", ref=commitment.reference), "success")
+            return redirect(url_for("agreements.commitment", commitment_id=commitment.id))
+    return render_template("agreements/commitment_form.html", form=form, agreement=agreement, commitment=None), \
+        422 if form.errors else 200
+
+
+@bp.route("/commitments/<int:commitment_id>")
+@login_required
+def commitment(commitment_id: int):
+    item = queries.commitment_or_404(commitment_id)
+    authorize(current_user, "view", item)
+    return render_template("agreements/commitment.html", commitment=item, today=today(),
+                           update_form=CommitmentUpdateForm(), history=history_of(item),
+                           can_update=can(current_user, "update", item),
+                           can_add_update=can(current_user, "add_update", item))
+
+
+@bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_commitment(commitment_id: int):
+    item = queries.commitment_or_404(commitment_id)
+    authorize(current_user, "update", item)
+    form = CommitmentForm(obj=item)
+    _commitment_form_choices(form, item.agreement)
+    if request.method == "GET":
+        form.status.data = item.status.value
+        form.funding_source.data = item.funding_source.value
+        form.tfpb_axis.data = item.tfpb_axis.value if item.tfpb_axis else ""
+    if form.validate_on_submit():
+        partner = db.session.get(Partner, form.partner_id.data)
+        if partner is None or partner.agreement_id != item.agreement_id:
+            abort(400)
+        if partner.id != item.partner_id and not can(current_user, "manage", item.agreement):
+            abort(403)
+        try:
+            services.update_commitment(item, actor=current_user, partner=partner,
+                                       status=CommitmentStatus(form.status.data), **_commitment_fields(form))
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Engagement enregistré."), "success")
+            return redirect(url_for("agreements.commitment", commitment_id=item.id))
+    return render_template("agreements/commitment_form.html", form=form, agreement=item.agreement,
+                           commitment=item), 422 if form.errors else 200
+
+
+@bp.route("/commitments/<int:commitment_id>/updates", methods=["POST"])
+@login_required
+def add_update(commitment_id: int):
+    item = queries.commitment_or_404(commitment_id)
+    authorize(current_user, "add_update", item)
+    form = CommitmentUpdateForm()
+    if form.validate_on_submit():
+        try:
+            services.add_commitment_update(item, note=form.note.data, progress=form.progress.data,
+                                           status=CommitmentStatus(form.status.data) if form.status.data else None,
+                                           actor=current_user, now=now_utc())
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Point d'avancement ajouté."), "success")
+            return redirect(url_for("agreements.commitment", commitment_id=item.id))
+    item = queries.commitment_or_404(commitment_id)
+    return render_template("agreements/commitment.html", commitment=item, today=today(), update_form=form,
+                           history=history_of(item), can_update=can(current_user, "update", item),
+                           can_add_update=True), 422
+
+
+# --- themes --------------------------------------------------------------------------------------
+
+@bp.route("/themes")
+@login_required
+def themes():
+    return render_template("agreements/themes.html", themes=queries.all_themes(),
+                           can_edit=can(current_user, "create", Theme))
+
+
+@bp.route("/themes/new", methods=["GET", "POST"])
+@bp.route("/themes/<int:theme_id>/edit", methods=["GET", "POST"], endpoint="theme_edit")
+@login_required
+def theme_create(theme_id: int | None = None):
+    theme = db.session.get(Theme, theme_id) if theme_id else None
+    if theme_id and theme is None:
+        abort(404)
+    authorize(current_user, "update" if theme else "create", theme or Theme)
+    form = ThemeForm(obj=theme)
+    if form.validate_on_submit():
+        try:
+            services.save_theme(theme, code=form.code.data, label=form.label.data, position=form.position.data or 0,
+                                is_active=form.is_active.data, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Thématique enregistrée."), "success")
+            return redirect(url_for("agreements.themes"))
+    return render_template("agreements/theme_form.html", form=form, theme=theme), 422 if form.errors else 200

@@ -1,7 +1,5 @@
-"""Feature package: auth."""
+"""Feature package: auth (the blueprint's routes live in views.py, imported by the app factory)."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
-
-from gup.auth import views  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """GET /api/v1/me."""
 
-from gup.apiauth import api_blueprint, api_user
+from gup.apiauth import api_blueprint, api_user, documents_errors
 from gup.auth.schemas import MeOut
 
 me_api = api_blueprint("me", "/me", "Le compte authentifié par le jeton.")
@@ -8,6 +8,7 @@ me_api = api_blueprint("me", "/me", "Le compte authentifié par le jeton.")
 
 @me_api.route("")
 @me_api.response(200, MeOut)
+@documents_errors(me_api)
 def me():
     """Return the account that owns the bearer token."""
     return api_user()

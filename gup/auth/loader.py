@@ -15,6 +15,7 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
     login_manager.login_message_category = "info"
+    login_manager.refresh_view = "auth.login"
     login_manager.needs_refresh_message = _l("Confirmez votre mot de passe pour continuer.")
     login_manager.session_protection = "basic"
     login_manager.anonymous_user = AnonymousUser

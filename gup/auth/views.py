@@ -1,0 +1,117 @@
+"""Login, logout, account page (password, API tokens) and language choice."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, fresh_login_required, login_required, login_user, logout_user
+
+from gup import policy
+from gup.auth import bp, services
+from gup.auth.forms import LoginForm, PasswordChangeForm, TokenForm
+from gup.auth.models import ApiToken
+from gup.db import now_utc
+from gup.errors import DomainError
+from gup.extensions import db
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Follow `next` only to a local path."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("agreements.dashboard"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        ip = request.remote_addr or "unknown"
+        if services.is_throttled(email=form.email.data, ip_address=ip, now=now_utc()):
+            form.form_errors.append(_("Trop de tentatives de connexion : réessayez dans quelques minutes."))
+            status = 429
+        else:
+            user = services.authenticate(email=form.email.data, password=form.password.data, ip_address=ip,
+                                         now=now_utc())
+            db.session.commit()
+            if user is not None:
+                login_user(user, remember=form.remember.data)
+                flash(_("Bienvenue, %(name)s.", name=user.full_name), "success")
+                return redirect(_safe_next(request.args.get("next")) or url_for("agreements.dashboard"))
+            form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
+            status = 401
+    elif form.errors:
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("Vous êtes déconnecté·e."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account():
+    return render_template("auth/account.html", password_form=PasswordChangeForm(), token_form=TokenForm(),
+                           tokens=current_user.tokens, new_token=None)
+
+
+@bp.route("/account/password", methods=["POST"])
+@fresh_login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(current_user, current=form.current_password.data, new=form.password.data)
+        except DomainError as exc:
+            db.session.rollback()
+            getattr(form, exc.field or "password").errors.append(exc.message)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())
+            flash(_("Mot de passe modifié. Vos autres sessions ont été fermées."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=form, token_form=TokenForm(),
+                           tokens=current_user.tokens, new_token=None), 422
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@fresh_login_required
+def create_token():
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return render_template("auth/account.html", password_form=PasswordChangeForm(), token_form=form,
+                               tokens=current_user.tokens, new_token=None), 422
+    token, raw = services.create_token(current_user, name=form.name.data, actor=current_user, now=now_utc())
+    db.session.commit()
+    flash(_("Jeton créé : copiez-le maintenant, il ne sera plus affiché."), "success")
+    return render_template("auth/account.html", password_form=PasswordChangeForm(), token_form=TokenForm(),
+                           tokens=current_user.tokens, new_token=raw)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id) or abort(404)
+    policy.authorize(current_user, "revoke", token)
+    services.revoke_token(token, actor=current_user, now=now_utc())
+    db.session.commit()
+    flash(_("Jeton révoqué."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    lang = request.form.get("lang")
+    if lang in ("fr", "en"):
+        session["lang"] = lang
+    return redirect(_safe_next(request.form.get("next")) or url_for("auth.login"))

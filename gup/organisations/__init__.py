@@ -1,7 +1,5 @@
-"""Feature package: organisations."""
+"""Feature package: organisations (the blueprint's routes live in views.py, imported by the app factory)."""
 
 from flask import Blueprint
 
 bp = Blueprint("organisations", __name__)
-
-from gup.organisations import views  # noqa: E402,F401

@@ -1,7 +1,5 @@
-"""Feature package: territory."""
+"""Feature package: territory (the blueprint's routes live in views.py, imported by the app factory)."""
 
 from flask import Blueprint
 
 bp = Blueprint("territory", __name__)
-
-from gup.territory import views  # noqa: E402,F401

@@ -1,0 +1,58 @@
+# gup — everyday commands. `make help` lists them.
+# The virtual environment lives in .venv; it is (re)installed only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Extra pytest arguments, e.g. `make test ARGS="-k login -x"`.
+ARGS ?=
+
+export FLASK_APP := wsgi.py
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test test-pg test-browser test-all bench lint clean distclean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+venv: $(STAMP)  ## Create .venv and install gup with its test dependencies
+
+run: venv  ## Migrate, load the demo data if the database is empty, serve on 127.0.0.1:$PORT (5000)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask gup demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
+
+test: venv  ## Run the suite on SQLite (browser tests excluded)
+	$(BIN)/pytest -q -rs $(ARGS)
+
+test-pg: venv  ## Run the suite on PostgreSQL (TEST_DATABASE_URL, default the local `test` database)
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -rs $(ARGS)
+
+test-browser: venv  ## Run the Playwright tests with /usr/bin/chromium (GUP_CHROMIUM to change it)
+	$(BIN)/pytest -q -rs -m browser tests/browser $(ARGS)
+
+test-all: test test-pg test-browser  ## SQLite, PostgreSQL and browser runs, in that order
+
+bench: venv  ## Time the agreement list for 10 and 200 agreements (ms per request, SQL queries)
+	@if [ -f tests/bench.py ]; then $(BIN)/python -m tests.bench; else echo "No benchmark yet."; fi
+
+lint: venv  ## ruff when installed (pip install ruff), otherwise a byte-compile check
+	@if [ -x $(BIN)/ruff ]; then $(BIN)/ruff check gup tests config.py wsgi.py; \
+	else echo "ruff is not installed in $(VENV); byte-compiling only."; \
+	     $(BIN)/python -m compileall -q gup tests config.py wsgi.py >/dev/null && echo "compileall: ok"; fi
+
+clean:  ## Remove caches and build leftovers (keeps .venv and instance/)
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+	rm -rf .pytest_cache test-results build *.egg-info
+
+distclean: clean  ## clean, and remove .venv too
+	rm -rf $(VENV)

@@ -1,0 +1,165 @@
+"""Forms of agreements, partners, signatories, amendments, commitments and themes."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DecimalField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from gup.agreements.models import AgreementKind, AgreementStatus, CommitmentStatus, FundingSource, SignatoryRole, TfpbAxis
+from gup.forms_common import SelectField, SelectMultipleField, int_or_none, strip
+
+REQUIRED = _l("Champ obligatoire.")
+BAD_DATE = _l("Date invalide (format attendu : JJ/MM/AAAA ou AAAA-MM-JJ).")
+BAD_NUMBER = _l("Nombre invalide.")
+
+
+def _none_choice(label=_l("— Aucun —")):
+    return [("", label)]
+
+
+class FrenchDateField(DateField):
+    """A date input accepting the ISO value sent by browsers and the French JJ/MM/AAAA."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+        self.messages = {"invalid": BAD_DATE}
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(BAD_DATE) from exc
+
+
+class AgreementForm(FlaskForm):
+    reference = StringField(_l("Référence"), filters=[strip],
+                            validators=[DataRequired(REQUIRED), Length(max=60),
+                                        Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                                               message=_l("Lettres, chiffres, points, tirets uniquement."))],
+                            description=_l("Identifiant unique, par exemple GUP-BELLERIVE-2025."))
+    title = StringField(_l("Intitulé"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=255)])
+    kind = SelectField(_l("Type de convention"), choices=AgreementKind.choices(), validators=[DataRequired(REQUIRED)])
+    start_on = FrenchDateField(_l("Date de début"), validators=[DataRequired(BAD_DATE)])
+    end_on = FrenchDateField(_l("Date de fin"), validators=[DataRequired(BAD_DATE)])
+    midterm_on = FrenchDateField(_l("Date de l'évaluation à mi-parcours"), validators=[Optional()],
+                                 description=_l("Laisser vide : 3 ans après le début, ou à mi-chemin pour une "
+                                                "convention de moins de 6 ans."))
+    city_contract = StringField(_l("Contrat de ville de rattachement"), filters=[strip],
+                                validators=[Optional(), Length(max=255)])
+    renewal_agreement = StringField(_l("Convention NPNRU de rattachement"), filters=[strip],
+                                    validators=[Optional(), Length(max=255)])
+    predecessor_id = SelectField(_l("Convention précédente"), coerce=int_or_none, validate_choice=True)
+    territory_ids = SelectMultipleField(_l("Quartiers couverts"), coerce=int,
+                                        description=_l("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."))
+    theme_ids = SelectMultipleField(_l("Thématiques"), coerce=int,
+                                    description=_l("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."))
+    coordinator_ids = SelectMultipleField(_l("Coordonnateur·rices"), coerce=int)
+
+
+class AgreementStatusForm(FlaskForm):
+    status = SelectField(_l("Nouveau statut"), choices=AgreementStatus.choices(), validators=[DataRequired(REQUIRED)])
+
+
+class PartnerForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisme"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
+    referent = StringField(_l("Référent·e GUP (nom, fonction)"), filters=[strip], validators=[Optional(), Length(max=200)])
+
+
+class SignatoryForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisme signataire"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
+    role = SelectField(_l("Qualité"), choices=SignatoryRole.choices(), validators=[DataRequired(REQUIRED)])
+    signer_name = StringField(_l("Nom du ou de la signataire"), filters=[strip],
+                              validators=[DataRequired(REQUIRED), Length(max=200)])
+    signer_title = StringField(_l("Fonction du ou de la signataire"), filters=[strip],
+                               validators=[DataRequired(REQUIRED), Length(max=200)])
+    signed_on = FrenchDateField(_l("Date de signature"), validators=[Optional()],
+                                description=_l("Laisser vide tant que la convention n'est pas signée."))
+
+
+class AmendmentForm(FlaskForm):
+    signed_on = FrenchDateField(_l("Date de signature de l'avenant"), validators=[DataRequired(BAD_DATE)])
+    subject = TextAreaField(_l("Objet"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=5000)])
+    new_end_on = FrenchDateField(_l("Nouvelle date de fin"), validators=[Optional()],
+                                 description=_l("Seulement si l'avenant prolonge ou raccourcit la convention."))
+
+
+class CommitmentForm(FlaskForm):
+    reference = StringField(_l("Référence"), filters=[strip], validators=[Optional(), Length(max=40)],
+                            description=_l("Laisser vide pour une numérotation automatique (ENG-01, ENG-02…)."))
+    partner_id = SelectField(_l("Partenaire engagé"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
+    theme_id = SelectField(_l("Thématique"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
+    title = StringField(_l("Intitulé"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=255)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=10000)])
+    funding_source = SelectField(_l("Source de financement"), choices=FundingSource.choices(),
+                                 validators=[DataRequired(REQUIRED)])
+    tfpb_axis = SelectField(_l("Axe TFPB"), choices=_none_choice() + TfpbAxis.choices(), validators=[Optional()],
+                            description=_l("Obligatoire pour un financement par l'abattement de TFPB."))
+    planned_investment_amount = DecimalField(_l("Investissement prévu (€)"), places=2,
+                                             validators=[Optional(), NumberRange(min=0, max=10**10)],
+                                             render_kw={"inputmode": "decimal"})
+    planned_operating_amount = DecimalField(_l("Fonctionnement prévu (€)"), places=2,
+                                            validators=[Optional(), NumberRange(min=0, max=10**10)],
+                                            render_kw={"inputmode": "decimal"})
+    indicator_label = StringField(_l("Indicateur"), filters=[strip], validators=[Optional(), Length(max=255)])
+    indicator_unit = StringField(_l("Unité"), filters=[strip], validators=[Optional(), Length(max=60)])
+    indicator_baseline = DecimalField(_l("Valeur de référence"), validators=[Optional()],
+                                      render_kw={"inputmode": "decimal"})
+    indicator_target = DecimalField(_l("Cible"), validators=[Optional()], render_kw={"inputmode": "decimal"})
+    due_on = FrenchDateField(_l("Échéance"), validators=[Optional()])
+    status = SelectField(_l("Statut"), choices=CommitmentStatus.choices(), validators=[DataRequired(REQUIRED)])
+    progress = IntegerField(_l("Avancement (%)"), default=0,
+                            validators=[Optional(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100."))],
+                            render_kw={"inputmode": "numeric", "min": 0, "max": 100})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("planned_investment_amount", "planned_operating_amount", "indicator_baseline",
+                     "indicator_target", "progress"):
+            getattr(self, name).messages = {"invalid": BAD_NUMBER}
+
+    def process(self, formdata=None, obj=None, data=None, **kwargs):
+        # French users type decimal commas: "12 500,50" is read as 12500.50
+        if formdata is not None and hasattr(formdata, "to_dict"):
+            from werkzeug.datastructures import MultiDict
+
+            cleaned = MultiDict(formdata)
+            for name in ("planned_investment_amount", "planned_operating_amount", "indicator_baseline",
+                         "indicator_target"):
+                if name in cleaned:
+                    cleaned[name] = cleaned[name].replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+            formdata = cleaned
+        super().process(formdata, obj, data, **kwargs)
+
+
+class CommitmentUpdateForm(FlaskForm):
+    note = TextAreaField(_l("Point d'avancement"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=10000)],
+                         description=_l("Ce qui a été fait, ce qui bloque, les prochaines étapes."))
+    progress = IntegerField(_l("Nouvel avancement (%)"),
+                            validators=[Optional(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100."))],
+                            render_kw={"inputmode": "numeric", "min": 0, "max": 100})
+    status = SelectField(_l("Nouveau statut"), choices=_none_choice(_l("— Inchangé —")) + CommitmentStatus.choices(),
+                         validators=[Optional()])
+
+
+class ThemeForm(FlaskForm):
+    code = StringField(_l("Code"), filters=[strip],
+                       validators=[DataRequired(REQUIRED), Length(max=60),
+                                   Regexp(r"^[a-z0-9_]+$", message=_l("Minuscules, chiffres et _ uniquement."))])
+    label = StringField(_l("Libellé"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=120)])
+    position = IntegerField(_l("Ordre d'affichage"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    is_active = BooleanField(_l("Active (proposée dans les formulaires)"), default=True)
+
+
+class CommitmentFilterForm(FlaskForm):
+    """Filters of the commitments list (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    agreement_id = SelectField(_l("Convention"), coerce=int_or_none, validate_choice=False)
+    organisation_id = SelectField(_l("Partenaire"), coerce=int_or_none, validate_choice=False)
+    theme_id = SelectField(_l("Thématique"), coerce=int_or_none, validate_choice=False)
+    status = SelectField(_l("Statut"), choices=_none_choice(_l("Tous")) + CommitmentStatus.choices(),
+                         validate_choice=False)
+    overdue = SelectField(_l("Échéance"), choices=[("", _l("Toutes")), ("1", _l("En retard")),
+                                                   ("0", _l("Dans les temps"))], validate_choice=False)

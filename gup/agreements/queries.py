@@ -1,0 +1,215 @@
+"""Read side of agreements and commitments: loading, filters, pagination, policy scoping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import joinedload, raiseload, selectinload
+
+from gup import policy
+from gup.agreements.models import (CLOSED_COMMITMENT_STATUSES, Agreement, Commitment, CommitmentStatus,
+                                   CommitmentUpdate, Partner, Signatory, Theme)
+from gup.extensions import db
+from gup.organisations.models import Organisation
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a list."""
+
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(stmt: sa.Select, *, page: int, per_page: int) -> Page:
+    """Run a select() for one page plus one COUNT query: two queries whatever the page size."""
+    page = max(1, page)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+# --- agreements ----------------------------------------------------------------------------------
+
+def agreement_or_404(agreement_id: int) -> Agreement:
+    """One agreement with everything its page shows, loaded up front."""
+    stmt = (sa.select(Agreement).where(Agreement.id == agreement_id)
+            .options(selectinload(Agreement.partners).joinedload(Partner.organisation),
+                     selectinload(Agreement.signatories).joinedload(Signatory.organisation),
+                     selectinload(Agreement.amendments), selectinload(Agreement.territories),
+                     selectinload(Agreement.themes), selectinload(Agreement.coordinators),
+                     joinedload(Agreement.predecessor),
+                     selectinload(Agreement.commitments).options(
+                         joinedload(Commitment.theme), joinedload(Commitment.partner).joinedload(Partner.organisation))))
+    agreement = db.session.scalar(stmt)
+    if agreement is None:
+        abort(404)
+    return agreement
+
+
+def agreements_stmt(user: Any, *, status: str | None = None, search: str | None = None) -> sa.Select:
+    """Agreements user may read, filtered, with what list rows show eagerly loaded."""
+    stmt = (sa.select(Agreement)
+            .options(selectinload(Agreement.territories), selectinload(Agreement.amendments),
+                     raiseload("*"))
+            .order_by(Agreement.start_on.desc(), Agreement.id.desc()))
+    if status:
+        stmt = stmt.where(Agreement.status == status)
+    if search:
+        like = f"%{search.strip()}%"
+        stmt = stmt.where(sa.or_(Agreement.reference.ilike(like), Agreement.title.ilike(like)))
+    return policy.visible_agreements(user, stmt)
+
+
+def agreement_choices(user: Any) -> list[tuple[int, str]]:
+    stmt = policy.visible_agreements(user, sa.select(Agreement).order_by(Agreement.reference))
+    return [(a.id, f"{a.reference} — {a.title}") for a in db.session.scalars(stmt)]
+
+
+def predecessor_choices(exclude_id: int | None = None) -> list[tuple[int, str]]:
+    stmt = sa.select(Agreement.id, Agreement.reference, Agreement.title).order_by(Agreement.reference)
+    return [(row.id, f"{row.reference} — {row.title}") for row in db.session.execute(stmt) if row.id != exclude_id]
+
+
+def theme_choices(include_inactive: bool = False) -> list[tuple[int, str]]:
+    stmt = sa.select(Theme).order_by(Theme.position, Theme.label)
+    if not include_inactive:
+        stmt = stmt.where(Theme.is_active.is_(True))
+    return [(t.id, t.label) for t in db.session.scalars(stmt)]
+
+
+def all_themes() -> list[Theme]:
+    return list(db.session.scalars(sa.select(Theme).order_by(Theme.position, Theme.label)))
+
+
+# --- commitments ---------------------------------------------------------------------------------
+
+def commitment_or_404(commitment_id: int) -> Commitment:
+    stmt = (sa.select(Commitment).where(Commitment.id == commitment_id)
+            .options(joinedload(Commitment.agreement).selectinload(Agreement.partners),
+                     joinedload(Commitment.agreement).selectinload(Agreement.signatories),
+                     joinedload(Commitment.agreement).selectinload(Agreement.coordinators),
+                     joinedload(Commitment.partner).joinedload(Partner.organisation),
+                     joinedload(Commitment.theme),
+                     selectinload(Commitment.updates).joinedload(CommitmentUpdate.author)))
+    commitment = db.session.scalar(stmt)
+    if commitment is None:
+        abort(404)
+    return commitment
+
+
+def overdue_clause(today: date) -> sa.ColumnElement[bool]:
+    """SQL form of Commitment.is_overdue."""
+    return sa.and_(Commitment.due_on.is_not(None), Commitment.due_on < today,
+                   Commitment.status.not_in(list(CLOSED_COMMITMENT_STATUSES)))
+
+
+def commitments_stmt(user: Any, *, today: date, agreement_id: int | None = None, organisation_id: int | None = None,
+                     status: str | None = None, theme_id: int | None = None, overdue: bool | None = None,
+                     due_within_days: int | None = None) -> sa.Select:
+    """Commitments user may read, filtered, ordered by due date, with what list rows show eagerly loaded."""
+    stmt = (sa.select(Commitment)
+            .join(Commitment.partner)
+            .options(joinedload(Commitment.partner).joinedload(Partner.organisation),
+                     joinedload(Commitment.theme), joinedload(Commitment.agreement), raiseload("*"))
+            .order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.reference))
+    if agreement_id:
+        stmt = stmt.where(Commitment.agreement_id == agreement_id)
+    if organisation_id:
+        stmt = stmt.where(Partner.organisation_id == organisation_id)
+    if status:
+        stmt = stmt.where(Commitment.status == CommitmentStatus(status))
+    if theme_id:
+        stmt = stmt.where(Commitment.theme_id == theme_id)
+    if overdue is True:
+        stmt = stmt.where(overdue_clause(today))
+    elif overdue is False:
+        stmt = stmt.where(sa.not_(overdue_clause(today)))
+    if due_within_days is not None:
+        stmt = stmt.where(Commitment.due_on >= today, Commitment.due_on <= today + timedelta(days=due_within_days),
+                          Commitment.status.not_in(list(CLOSED_COMMITMENT_STATUSES)))
+    return policy.visible_commitments(user, stmt)
+
+
+def organisation_choices(kind: str | None = None) -> list[tuple[int, str]]:
+    stmt = sa.select(Organisation).where(Organisation.is_active.is_(True)).order_by(Organisation.name)
+    if kind:
+        stmt = stmt.where(Organisation.kind == kind)
+    return [(o.id, o.name) for o in db.session.scalars(stmt)]
+
+
+def partner_choices(agreement: Agreement) -> list[tuple[int, str]]:
+    return sorted(((p.id, p.organisation.name) for p in agreement.partners), key=lambda c: c[1])
+
+
+@dataclass
+class PartnerGroup:
+    """Commitments of one partner, grouped by theme, for the agreement page."""
+
+    partner: Partner
+    themes: list[tuple[Theme, list[Commitment]]]
+    total: int
+    overdue: int
+
+
+def commitments_by_partner(agreement: Agreement, today: date) -> list[PartnerGroup]:
+    """Group the (already loaded) commitments by partner, then theme."""
+    groups: list[PartnerGroup] = []
+    for partner in sorted(agreement.partners, key=lambda p: p.organisation.name):
+        mine = [c for c in agreement.commitments if c.partner_id == partner.id]
+        by_theme: dict[int, tuple[Theme, list[Commitment]]] = {}
+        for c in sorted(mine, key=lambda c: (c.theme.position, c.reference)):
+            by_theme.setdefault(c.theme_id, (c.theme, []))[1].append(c)
+        groups.append(PartnerGroup(partner=partner, themes=list(by_theme.values()), total=len(mine),
+                                   overdue=sum(1 for c in mine if c.is_overdue(today))))
+    return groups
+
+
+def status_counts(agreement: Agreement) -> list[tuple[CommitmentStatus, int]]:
+    counts = {s: 0 for s in CommitmentStatus}
+    for c in agreement.commitments:
+        counts[c.status] += 1
+    return [(s, n) for s, n in counts.items() if n]
+
+
+def dashboard_data(user: Any, *, today: date, due_days: int, limit: int = 20) -> dict[str, Any]:
+    """Agreements, overdue commitments and those due soon, as user may see them."""
+    own_org = user.organisation_id if getattr(user, "is_referent", False) else None
+    overdue_stmt = commitments_stmt(user, today=today, overdue=True, organisation_id=own_org)
+    soon_stmt = commitments_stmt(user, today=today, due_within_days=due_days, organisation_id=own_org)
+    count = lambda stmt: db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))  # noqa: E731
+    return {
+        "agreements": list(db.session.scalars(agreements_stmt(user).limit(limit))),
+        "overdue": list(db.session.scalars(overdue_stmt.limit(limit))),
+        "overdue_total": count(overdue_stmt),
+        "due_soon": list(db.session.scalars(soon_stmt.limit(limit))),
+        "due_soon_total": count(soon_stmt),
+        "own_organisation_only": own_org is not None,
+    }
+
+
+def themes_by_ids(ids: list[int]) -> list[Theme]:
+    """The themes with these ids (unknown ids are simply absent)."""
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(set(ids))).order_by(Theme.position)))

@@ -1,0 +1,37 @@
+"""Forms of accounts."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from gup.forms_common import strip
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), filters=[strip],
+                       validators=[DataRequired(_l("Indiquez votre adresse e-mail.")), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe.")),
+                                                             Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Rester connecté·e sur cet appareil"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired(_l("Champ obligatoire."))],
+                                     render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("Nouveau mot de passe"),
+                             validators=[DataRequired(_l("Champ obligatoire.")), Length(max=200)],
+                             description=_l("Au moins 12 caractères."),
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Confirmation du nouveau mot de passe"),
+                            validators=[DataRequired(_l("Champ obligatoire.")),
+                                        EqualTo("password", _l("Les deux mots de passe ne correspondent pas."))],
+                            render_kw={"autocomplete": "new-password"})
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Nom du jeton"), filters=[strip],
+                       validators=[DataRequired(_l("Donnez un nom au jeton.")), Length(max=100)],
+                       description=_l("Par exemple : tableur du bailleur, script d'export."))

@@ -1,0 +1,41 @@
+"""The Alembic chain builds the schema the models describe (no pending autogenerate diff)."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from gup.extensions import db
+
+
+def test_models_and_migrations_agree(app_ctx):
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == [], f"models and migrations differ, run `flask db migrate`: {diff}"
+
+
+def test_default_themes_are_seeded(app_ctx):
+    from gup.agreements.queries import all_themes
+
+    codes = {t.code for t in all_themes()}
+    assert {"cleanliness", "public_lighting", "tranquillity", "participation"} <= codes
+
+
+def test_sqlite_is_configured_for_a_web_server(app_ctx):
+    if db.engine.dialect.name != "sqlite":
+        assert db.engine.dialect.name == "postgresql"
+        return
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+
+
+def test_production_refuses_default_secret_key():
+    import pytest
+
+    import config
+    from gup import create_app
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(config.ProductionConfig, SECRET_KEY=config.Config.SECRET_KEY,
+                   SQLALCHEMY_DATABASE_URI="sqlite://")
