@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import marshmallow as ma
 from flask import current_app, g, request
 from flask_smorest import Blueprint, abort
 
@@ -121,6 +122,23 @@ def committing() -> Iterator[None]:
         db.session.rollback()
         raise
     db.session.commit()
+
+
+class CleanStr(ma.fields.Str):
+    """A string the database can store: no NUL character (PostgreSQL refuses it), no lone UTF-16 surrogate
+    (JSON can spell one, UTF-8 cannot encode it)."""
+
+    default_error_messages = {"unstorable": "Caractère non valide dans le texte."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise self.make_error("unstorable") from exc
+        if "\x00" in text:
+            raise self.make_error("unstorable")
+        return text
 
 
 def local_today(now: datetime | None = None) -> date:

@@ -158,14 +158,16 @@ def visible_agreements(user: Any, stmt: Select) -> Select:
         return stmt.where(sa.false())
     if reads_everything(user):
         return stmt
+    readable = []
     if user.role is Role.COORDINATOR:
-        mine = sa.select(agreement_coordinators.c.agreement_id).where(agreement_coordinators.c.user_id == user.id)
-        return stmt.where(Agreement.id.in_(mine))
-    if user.organisation_id is None:
-        return stmt.where(sa.false())
-    as_partner = sa.select(Partner.agreement_id).where(Partner.organisation_id == user.organisation_id)
-    as_signatory = sa.select(Signatory.agreement_id).where(Signatory.organisation_id == user.organisation_id)
-    return stmt.where(sa.or_(Agreement.id.in_(as_partner), Agreement.id.in_(as_signatory)))
+        readable.append(Agreement.id.in_(sa.select(agreement_coordinators.c.agreement_id)
+                                         .where(agreement_coordinators.c.user_id == user.id)))
+    if user.organisation_id is not None:
+        readable.append(Agreement.id.in_(sa.select(Partner.agreement_id)
+                                         .where(Partner.organisation_id == user.organisation_id)))
+        readable.append(Agreement.id.in_(sa.select(Signatory.agreement_id)
+                                         .where(Signatory.organisation_id == user.organisation_id)))
+    return stmt.where(sa.or_(*readable)) if readable else stmt.where(sa.false())
 
 
 def visible_commitments(user: Any, stmt: Select) -> Select:

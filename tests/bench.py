@@ -75,10 +75,9 @@ def main() -> None:
         from gup.auth.models import Role
         from tests import factories as f
 
+        logging.disable(logging.INFO)                  # keep warnings and errors, drop alembic's progress lines
         with app.app_context():
-            upgrade()                                  # alembic's env.py reconfigures logging: quieten after
-            logging.getLogger().setLevel(logging.WARNING)
-            logging.getLogger("alembic").setLevel(logging.WARNING)
+            upgrade()
             town = f.make_organisation(name="Ville de Banc")
             organisations = [town, f.make_organisation(name="Bailleur A"), f.make_organisation(name="Bailleur B")]
             coordinator = f.make_user(Role.COORDINATOR, organisation=town)

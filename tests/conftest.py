@@ -98,6 +98,7 @@ def login_client(client, user) -> None:
     """Log a user in through the real login form (factory users share tests.factories.PASSWORD)."""
     from tests.factories import PASSWORD
 
+    client.post("/logout")
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)
 

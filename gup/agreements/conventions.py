@@ -15,6 +15,7 @@ The format is documented in ``conventions/README.md``. In short:
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -40,6 +41,8 @@ from gup.organisations import services as organisation_services
 from gup.organisations.models import Organisation, OrganisationKind
 from gup.territory import services as territory_services
 from gup.territory.models import Territory, TerritoryKind
+
+logger = logging.getLogger(__name__)
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 THEME_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -75,7 +78,8 @@ class Parsed:
         return self.lines.get("", 1)
 
     def message(self, path: str, text: Any) -> str:
-        where = f"{path} : " if path else ""
+        shown = path.split("#", 1)[0]  # « key#line » marks a second occurrence of a key
+        where = f"{shown} : " if shown else ""
         return _("ligne %(line)d : %(where)s%(text)s", line=self.line_of(path), where=where, text=str(text))
 
     def messages(self, problems: Iterable[tuple[str, Any]]) -> list[str]:
@@ -122,7 +126,9 @@ def parse(text: str) -> Parsed:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # a key without « : » is reported on the next line; the context points at the key itself
+        simple_key = (exc.context or "").startswith("while scanning a simple key")
+        mark = (exc.context_mark if simple_key else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         raise ConventionError([_("ligne %(line)d : %(text)s", line=line, text=_syntax_message(exc))]) from exc
     except yaml.YAMLError as exc:  # e.g. a control character in the text
@@ -492,6 +498,8 @@ class _CrossCheck:
     def __init__(self, raw: dict) -> None:
         self.raw = raw
         self.problems: dict[Any, Any] = {}
+        self.effective_end: date | None = None  # end of the agreement after its amendments
+        self.known_themes: set[str] = set()
 
     def add(self, path: tuple, message: str) -> None:
         node = self.problems
@@ -538,7 +546,7 @@ class _CrossCheck:
         if start and end and end <= start:
             self.add(("end_on",), _("la date de fin doit être postérieure à start_on (%(start)s)",
                                     start=start.isoformat()))
-            return
+            start = end = None  # the other date rules would only repeat the problem
         if start and end and midterm and not start < midterm < end:
             self.add(("midterm_on",), _("l'évaluation à mi-parcours doit tomber entre start_on et end_on"))
         numbers: dict[int, int] = {}
@@ -650,7 +658,7 @@ class _CrossCheck:
         seen: dict[str, str] = {}
         codes = {code for _p, code, _k in places if isinstance(code, str)}
         existing = dict(db.session.execute(sa.select(Territory.code, Territory.kind)
-                                           .where(Territory.code.in_(codes))).tuples().all()) if codes else {}
+                                           .where(Territory.code.in_(codes))).all()) if codes else {}
         for path, code, kind in places:
             if not isinstance(code, str) or not CODE_RE.match(code):
                 if kind is TerritoryKind.STAIRWELL and isinstance(code, str):
@@ -669,7 +677,7 @@ class _CrossCheck:
 
     def check_signatories(self, organisations: dict[str, Any]) -> None:
         seen: dict[str, int] = {}
-        end = getattr(self, "effective_end", None)
+        end = self.effective_end
         for i, item in self.items("signatories"):
             code = self.known_organisation(("signatories", i, "organisation"), item.get("organisation"),
                                            organisations)
@@ -689,8 +697,9 @@ class _CrossCheck:
             reference = self.text_of(item.get("reference"))
             if reference is not None:
                 if reference in seen:
-                    self.add(("commitments", i, "reference"), _("référence « %(ref)s » en double (déjà dans "
-                                                                "commitments[%(i)d])", ref=reference, i=seen[reference]))
+                    self.add(("commitments", i, "reference"),
+                             _("référence « %(ref)s » en double (déjà dans commitments[%(i)d])", ref=reference,
+                               i=seen[reference]))
                 seen.setdefault(reference, i)
             partner = self.known_organisation(("commitments", i, "partner"), item.get("partner"), organisations)
             theme = self.text_of(item.get("theme"))
@@ -877,8 +886,10 @@ def import_convention(convention: Convention, *, actor: Any = None, coordinators
             importer.run(list(coordinators))
     except DomainError as exc:
         key = _FIELD_KEYS.get(exc.field or "", exc.field)
-        path = _join(importer.where, key) if key and importer.where else importer.where
+        path = _join(importer.where, key) if key else importer.where
         raise ConventionError([convention.parsed.message(path, exc.message)]) from exc
+    logger.info("agreement %s imported by %s: %s", convention.reference, getattr(actor, "id", None),
+                importer.summary.as_dict())
     return importer.summary
 
 
@@ -1088,7 +1099,7 @@ class _Importer:
                       "planned_operating_amount": item.get("planned_operating"),
                       "indicator_label": indicator.get("label"), "indicator_unit": indicator.get("unit"),
                       "indicator_baseline": indicator.get("baseline"), "indicator_target": indicator.get("target"),
-                      "due_on": item.get("due_on"), "progress": item.get("progress", 0)}
+                      "due_on": item.get("due_on"), "progress": item.get("progress") or 0}
             commitment = existing.get(item["reference"])
             if commitment is None:
                 commitment = services.create_commitment(agreement, partner=partner, actor=self.actor,
@@ -1101,6 +1112,7 @@ class _Importer:
                 if changes or partner_changed:
                     services.update_commitment(commitment, actor=self.actor,
                                                partner=partner if partner_changed else None, **changes)
+                # set as stated, without the lifecycle of manual changes: a file is an authoritative restatement
                 status_changed = commitment.status is not item["status"]
                 if status_changed:
                     acting_as(db.session, self.actor)
@@ -1213,8 +1225,9 @@ def export_convention(reference: str) -> str:
                                  "new_end_on": a.new_end_on}) for a in agreement.amendments],
         "commitments": [_export_commitment(c) for c in agreement.commitments],
     }
-    chunks = [_("# %(ref)s — fichier de convention exporté par gup (format : conventions/README.md)",
-                ref=agreement.reference) + "\n" + _dump(head)]
+    # the header is not translated: the file must not depend on the locale of whoever exports it
+    chunks = [f"# {agreement.reference} — fichier de convention exporté par gup (format : conventions/README.md)\n"
+              + _dump(head)]
     for key, value in sections.items():
         if value or key == "organisations":
             chunks.append(_dump({key: value}))

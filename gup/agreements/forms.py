@@ -31,6 +31,16 @@ class FrenchDateField(DateField):
             raise ValueError(BAD_DATE) from exc
 
 
+class FrenchDecimalField(DecimalField):
+    """A decimal input accepting French typing: « 12 500,50 » is 12500.50."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [v.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+                         for v in valuelist]
+        super().process_formdata(valuelist)
+
+
 class AgreementForm(FlaskForm):
     reference = StringField(_l("Référence"), filters=[strip],
                             validators=[DataRequired(REQUIRED), Length(max=60),
@@ -94,17 +104,17 @@ class CommitmentForm(FlaskForm):
                                  validators=[DataRequired(REQUIRED)])
     tfpb_axis = SelectField(_l("Axe TFPB"), choices=_none_choice() + TfpbAxis.choices(), validators=[Optional()],
                             description=_l("Obligatoire pour un financement par l'abattement de TFPB."))
-    planned_investment_amount = DecimalField(_l("Investissement prévu (€)"), places=2,
+    planned_investment_amount = FrenchDecimalField(_l("Investissement prévu (€)"), places=2,
                                              validators=[Optional(), NumberRange(min=0, max=10**10)],
                                              render_kw={"inputmode": "decimal"})
-    planned_operating_amount = DecimalField(_l("Fonctionnement prévu (€)"), places=2,
+    planned_operating_amount = FrenchDecimalField(_l("Fonctionnement prévu (€)"), places=2,
                                             validators=[Optional(), NumberRange(min=0, max=10**10)],
                                             render_kw={"inputmode": "decimal"})
     indicator_label = StringField(_l("Indicateur"), filters=[strip], validators=[Optional(), Length(max=255)])
     indicator_unit = StringField(_l("Unité"), filters=[strip], validators=[Optional(), Length(max=60)])
-    indicator_baseline = DecimalField(_l("Valeur de référence"), validators=[Optional()],
+    indicator_baseline = FrenchDecimalField(_l("Valeur de référence"), validators=[Optional()],
                                       render_kw={"inputmode": "decimal"})
-    indicator_target = DecimalField(_l("Cible"), validators=[Optional()], render_kw={"inputmode": "decimal"})
+    indicator_target = FrenchDecimalField(_l("Cible"), validators=[Optional()], render_kw={"inputmode": "decimal"})
     due_on = FrenchDateField(_l("Échéance"), validators=[Optional()])
     status = SelectField(_l("Statut"), choices=CommitmentStatus.choices(), validators=[DataRequired(REQUIRED)])
     progress = IntegerField(_l("Avancement (%)"), default=0,
@@ -116,19 +126,6 @@ class CommitmentForm(FlaskForm):
         for name in ("planned_investment_amount", "planned_operating_amount", "indicator_baseline",
                      "indicator_target", "progress"):
             getattr(self, name).messages = {"invalid": BAD_NUMBER}
-
-    def process(self, formdata=None, obj=None, data=None, **kwargs):
-        # French users type decimal commas: "12 500,50" is read as 12500.50
-        if formdata is not None and hasattr(formdata, "to_dict"):
-            from werkzeug.datastructures import MultiDict
-
-            cleaned = MultiDict(formdata)
-            for name in ("planned_investment_amount", "planned_operating_amount", "indicator_baseline",
-                         "indicator_target"):
-                if name in cleaned:
-                    cleaned[name] = cleaned[name].replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
-            formdata = cleaned
-        super().process(formdata, obj, data, **kwargs)
 
 
 class CommitmentUpdateForm(FlaskForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -164,7 +164,7 @@ class Agreement(Audited, TimestampMixin, db.Model):
     @property
     def default_midterm_on(self) -> date:
         """Three years after start, or halfway for agreements shorter than six years."""
-        if add_years(self.start_on, 6) <= self.end_on:
+        if add_years(self.start_on, 6) <= self.end_on + timedelta(days=1):  # end dates are inclusive
             return add_years(self.start_on, 3)
         return self.start_on + (self.end_on - self.start_on) / 2
 

@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.models import (CLOSED_COMMITMENT_STATUSES, Agreement, Commitment, CommitmentStatus,
@@ -71,7 +71,7 @@ def agreements_stmt(user: Any, *, status: str | None = None, search: str | None 
     """Agreements user may read, filtered, with what list rows show eagerly loaded."""
     stmt = (sa.select(Agreement)
             .options(selectinload(Agreement.territories), selectinload(Agreement.amendments),
-                     raiseload("*"))
+                     )
             .order_by(Agreement.start_on.desc(), Agreement.id.desc()))
     if status:
         stmt = stmt.where(Agreement.status == status)
@@ -131,7 +131,7 @@ def commitments_stmt(user: Any, *, today: date, agreement_id: int | None = None,
     stmt = (sa.select(Commitment)
             .join(Commitment.partner)
             .options(joinedload(Commitment.partner).joinedload(Partner.organisation),
-                     joinedload(Commitment.theme), joinedload(Commitment.agreement), raiseload("*"))
+                     joinedload(Commitment.theme), joinedload(Commitment.agreement))
             .order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.reference))
     if agreement_id:
         stmt = stmt.where(Commitment.agreement_id == agreement_id)

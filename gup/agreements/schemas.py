@@ -11,7 +11,7 @@ from marshmallow import validate
 
 from gup.agreements.models import (AgreementKind, AgreementStatus, CommitmentStatus, FundingSource, SignatoryRole,
                                    TfpbAxis)
-from gup.apiauth import MAX_ID, local_today
+from gup.apiauth import MAX_ID, CleanStr, local_today
 from gup.organisations.schemas import OrganisationOut
 from gup.territory.schemas import TerritoryNodeOut
 
@@ -34,12 +34,13 @@ def _text(max_length: int, description: str, *, required: bool = False, nullable
     validators = [validate.Length(max=max_length)]
     if required:
         validators = [validate.Length(min=1, max=max_length), not_blank]
-    return ma.fields.Str(required=required, allow_none=nullable and not required, validate=validators,
+    return CleanStr(required=required, allow_none=nullable and not required, validate=validators,
                          metadata={"description": description})
 
 
-def _id(description: str, **kwargs: Any) -> ma.fields.Int:
-    return ma.fields.Int(strict=True, validate=ID_RANGE, metadata={"description": description}, **kwargs)
+def _id(description: str, *, strict: bool = True, **kwargs: Any) -> ma.fields.Int:
+    """An id in a JSON body (strict: 5, not "5") or, with strict=False, in the query string."""
+    return ma.fields.Int(strict=strict, validate=ID_RANGE, metadata={"description": description}, **kwargs)
 
 
 def _ids(description: str) -> ma.fields.List:
@@ -147,7 +148,8 @@ class AgreementSummaryOut(ma.Schema):
     title = ma.fields.Str(metadata={"description": "Intitulé."})
     kind = ma.fields.Enum(AgreementKind, by_value=ma.fields.Str,
                           metadata={"description": "framework : convention cadre ; site : convention de site."})
-    status = ma.fields.Enum(AgreementStatus, by_value=ma.fields.Str, metadata={"description": "Statut de la convention."})
+    status = ma.fields.Enum(AgreementStatus, by_value=ma.fields.Str,
+                            metadata={"description": "Statut de la convention."})
     start_on = ma.fields.Date(metadata={"description": "Date d'entrée en vigueur."})
     end_on = ma.fields.Date(metadata={"description": "Date de fin initialement prévue."})
     effective_end_on = ma.fields.Date(metadata={"description": "Date de fin après avenants."})
@@ -158,21 +160,21 @@ class AgreementSummaryOut(ma.Schema):
     midterm_evaluation_on = ma.fields.Date(
         metadata={"description": "Date d'évaluation à mi-parcours : celle saisie, sinon trois ans après le début "
                                  "(ou la moitié de la durée)."})
-    signed_on = ma.fields.Date(allow_none=True,
-                               metadata={"description": "Date de la dernière signature, une fois que tous ont signé."})
     city_contract = ma.fields.Str(allow_none=True, metadata={"description": "Référence du contrat de ville."})
     renewal_agreement = ma.fields.Str(allow_none=True,
                                       metadata={"description": "Référence de la convention NPNRU, le cas échéant."})
     predecessor_id = ma.fields.Int(allow_none=True, metadata={"description": "Convention précédente."})
     territory_ids = ma.fields.Pluck(TerritoryNodeOut, "id", many=True, attribute="territories", dump_only=True,
                                     metadata={"description": "Périmètre : identifiants des nœuds du territoire."})
-    coordinators = ma.fields.List(ma.fields.Nested(UserRef),
-                                  metadata={"description": "Coordonnateurs·rices de la convention."})
 
 
 class AgreementOut(AgreementSummaryOut):
     """Convention GUP avec ses partenaires, signataires, avenants, thématiques et périmètre."""
 
+    signed_on = ma.fields.Date(allow_none=True,
+                               metadata={"description": "Date de la dernière signature, une fois que tous ont signé."})
+    coordinators = ma.fields.List(ma.fields.Nested(UserRef),
+                                  metadata={"description": "Coordonnateurs·rices de la convention."})
     partners = ma.fields.List(ma.fields.Nested(PartnerOut), metadata={"description": "Partenaires."})
     signatories = ma.fields.List(ma.fields.Nested(SignatoryOut), metadata={"description": "Signataires."})
     amendments = ma.fields.List(ma.fields.Nested(AmendmentOut), metadata={"description": "Avenants, par numéro."})
@@ -185,8 +187,9 @@ class AgreementOut(AgreementSummaryOut):
 class AgreementQueryArgs(ma.Schema):
     """Filtres de la liste des conventions."""
 
-    status = ma.fields.Enum(AgreementStatus, by_value=ma.fields.Str, metadata={"description": "Ne garder que ce statut."})
-    q = ma.fields.Str(validate=validate.Length(max=100),
+    status = ma.fields.Enum(AgreementStatus, by_value=ma.fields.Str,
+                            metadata={"description": "Ne garder que ce statut."})
+    q = CleanStr(validate=validate.Length(max=100),
                       metadata={"description": "Recherche dans la référence ou l'intitulé."})
 
 
@@ -237,7 +240,8 @@ class CommitmentOut(ma.Schema):
     reference = ma.fields.Str(metadata={"description": "Référence dans la convention (ENG-01…)."})
     title = ma.fields.Str(metadata={"description": "Intitulé."})
     description = ma.fields.Str(allow_none=True, metadata={"description": "Description."})
-    funding_source = ma.fields.Enum(FundingSource, by_value=ma.fields.Str, metadata={"description": "Source de financement."})
+    funding_source = ma.fields.Enum(FundingSource, by_value=ma.fields.Str,
+                                    metadata={"description": "Source de financement."})
     tfpb_axis = ma.fields.Enum(TfpbAxis, by_value=ma.fields.Str, allow_none=True,
                                metadata={"description": "Axe TFPB, pour un engagement financé par l'abattement."})
     planned_investment_amount = _decimal_out("Montant prévu en investissement (€).", allow_none=True)
@@ -248,7 +252,8 @@ class CommitmentOut(ma.Schema):
     indicator_baseline = _decimal_out("Valeur de référence de l'indicateur.", allow_none=True)
     indicator_target = _decimal_out("Valeur cible de l'indicateur.", allow_none=True)
     due_on = ma.fields.Date(allow_none=True, metadata={"description": "Échéance."})
-    status = ma.fields.Enum(CommitmentStatus, by_value=ma.fields.Str, metadata={"description": "Statut de l'engagement."})
+    status = ma.fields.Enum(CommitmentStatus, by_value=ma.fields.Str,
+                            metadata={"description": "Statut de l'engagement."})
     progress = ma.fields.Int(metadata={"description": "Avancement, en pourcentage (0 à 100)."})
     is_closed = ma.fields.Bool(metadata={"description": "Vrai quand l'engagement est soldé (tenu, non tenu, retiré…)."})
     is_overdue = OverdueFlag(dump_only=True,
@@ -258,10 +263,11 @@ class CommitmentOut(ma.Schema):
 class CommitmentQueryArgs(ma.Schema):
     """Filtres de la liste des engagements."""
 
-    agreement_id = _id("Ne garder que les engagements de cette convention.")
-    organisation_id = _id("Ne garder que les engagements de cet organisme.")
-    theme_id = _id("Ne garder que cette thématique.")
-    status = ma.fields.Enum(CommitmentStatus, by_value=ma.fields.Str, metadata={"description": "Ne garder que ce statut."})
+    agreement_id = _id(strict=False, description="Ne garder que les engagements de cette convention.")
+    organisation_id = _id(strict=False, description="Ne garder que les engagements de cet organisme.")
+    theme_id = _id(strict=False, description="Ne garder que cette thématique.")
+    status = ma.fields.Enum(CommitmentStatus, by_value=ma.fields.Str,
+                            metadata={"description": "Ne garder que ce statut."})
     overdue = ma.fields.Bool(metadata={"description": "Vrai : seulement les engagements en retard ; "
                                                       "faux : seulement les autres."})
 
@@ -273,7 +279,7 @@ class CommitmentIn(ma.Schema):
     partner_id = _id("Partenaire qui s'engage ; ou bien organisation_id.")
     organisation_id = _id("Organisme partenaire de la convention qui s'engage ; ou bien partner_id.")
     theme_id = _id("Thématique.", required=True)
-    reference = _text(40, "Référence dans la convention ; par défaut la suivante (ENG-NN).")
+    reference = _text(40, "Référence dans la convention ; par défaut la suivante (ENG-NN).", nullable=False)
     title = _text(255, "Intitulé.", required=True)
     description = _text(TEXT_MAX, "Description.")
     funding_source = ma.fields.Enum(FundingSource, by_value=ma.fields.Str, load_default=FundingSource.MAINSTREAM,

@@ -91,7 +91,7 @@ def _apply(obj: Any, allowed: frozenset[str], fields: dict[str, Any]) -> None:
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     for key, value in fields.items():
-        if isinstance(value, str):
+        if type(value) is str:  # not StrEnum members: strip() would turn them into plain strings
             value = value.strip() or None if key not in ("reference", "title") else value.strip()
         setattr(obj, key, value)
 

@@ -85,8 +85,8 @@ def _agreement_fields(form: AgreementForm) -> dict:
         "start_on": form.start_on.data, "end_on": form.end_on.data, "midterm_on": form.midterm_on.data,
         "city_contract": form.city_contract.data, "renewal_agreement": form.renewal_agreement.data,
         "predecessor": db.session.get(Agreement, form.predecessor_id.data) if form.predecessor_id.data else None,
-        "territories": list(db.session.scalars(sa.select(Territory).where(Territory.id.in_(form.territory_ids.data)))),
-        "themes": list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(form.theme_ids.data)))),
+        "territories": list(db.session.scalars(sa.select(Territory).where(Territory.id.in_(form.territory_ids.data or [])))),
+        "themes": list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(form.theme_ids.data or [])))),
     }
 
 
@@ -97,7 +97,7 @@ def create():
     form = AgreementForm()
     _agreement_form_choices(form, None)
     if form.validate_on_submit():
-        coordinators = list(db.session.scalars(sa.select(User).where(User.id.in_(form.coordinator_ids.data))))
+        coordinators = list(db.session.scalars(sa.select(User).where(User.id.in_(form.coordinator_ids.data or []))))
         try:
             agreement = services.create_agreement(actor=current_user, coordinators=coordinators,
                                                   **_agreement_fields(form))
@@ -142,7 +142,7 @@ def edit(agreement_id: int):
         try:
             services.update_agreement(agreement, actor=current_user, **_agreement_fields(form))
             agreement.coordinators = list(db.session.scalars(
-                sa.select(User).where(User.id.in_(form.coordinator_ids.data)))) or agreement.coordinators
+                sa.select(User).where(User.id.in_(form.coordinator_ids.data or [])))) or agreement.coordinators
         except DomainError as exc:
             db.session.rollback()
             _field_error(form, exc)

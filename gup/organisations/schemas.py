@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from gup.apiauth import CleanStr
 from gup.organisations.models import OrganisationKind
 
 
@@ -21,5 +22,5 @@ class OrganisationQueryArgs(ma.Schema):
 
     kind = ma.fields.Enum(OrganisationKind, by_value=ma.fields.Str,
                           metadata={"description": "Ne garder que les organismes de ce type."})
-    q = ma.fields.Str(validate=ma.validate.Length(max=100),
+    q = CleanStr(validate=ma.validate.Length(max=100),
                       metadata={"description": "Recherche dans le nom ou le code."})

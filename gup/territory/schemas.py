@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from gup.apiauth import CleanStr
 from gup.territory.models import TerritoryKind
 
 
@@ -45,5 +46,5 @@ class NeighbourhoodQueryArgs(ma.Schema):
     """Filtres de la liste des quartiers."""
 
     qpv = ma.fields.Bool(metadata={"description": "Vrai : seulement les QPV ; faux : seulement les autres quartiers."})
-    q = ma.fields.Str(validate=ma.validate.Length(max=100),
+    q = CleanStr(validate=ma.validate.Length(max=100),
                       metadata={"description": "Recherche dans le nom, le code ou le code QPV."})

@@ -77,31 +77,39 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _check_node(node: Territory) -> None:
-    """Rules of the tree: parent level, QPV code, housing provider, unique code, children's level."""
-    expected = PARENT_KIND[node.kind]
+def _check(node: Territory | None, *, kind: TerritoryKind, code: str, parent: Territory | None,
+           qpv_code: str | None, housing_provider: Organisation | None) -> None:
+    """Rules of the tree, checked on the values a node would get (before they are set): parent level, QPV code,
+    housing provider, unique code, children's level."""
+    expected = PARENT_KIND[kind]
     if expected is None:
-        if node.parent is not None:
+        if parent is not None:
             raise DomainError(_("Un quartier n'est rattaché à aucun autre lieu."), field="parent")
-    elif node.parent is None or node.parent.kind is not expected:
+    elif parent is None or parent.kind is not expected:
         raise DomainError(_("Un lieu de niveau « %(kind)s » doit être rattaché à un lieu de niveau « %(parent)s ».",
-                            kind=node.kind.label, parent=expected.label), field="parent")
-    if node.qpv_code and node.kind is not TerritoryKind.NEIGHBOURHOOD:
+                            kind=kind.label, parent=expected.label), field="parent")
+    if qpv_code and kind is not TerritoryKind.NEIGHBOURHOOD:
         raise DomainError(_("Seul un quartier peut avoir un code QPV."), field="qpv_code")
-    provider = node.housing_provider
-    if provider is not None and provider.kind is not OrganisationKind.HOUSING_PROVIDER:
-        raise DomainError(_("« %(name)s » n'est pas un bailleur social.", name=provider.name),
+    if housing_provider is not None and housing_provider.kind is not OrganisationKind.HOUSING_PROVIDER:
+        raise DomainError(_("« %(name)s » n'est pas un bailleur social.", name=housing_provider.name),
                           field="housing_provider")
+    node_id = node.id if node is not None else None
     with db.session.no_autoflush:
-        clash = db.session.scalar(sa.select(Territory.id).where(Territory.code == node.code,
-                                                                Territory.id != (node.id or 0)))
-        wrong_children = [child for child in node.children if PARENT_KIND[child.kind] is not node.kind] \
-            if node.id is not None else []
+        clash = db.session.scalar(sa.select(Territory.id).where(Territory.code == code,
+                                                                Territory.id != (node_id or 0)))
+        wrong_children = [child for child in node.children if PARENT_KIND[child.kind] is not kind] \
+            if node_id is not None else []
     if clash is not None:
         raise DomainError(_("Ce code est déjà utilisé par un autre lieu."), field="code")
     if wrong_children:
         raise DomainError(_("Ce lieu contient des lieux de niveau « %(kind)s » : changez d'abord leur rattachement.",
                             kind=wrong_children[0].kind.label), field="kind")
+
+
+def _differs(current: Any, value: Any) -> bool:
+    if isinstance(current, Territory | Organisation) or isinstance(value, Territory | Organisation):
+        return current is not value
+    return current != value
 
 
 def territory_by_code(code: str) -> Territory | None:
@@ -115,29 +123,14 @@ def create_territory(*, kind: TerritoryKind, code: str, name: str, parent: Terri
     acting_as(db.session, actor)
     values = _clean({"kind": kind, "code": code, "name": name, "parent": parent, "qpv_code": qpv_code,
                      "address": address, "housing_provider": housing_provider})
-    with db.session.no_autoflush:
-        node = Territory(kind=values["kind"], code=values["code"], name=values["name"], qpv_code=values["qpv_code"],
-                         address=values["address"])
-        node.parent = values["parent"]
-        node.housing_provider = values["housing_provider"]
-        try:
-            _check_node(node)
-        except DomainError:
-            _detach(node)
-            raise
+    _check(None, kind=values["kind"], code=values["code"], parent=values["parent"], qpv_code=values["qpv_code"],
+           housing_provider=values["housing_provider"])
+    node = Territory(kind=values["kind"], code=values["code"], name=values["name"], qpv_code=values["qpv_code"],
+                     address=values["address"], parent=values["parent"], housing_provider=values["housing_provider"])
     db.session.add(node)
     db.session.flush()
     logger.info("territory %s (%s %s) created by %s", node.id, node.kind.value, node.code, _actor_id(actor))
     return node
-
-
-def _detach(node: Territory) -> None:
-    """Undo the back-reference a refused new node left in its parent's children (cascaded into the session)."""
-    parent = node.parent
-    if parent is not None and node in parent.children:
-        parent.children.remove(node)
-    if node in db.session:
-        db.session.expunge(node)
 
 
 def update_territory(node: Territory, *, actor: Any, **fields: Any) -> Territory:
@@ -149,14 +142,12 @@ def update_territory(node: Territory, *, actor: Any, **fields: Any) -> Territory
     values = _clean(fields)
     if "parent" in values and values["parent"] is node:
         raise DomainError(_("Un lieu ne peut pas être rattaché à lui-même."), field="parent")
-    changed = []
-    with db.session.no_autoflush:
-        for key, value in values.items():
-            current = getattr(node, key)
-            if current is not value and current != value:
-                setattr(node, key, value)
-                changed.append(key)
-        _check_node(node)
+    state = {key: values.get(key, getattr(node, key)) for key in ("kind", "code", "parent", "qpv_code",
+                                                                   "housing_provider")}
+    _check(node, **state)
+    changed = [key for key, value in values.items() if _differs(getattr(node, key), value)]
+    for key in changed:
+        setattr(node, key, values[key])
     db.session.flush()
     if changed:
         logger.info("territory %s updated (%s) by %s", node.id, ", ".join(changed), _actor_id(actor))

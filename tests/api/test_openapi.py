@@ -74,8 +74,14 @@ def test_lists_document_pagination(client):
         assert "X-Pagination" in operation["responses"]["200"]["headers"]
 
 
-def test_docs_page_is_html(client):
+def test_docs_page_is_html_with_vendored_assets(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert response.mimetype == "text/html"
-    assert "swagger" in response.get_data(as_text=True).lower()
+    html = response.get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html)
+    assert assets and all(url.startswith("/static/vendor/swagger-ui/") for url in assets)  # no CDN
+    for url in assets:
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        asset.close()
