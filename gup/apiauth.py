@@ -5,12 +5,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import marshmallow as ma
-from flask import current_app, g, request
+from flask import g, request
 from flask_smorest import Blueprint, abort
 
 from gup.db import now_utc
@@ -139,9 +137,3 @@ class CleanStr(ma.fields.Str):
         if "\x00" in text:
             raise self.make_error("unstorable")
         return text
-
-
-def local_today(now: datetime | None = None) -> date:
-    """Today's date in the application's time zone (Europe/Paris), for "overdue"."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
-    return (now or now_utc()).astimezone(zone).date()

@@ -15,6 +15,16 @@ def select_locale() -> str:
     return chosen if chosen in current_app.config["GUP_LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def local_today(now: datetime | None = None) -> date:
+    """Today's date in the display time zone (Europe/Paris): due dates and "overdue" are local dates."""
+    from zoneinfo import ZoneInfo
+
+    from gup.db import now_utc
+
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
+    return (now or now_utc()).astimezone(zone).date()
+
+
 def fmt_date(value: date | None, fmt: str = "long") -> str:
     """« 23 novembre 2026 »."""
     if value is None:

@@ -15,10 +15,11 @@ from gup.agreements.models import Agreement, Commitment, Partner, Theme
 from gup.agreements.schemas import (AgreementIn, AgreementOut, AgreementPatchIn, AgreementQueryArgs,
                                     AgreementSummaryOut, CommitmentIn, CommitmentOut, CommitmentPatchIn,
                                     CommitmentQueryArgs, CommitmentUpdateIn, CommitmentUpdateOut)
-from gup.apiauth import (api_blueprint, api_user, authorized, committing, documents_errors, local_today,
+from gup.apiauth import (api_blueprint, api_user, authorized, committing, documents_errors,
                          page_items, page_number, paginated, unprocessable)
 from gup.db import now_utc
 from gup.extensions import db
+from gup.i18n import local_today
 from gup.territory.queries import territories_by_ids
 
 agreements_api = api_blueprint("agreements", "/agreements", "Conventions GUP.")

@@ -11,7 +11,8 @@ from marshmallow import validate
 
 from gup.agreements.models import (AgreementKind, AgreementStatus, CommitmentStatus, FundingSource, SignatoryRole,
                                    TfpbAxis)
-from gup.apiauth import MAX_ID, CleanStr, local_today
+from gup.apiauth import MAX_ID, CleanStr
+from gup.i18n import local_today
 from gup.organisations.schemas import OrganisationOut
 from gup.territory.schemas import TerritoryNodeOut
 

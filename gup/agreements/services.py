@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from gup.agreements.models import (DEFAULT_THEMES, Agreement, AgreementStatus, Amendment, Commitment,
                                    CommitmentStatus, CommitmentUpdate, FundingSource, Partner, Signatory,
-                                   SignatoryRole, TfpbAxis, Theme)
+                                   SignatoryRole, Theme)
 from gup.audit.services import acting_as
 from gup.errors import DomainError
 from gup.extensions import db

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -12,23 +11,17 @@ from flask_login import current_user, login_required
 from gup.agreements import bp, queries, services
 from gup.agreements.forms import (AgreementForm, AgreementStatusForm, AmendmentForm, CommitmentFilterForm,
                                   CommitmentForm, CommitmentUpdateForm, PartnerForm, SignatoryForm, ThemeForm)
-from gup.agreements.models import (Agreement, AgreementStatus, Commitment, CommitmentStatus, FundingSource,
+from gup.agreements.models import (Agreement, AgreementStatus, CommitmentStatus, FundingSource,
                                    Partner, SignatoryRole, TfpbAxis, Theme)
 from gup.audit.services import history_of
 from gup.auth.models import Role, User
 from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.policy import authorize, can
 from gup.territory.models import Territory, TerritoryKind
-
-
-def today() -> date:
-    """Today in the display timezone (deadlines are dates in Europe/Paris)."""
-    from zoneinfo import ZoneInfo
-
-    return now_utc().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _page() -> int:
@@ -52,8 +45,8 @@ def _field_error(form, exc: DomainError) -> None:
 @login_required
 def dashboard():
     days = current_app.config["DUE_SOON_DAYS"]
-    data = queries.dashboard_data(current_user, today=today(), due_days=days)
-    return render_template("agreements/dashboard.html", days=days, today=today(), **data)
+    data = queries.dashboard_data(current_user, today=local_today(), due_days=days)
+    return render_template("agreements/dashboard.html", days=days, today=local_today(), **data)
 
 
 @bp.route("/agreements")
@@ -116,7 +109,7 @@ def create():
 def detail(agreement_id: int):
     agreement = queries.agreement_or_404(agreement_id)
     authorize(current_user, "view", agreement)
-    day = today()
+    day = local_today()
     status_form = AgreementStatusForm(status=agreement.status.value)
     return render_template(
         "agreements/detail.html", agreement=agreement, today=day,
@@ -266,10 +259,10 @@ def commitments():
         args = {}
     status = filters.status.data if filters.status.data in {s.value for s in CommitmentStatus} else None
     overdue = {"1": True, "0": False}.get(filters.overdue.data or "")
-    stmt = queries.commitments_stmt(current_user, today=today(), status=status, overdue=overdue,
+    stmt = queries.commitments_stmt(current_user, today=local_today(), status=status, overdue=overdue,
                                     **{k: v for k, v in args.items() if isinstance(v, int)})
     page = queries.paginate(stmt, page=_page(), per_page=current_app.config["PAGE_SIZE"])
-    return render_template("agreements/commitments.html", page=page, filters=filters, today=today())
+    return render_template("agreements/commitments.html", page=page, filters=filters, today=local_today())
 
 
 def _commitment_form_choices(form: CommitmentForm, agreement: Agreement) -> None:
@@ -329,7 +322,7 @@ def create_commitment(agreement_id: int):
 def commitment(commitment_id: int):
     item = queries.commitment_or_404(commitment_id)
     authorize(current_user, "view", item)
-    return render_template("agreements/commitment.html", commitment=item, today=today(),
+    return render_template("agreements/commitment.html", commitment=item, today=local_today(),
                            update_form=CommitmentUpdateForm(), history=history_of(item),
                            can_update=can(current_user, "update", item),
                            can_add_update=can(current_user, "add_update", item))
@@ -385,7 +378,7 @@ def add_update(commitment_id: int):
             flash(_("Point d'avancement ajouté."), "success")
             return redirect(url_for("agreements.commitment", commitment_id=item.id))
     item = queries.commitment_or_404(commitment_id)
-    return render_template("agreements/commitment.html", commitment=item, today=today(), update_form=form,
+    return render_template("agreements/commitment.html", commitment=item, today=local_today(), update_form=form,
                            history=history_of(item), can_update=can(current_user, "update", item),
                            can_add_update=True), 422
 

@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from gup.agreements.queries import paginate
+from gup.pagination import paginate
 from gup.audit.services import history_of
 from gup.errors import DomainError
 from gup.extensions import db

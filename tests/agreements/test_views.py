@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from gup.agreements.models import Agreement, Commitment, CommitmentStatus
-from gup.agreements.views import today
+from gup.i18n import local_today as today
 from gup.extensions import db
 
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from gup.agreements.models import Commitment, CommitmentStatus, CommitmentUpdate, FundingSource
-from gup.apiauth import local_today
+from gup.i18n import local_today
 from gup.extensions import db
 from gup.organisations.models import OrganisationKind
 

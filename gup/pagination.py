@@ -1,0 +1,42 @@
+"""One page of a list: a LIMIT/OFFSET select plus one COUNT, whatever the page size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import sqlalchemy as sa
+
+from gup.extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a list."""
+
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def paginate(stmt: sa.Select, *, page: int, per_page: int) -> Page:
+    """Run a select() for one page plus one COUNT query: two queries whatever the page size."""
+    page = max(1, page)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)
