@@ -80,8 +80,11 @@ def register_template_helpers(app: Flask) -> None:
     from gup import navigation
     from gup.i18n import register_filters
 
+    from gup.audit.services import ENTITY_LABELS
+
     register_filters(app)
     navigation.register(app)
+    app.jinja_env.globals["audit_labels"] = ENTITY_LABELS
 
 
 def register_errors(app: Flask) -> None:

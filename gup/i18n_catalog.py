@@ -22,12 +22,18 @@ METHODS = [("**.py", "python"), ("**.html", "jinja2")]
 OPTIONS = {"**.html": {"extensions": "jinja2.ext.do"}}
 
 
+def _wanted_directory(path: str) -> bool:
+    """Skip hidden folders and caches, but read templates/_macros (babel skips "_*" by default)."""
+    name = Path(path).name
+    return not name.startswith((".", "__"))
+
+
 def extract() -> Catalog:
     """Every translatable string of the package and the templates."""
     catalog = Catalog(project="gup", charset="utf-8")
     for folder in (PACKAGE, ROOT / "templates"):
         for _filename, _lineno, message, _comments, _context in extract_from_dir(
-                str(folder), METHODS, keywords=KEYWORDS, options_map=OPTIONS):
+                str(folder), METHODS, keywords=KEYWORDS, options_map=OPTIONS, directory_filter=_wanted_directory):
             catalog.add(message, flags=("python-format",) if "%(" in str(message) else ())
     return catalog
 

@@ -115,7 +115,7 @@ def detail(agreement_id: int):
         "agreements/detail.html", agreement=agreement, today=day,
         groups=queries.commitments_by_partner(agreement, day), counts=queries.status_counts(agreement),
         can_manage=can(current_user, "manage", agreement), status_form=status_form,
-        history=history_of(agreement),
+        history=history_of(agreement, *agreement.partners, *agreement.signatories, *agreement.amendments),
         can_add_commitment=any(can(current_user, "add_commitment", p) for p in agreement.partners))
 
 
@@ -323,7 +323,7 @@ def commitment(commitment_id: int):
     item = queries.commitment_or_404(commitment_id)
     authorize(current_user, "view", item)
     return render_template("agreements/commitment.html", commitment=item, today=local_today(),
-                           update_form=CommitmentUpdateForm(), history=history_of(item),
+                           update_form=CommitmentUpdateForm(), history=history_of(item, *item.updates),
                            can_update=can(current_user, "update", item),
                            can_add_update=can(current_user, "add_update", item))
 

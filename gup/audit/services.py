@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
+from flask_babel import lazy_gettext as _l
+
 from gup.audit.models import AuditEntry
 from gup.db import Audited, now_utc
 
@@ -106,12 +108,31 @@ def register(session_class: Any, registry: Any) -> None:
                              retval=True)
 
 
-def history_of(obj: Any, limit: int = 200) -> list[AuditEntry]:
-    """Audit entries of one record, newest first."""
+def history_of(obj: Any, *parts: Any, limit: int = 200) -> list[AuditEntry]:
+    """Audit entries of a record and of the parts shown on its page (e.g. an agreement's signatories), newest
+    first."""
     from gup.extensions import db
 
-    stmt = (select(AuditEntry)
-            .where(AuditEntry.entity_type == type(obj).__name__, AuditEntry.entity_id == obj.id)
-            .options(selectinload(AuditEntry.actor))
+    ids: dict[str, list[int]] = {}
+    for item in (obj, *parts):
+        ids.setdefault(type(item).__name__, []).append(item.id)
+    match = sa.or_(*(sa.and_(AuditEntry.entity_type == kind, AuditEntry.entity_id.in_(values))
+                     for kind, values in ids.items()))
+    stmt = (select(AuditEntry).where(match).options(selectinload(AuditEntry.actor))
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))
     return list(db.session.scalars(stmt))
+
+
+#: how the history list names each kind of record (French, through the catalogs)
+ENTITY_LABELS = {
+    "Agreement": _l("de la convention"),
+    "Partner": _l("d'un partenaire"),
+    "Signatory": _l("d'un signataire"),
+    "Amendment": _l("d'un avenant"),
+    "Commitment": _l("de l'engagement"),
+    "CommitmentUpdate": _l("d'un point d'avancement"),
+    "Organisation": _l("de l'organisme"),
+    "Territory": _l("du lieu"),
+    "Theme": _l("de la thématique"),
+    "User": _l("du compte"),
+}

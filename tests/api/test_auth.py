@@ -55,7 +55,7 @@ def test_me(api, w):
     assert body["id"] == w["referent1"].id
     assert body["role"] == "partner_referent"
     assert body["organisation"] == {"id": w["hp1"].id, "code": w["hp1"].code, "name": "Bailleur Un",
-                                    "kind": "housing_provider"}
+                                    "kind": "housing_provider", "is_active": True}
     assert "password_hash" not in body and "session_token" not in body
 
 
