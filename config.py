@@ -29,7 +29,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14")))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(24 * 1024 * 1024)))
     WTF_CSRF_TIME_LIMIT = int(os.environ.get("WTF_CSRF_TIME_LIMIT", "7200"))
 
     BABEL_DEFAULT_LOCALE = "fr"
@@ -55,6 +55,19 @@ class Config:
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     }
+
+    UPLOAD_FOLDER = os.environ.get("GUP_UPLOAD_FOLDER")  # default: instance/uploads
+    MAX_PHOTO_BYTES = int(os.environ.get("GUP_MAX_PHOTO_MB", "10")) * 1024 * 1024
+    PHOTO_MAX_SIDE = 1600
+    PHOTO_THUMB_SIDE = 320
+    #: default due date of a finding, in days after it is logged, per priority [local practice]
+    PRIORITY_DUE_DAYS = {"urgent": 7, "this_year": 180, "longer_term": 730}
+    #: recurrence: this many findings of one theme at one building or within this distance in this window
+    RECURRENCE_COUNT = 3
+    RECURRENCE_RADIUS_M = 50
+    RECURRENCE_WINDOW_DAYS = 365
+    MAP_TILE_URL = os.environ.get("GUP_MAP_TILE_URL", "")  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    MAP_TILE_ATTRIBUTION = os.environ.get("GUP_MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
 
     PRODUCTION = False
 

@@ -63,15 +63,29 @@ def register_blueprints(app: Flask) -> None:
     from gup.territory import bp as territory_bp
     from gup.territory.api import neighbourhoods_api
 
-    import gup.admin.views  # noqa: F401  (routes attach to their blueprint on import)
+    from gup.actions import bp as actions_bp
+    from gup.actions.api import actions_api
+    from gup.findings import bp as findings_bp
+    from gup.findings.api import findings_api
+    from gup.media import bp as media_bp
+    from gup.walks import bp as walks_bp
+    from gup.walks.api import walkthroughs_api
+
+    import gup.actions.views  # noqa: F401  (routes attach to their blueprint on import)
+    import gup.admin.views  # noqa: F401
     import gup.agreements.views  # noqa: F401
     import gup.auth.views  # noqa: F401
+    import gup.findings.views  # noqa: F401
+    import gup.media.views  # noqa: F401
+    import gup.walks.views  # noqa: F401
     import gup.organisations.views  # noqa: F401
     import gup.territory.views  # noqa: F401
 
-    for bp in (auth_bp, admin_bp, agreements_bp, organisations_bp, territory_bp):
+    for bp in (auth_bp, admin_bp, agreements_bp, organisations_bp, territory_bp, walks_bp, findings_bp,
+               actions_bp, media_bp):
         app.register_blueprint(bp)
-    for blp in (me_api, organisations_api, neighbourhoods_api, agreements_api, commitments_api):
+    for blp in (me_api, organisations_api, neighbourhoods_api, agreements_api, commitments_api, walkthroughs_api,
+                findings_api, actions_api):
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
 

@@ -14,7 +14,11 @@ from sqlalchemy import Select
 
 from gup.agreements.models import (Agreement, Amendment, Commitment, CommitmentUpdate, Partner, Signatory,
                                    Theme, agreement_coordinators)
+from gup.actions.models import Action, ActionUpdate
 from gup.auth.models import ApiToken, Role, User
+from gup.findings.models import PARTNER_MOVES, Finding, RoutingRule
+from gup.media.models import Photo
+from gup.walks.models import Walkthrough
 from gup.errors import NotAllowed
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory
@@ -150,6 +154,64 @@ def _view_update(user: Any, update: CommitmentUpdate) -> bool:
     return _view_commitment(user, update.commitment)
 
 
+# --- walks, findings, actions ------------------------------------------------------------------
+
+def _agreement_of(obj: Any) -> Agreement:
+    return obj if isinstance(obj, Agreement) else obj.agreement
+
+
+@rule(Walkthrough, "view")
+@rule(Finding, "view")
+@rule(Action, "view")
+def _view_agreement_content(user: Any, obj: Any) -> bool:
+    return _view_agreement(user, obj.agreement)
+
+
+@rule(Walkthrough, "create", "update")
+@rule(Finding, "manage")
+@rule(RoutingRule, "update")
+def _coordinates_content(user: Any, obj: Any) -> bool:
+    """Planning walks, routing findings, checking them on site: the agreement's coordination."""
+    return coordinates(user, _agreement_of(obj))
+
+
+@rule(Agreement, "log_finding", "create_action")
+@rule(Walkthrough, "log_finding")
+def _contributes(user: Any, obj: Any) -> bool:
+    """Coordinators, and referents of organisations party to the agreement, log findings and actions."""
+    agreement = _agreement_of(obj)
+    return coordinates(user, agreement) or (user.role is Role.PARTNER_REFERENT and is_party(user, agreement))
+
+
+@rule(Finding, "respond")
+def _respond_finding(user: Any, finding: Finding) -> bool:
+    """Accept, refuse, plan, resolve, add photos: the responsible organisation (or the coordination)."""
+    return coordinates(user, finding.agreement) or own_organisation(user, finding.responsible_organisation_id)
+
+
+@rule(Action, "update")
+def _update_action(user: Any, action: Action) -> bool:
+    return coordinates(user, action.agreement) or own_organisation(user, action.responsible_organisation_id)
+
+
+@rule(Photo, "view")
+def _view_photo(user: Any, photo: Photo) -> bool:
+    if photo.finding is not None:
+        return _view_agreement(user, photo.finding.agreement)
+    from gup.extensions import db
+
+    update = db.session.scalar(sa.select(ActionUpdate).where(ActionUpdate.photo_id == photo.id))
+    return update is not None and _view_agreement(user, update.action.agreement)
+
+
+def may_move_finding(user: Any, finding: Finding, target: Any) -> bool:
+    """Partner moves (accept, refuse, plan, resolve) belong to the responsible organisation; routing, checking
+    and out-of-scope referrals to the coordination."""
+    if target in PARTNER_MOVES:
+        return can(user, "respond", finding)
+    return can(user, "manage", finding)
+
+
 # --- list scoping --------------------------------------------------------------------------------
 
 def visible_agreements(user: Any, stmt: Select) -> Select:
@@ -174,3 +236,9 @@ def visible_commitments(user: Any, stmt: Select) -> Select:
     """Restrict a select() on Commitment to the agreements user may read."""
     readable = visible_agreements(user, sa.select(Agreement.id))
     return stmt.where(Commitment.agreement_id.in_(readable))
+
+
+def visible_in_agreements(user: Any, stmt: Select, model: Any) -> Select:
+    """Restrict a select() on any model with an agreement_id (walks, findings, actions) to readable agreements."""
+    readable = visible_agreements(user, sa.select(Agreement.id))
+    return stmt.where(model.agreement_id.in_(readable))

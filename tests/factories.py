@@ -133,3 +133,68 @@ def world() -> dict[str, Any]:
         "c2": make_commitment(agreement, hp2, due_on=date(2027, 6, 30)),
         "now": now_utc(),
     }
+
+
+# --- walks, findings, actions, photos ------------------------------------------------------------
+
+def make_walk(agreement: Agreement, neighbourhood: Territory | None = None, **kw: Any):
+    """A walk of a neighbourhood of the agreement (added to its perimeter when needed), with two stops."""
+    from gup.walks.models import RouteStop, Walkthrough, WalkKind, WalkStatus
+
+    n = next(_seq)
+    neighbourhood = neighbourhood or make_territory(TerritoryKind.NEIGHBOURHOOD)
+    if neighbourhood not in agreement.territories:
+        agreement.territories.append(neighbourhood)
+    walk = Walkthrough(agreement=agreement, neighbourhood=neighbourhood, title=kw.pop("title", f"Diagnostic {n}"),
+                       walked_on=kw.pop("walked_on", date(2026, 10, 6)), kind=kw.pop("kind", WalkKind.DAY),
+                       status=kw.pop("status", WalkStatus.DONE), residents_count=kw.pop("residents_count", 12), **kw)
+    walk.stops = [RouteStop(position=1, name="Entrée de la résidence", latitude=47.2101, longitude=-1.5502),
+                  RouteStop(position=2, name="Aire de jeux", latitude=47.2109, longitude=-1.5490)]
+    db.session.add(walk)
+    db.session.flush()
+    return walk
+
+
+def make_finding(agreement: Agreement, organisation: Organisation | None = None, **kw: Any):
+    """A finding sent to `organisation` (status sent), due in six months unless told otherwise."""
+    from gup.findings.models import Finding, FindingKind, FindingStatus, LandOwnership, Priority
+
+    n = next(_seq)
+    finding = Finding(agreement=agreement, description=kw.pop("description", f"Constat {n} : dépôt sauvage"),
+                      theme=kw.pop("theme", None) or theme(), kind=kw.pop("kind", FindingKind.ISSUE),
+                      land_ownership=kw.pop("land_ownership", LandOwnership.HOUSING_PROVIDER),
+                      priority=kw.pop("priority", Priority.THIS_YEAR), responsible_organisation=organisation,
+                      status=kw.pop("status", FindingStatus.SENT if organisation else FindingStatus.NEW),
+                      due_on=kw.pop("due_on", date(2027, 4, 30)), **kw)
+    db.session.add(finding)
+    db.session.flush()
+    return finding
+
+
+def make_action(agreement: Agreement, organisation: Organisation, **kw: Any):
+    """A planned action of `organisation`."""
+    from gup.actions.models import Action, ActionStatus
+
+    n = next(_seq)
+    action = Action(agreement=agreement, responsible_organisation=organisation, title=kw.pop("title", f"Action {n}"),
+                    status=kw.pop("status", ActionStatus.PLANNED), progress=kw.pop("progress", 0),
+                    due_on=kw.pop("due_on", date(2027, 3, 31)), **kw)
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
+def jpeg_bytes(width: int = 64, height: int = 48, *, gps: bool = False, color: str = "orange") -> bytes:
+    """A small JPEG, optionally carrying GPS coordinates in its EXIF block."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), color)
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    if gps:
+        exif[0x8825] = {1: "N", 2: (47.0, 12.0, 30.0), 3: "W", 4: (1.0, 33.0, 10.0)}  # GPSInfo IFD
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()

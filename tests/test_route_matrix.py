@@ -1,6 +1,6 @@
 """Walk every route of the application with every role and check the policy's answer.
 
-A new route fails this test until it is given its expected audience below.
+A new route fails this test until it is given its expected audience in tests/route_expectations/.
 """
 
 from __future__ import annotations
@@ -11,63 +11,13 @@ import sqlalchemy as sa
 from gup.auth.models import ApiToken
 from gup.extensions import db
 from gup.territory.models import TerritoryKind
+from tests import route_expectations
 from tests.conftest import login_client
+from tests.route_expectations.roles import EVERYONE, LOGGED
 
-LOGGED = {"admin", "coordinator", "other_coordinator", "referent1", "referent2", "outsider", "observer"}
-EVERYONE = LOGGED | {"anonymous"}
-#: the other coordinator belongs to the town, a party to the agreement: reading is allowed, managing is not
-READERS = {"admin", "observer", "coordinator", "other_coordinator", "referent1", "referent2"}
-COORD = {"coordinator"}
-OWNER = {"coordinator", "referent1"}
-ADMIN = {"admin"}
+MODULES = route_expectations.load()
 
-#: endpoint -> {method: roles allowed}
-EXPECTED: dict[str, dict[str, set[str]]] = {
-    "auth.login": {"GET": EVERYONE, "POST": EVERYONE},
-    "auth.logout": {"POST": EVERYONE},
-    "auth.account": {"GET": LOGGED},
-    "auth.change_password": {"POST": LOGGED},
-    "auth.create_token": {"POST": LOGGED},
-    "auth.revoke_token": {"POST": {"referent1", "admin"}},
-    "auth.set_language": {"POST": EVERYONE},
-    "agreements.dashboard": {"GET": LOGGED},
-    "agreements.index": {"GET": LOGGED},
-    "agreements.create": {"GET": {"coordinator", "other_coordinator"}, "POST": {"coordinator", "other_coordinator"}},
-    "agreements.detail": {"GET": READERS},
-    "agreements.edit": {"GET": COORD, "POST": COORD},
-    "agreements.change_status": {"POST": COORD},
-    "agreements.partners": {"GET": COORD, "POST": COORD},
-    "agreements.remove_partner": {"POST": COORD},
-    "agreements.signatories": {"GET": COORD, "POST": COORD},
-    "agreements.add_amendment": {"GET": COORD, "POST": COORD},
-    "agreements.commitments": {"GET": LOGGED},
-    "agreements.create_commitment": {"GET": {"coordinator", "referent1", "referent2"},
-                                     "POST": {"coordinator", "referent1", "referent2"}},
-    "agreements.commitment": {"GET": READERS},
-    "agreements.edit_commitment": {"GET": OWNER, "POST": OWNER},
-    "agreements.add_update": {"POST": OWNER},
-    "agreements.themes": {"GET": LOGGED},
-    "agreements.theme_create": {"GET": ADMIN, "POST": ADMIN},
-    "agreements.theme_edit": {"GET": ADMIN, "POST": ADMIN},
-    "organisations.index": {"GET": LOGGED},
-    "organisations.detail": {"GET": LOGGED},
-    "organisations.create": {"GET": ADMIN, "POST": ADMIN},
-    "organisations.edit": {"GET": ADMIN, "POST": ADMIN},
-    "territory.index": {"GET": LOGGED},
-    "territory.detail": {"GET": LOGGED},
-    "territory.create": {"GET": {"admin", "coordinator", "other_coordinator"},
-                         "POST": {"admin", "coordinator", "other_coordinator"}},
-    "territory.edit": {"GET": {"admin", "coordinator", "other_coordinator"},
-                       "POST": {"admin", "coordinator", "other_coordinator"}},
-    "admin.users": {"GET": ADMIN},
-    "admin.create_user": {"GET": ADMIN, "POST": ADMIN},
-    "admin.edit_user": {"GET": ADMIN, "POST": ADMIN},
-    "admin.reset_password": {"POST": ADMIN},
-}
 SKIPPED_ENDPOINTS = {"static", "api-docs.openapi_json", "api-docs.openapi_swagger_ui"}
-
-
-from tests.api_matrix import API_BODIES, API_EXPECTED  # noqa: E402
 
 
 def _world(f):
@@ -80,6 +30,9 @@ def _world(f):
         "partner_id": w["c1"].partner_id, "territory_id": neighbourhood.id, "user_id": w["referent1"].id,
         "theme_id": f.theme().id, "token_id": token.id,
     }
+    for module in MODULES:
+        if hasattr(module, "params"):
+            params.update(module.params(f, w))
     tokens = {role: f.make_token(w[role]) for role in LOGGED}
     db.session.commit()
     return w, params, tokens
@@ -92,7 +45,8 @@ def _allowed(status: int, location: str) -> bool:
 @pytest.mark.parametrize("role", sorted(EVERYONE))
 def test_every_route_with_every_role(app, f, client, login, role):
     w, params, tokens = _world(f)
-    expected = {**EXPECTED, **API_EXPECTED}
+    expected = {k: v for m in MODULES for k, v in getattr(m, "EXPECTED", {}).items()}
+    bodies = {k: v for m in MODULES for k, v in getattr(m, "BODIES", {}).items()}
     uncovered = []
     failures = []
     for rule in app.url_map.iter_rules():
@@ -114,7 +68,7 @@ def test_every_route_with_every_role(app, f, client, login, role):
                     login_client(c, w[role])
                 kwargs = {}
                 if is_api and method in ("POST", "PATCH", "PUT"):
-                    kwargs["json"] = API_BODIES[rule.endpoint](params, role)
+                    kwargs["json"] = bodies[rule.endpoint](params, role)
                 response = c.open(url, method=method, headers=headers, **kwargs)
             status, location = response.status_code, response.headers.get("Location", "")
             assert status < 500, f"{method} {url} as {role}: {status}"

@@ -28,3 +28,21 @@ class AuditEntry(db.Model):
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+
+class StatusChange(db.Model):
+    """Historique des statuts: one status move of a finding, an action… (who, when, from, to, note)."""
+
+    __tablename__ = "status_changes"
+    __table_args__ = (sa.Index("ix_status_changes_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_type: Mapped[str] = mapped_column(sa.String(60))
+    entity_id: Mapped[int]
+    from_status: Mapped[str | None] = mapped_column(sa.String(40))
+    to_status: Mapped[str] = mapped_column(sa.String(40))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    actor: Mapped[User | None] = relationship()

@@ -136,3 +136,26 @@ ENTITY_LABELS = {
     "Theme": _l("de la thématique"),
     "User": _l("du compte"),
 }
+
+
+def record_status_change(obj: Any, *, from_status: Any, to_status: Any, actor: Any, at: Any,
+                         note: str | None = None) -> None:
+    """Write one StatusChange row for a record whose status moved."""
+    from gup.audit.models import StatusChange
+    from gup.extensions import db
+
+    db.session.add(StatusChange(entity_type=type(obj).__name__, entity_id=obj.id,
+                                from_status=getattr(from_status, "value", from_status),
+                                to_status=getattr(to_status, "value", to_status), note=note,
+                                actor_id=getattr(actor, "id", None), at=at))
+
+
+def status_history(obj: Any) -> list[Any]:
+    """Status moves of one record, oldest first."""
+    from gup.audit.models import StatusChange
+    from gup.extensions import db
+
+    stmt = (select(StatusChange).where(StatusChange.entity_type == type(obj).__name__,
+                                       StatusChange.entity_id == obj.id)
+            .options(selectinload(StatusChange.actor)).order_by(StatusChange.at, StatusChange.id))
+    return list(db.session.scalars(stmt))

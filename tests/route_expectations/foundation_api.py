@@ -1,14 +1,13 @@
-"""Expected audience of every /api/v1 route, and a valid body for each write (used by test_route_matrix)."""
+"""Expected audience of the foundation's /api/v1 routes, and a valid body for each write."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-LOGGED = {"admin", "coordinator", "other_coordinator", "referent1", "referent2", "outsider", "observer"}
-READERS = {"admin", "observer", "coordinator", "other_coordinator", "referent1", "referent2"}
+from tests.route_expectations.roles import LOGGED, READERS
 
-API_EXPECTED: dict[str, dict[str, set[str]]] = {
+EXPECTED: dict[str, dict[str, set[str]]] = {
     "api_me.me": {"GET": LOGGED},
     "api_organisations.index": {"GET": LOGGED},
     "api_organisations.detail": {"GET": LOGGED},
@@ -27,7 +26,7 @@ API_EXPECTED: dict[str, dict[str, set[str]]] = {
 }
 
 #: endpoint -> function(params, role) giving a valid JSON body, so that only the policy can refuse it
-API_BODIES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
+BODIES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
     "api_agreements.create": lambda p, role: {"reference": f"API-{role}", "title": "Convention créée par l'API",
                                               "kind": "site", "start_on": "2026-01-01", "end_on": "2031-12-31"},
     "api_agreements.edit": lambda p, role: {"title": f"Titre modifié par {role}"},

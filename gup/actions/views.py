@@ -1,0 +1,3 @@
+"""HTML routes of actions."""
+
+from gup.actions import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""HTML routes of findings."""
+
+from gup.findings import bp  # noqa: F401

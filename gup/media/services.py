@@ -1,0 +1,88 @@
+"""Photo intake: decode with Pillow, refuse anything else, re-encode as JPEG without metadata, thumbnail."""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from gup.errors import DomainError
+from gup.extensions import db
+from gup.media import storage
+from gup.media.models import Photo
+
+logger = logging.getLogger(__name__)
+
+MAX_PIXELS = 50_000_000  # decompression-bomb guard (a 50-megapixel phone photo is the upper bound)
+
+
+class PhotoError(DomainError):
+    """The uploaded file is not an acceptable photo."""
+
+    status_code = 422
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message, field="photo")
+
+
+def _decode(data: bytes) -> Image.Image:
+    limit = current_app.config["MAX_PHOTO_BYTES"]
+    if len(data) > limit:
+        raise PhotoError(_("La photo dépasse la taille maximale de %(mb)s Mo.", mb=limit // (1024 * 1024)))
+    if not data:
+        raise PhotoError(_("Le fichier est vide."))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ("JPEG", "PNG", "WEBP", "HEIF", "GIF", "MPO"):
+                raise PhotoError(_("Format non accepté : envoyez une photo JPEG, PNG ou WebP."))
+            if image.width * image.height > MAX_PIXELS:
+                raise PhotoError(_("La photo est trop grande (trop de pixels)."))
+            image.load()
+    except PhotoError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError(_("Le fichier n'est pas une image lisible.")) from None
+    except (OSError, SyntaxError, ValueError):
+        raise PhotoError(_("L'image est endommagée ou incomplète.")) from None
+    return image
+
+
+def _jpeg(image: Image.Image, max_side: int, quality: int) -> tuple[bytes, int, int]:
+    copy = image.copy()
+    copy.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    copy.save(out, "JPEG", quality=quality, optimize=True)  # no exif= argument: no metadata is written
+    return out.getvalue(), copy.width, copy.height
+
+
+def store_photo(data: bytes, *, actor: Any, now: datetime, finding: Any = None,
+                is_resolution: bool = False) -> Photo:
+    """Check, clean and store an uploaded photo; returns the Photo row (flushed)."""
+    image = _decode(data)
+    image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant, then drop the EXIF block
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    cfg = current_app.config
+    full, width, height = _jpeg(image, cfg["PHOTO_MAX_SIDE"], 85)
+    thumb, _w, _h = _jpeg(image, cfg["PHOTO_THUMB_SIDE"], 80)
+    key, thumb_key = storage.new_key(now, ".jpg"), storage.new_key(now, "_thumb.jpg")
+    storage.put(key, full)
+    storage.put(thumb_key, thumb)
+    photo = Photo(storage_key=key, thumbnail_key=thumb_key, width=width, height=height, size_bytes=len(full),
+                  finding=finding, is_resolution=is_resolution, uploaded_by_id=getattr(actor, "id", None),
+                  created_at=now)
+    db.session.add(photo)
+    db.session.flush()
+    logger.info("photo %s stored (%sx%s) by %s", photo.id, width, height, getattr(actor, "id", None))
+    return photo

@@ -1,0 +1,3 @@
+"""HTML routes of media."""
+
+from gup.media import bp  # noqa: F401

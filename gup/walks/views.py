@@ -1,0 +1,3 @@
+"""HTML routes of walks."""
+
+from gup.walks import bp  # noqa: F401
