@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import wtforms
+from flask_babel import lazy_gettext as _l
+
+BAD_DATE = _l("Date invalide (format attendu : JJ/MM/AAAA ou AAAA-MM-JJ).")
+BAD_NUMBER = _l("Nombre invalide.")
 
 
 def strip(value: Any) -> Any:
@@ -49,3 +53,40 @@ class SelectMultipleField(wtforms.SelectMultipleField):
 
     def __init__(self, label: Any = None, validators: Any = None, choices: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, choices=_select_choices(choices), **kwargs)
+
+
+class FrenchDateField(wtforms.DateField):
+    """A date input accepting the ISO value sent by browsers and the French JJ/MM/AAAA."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+        self.messages = {"invalid": BAD_DATE}
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(BAD_DATE) from exc
+
+
+class FrenchDecimalField(wtforms.DecimalField):
+    """A decimal input accepting French typing: « 12 500,50 » is 12500.50.
+
+    Rendered as a text input (with inputmode="decimal" for the phone keypad): a browser's number input would
+    silently send an empty value for « 1 250,50 »."""
+
+    widget = wtforms.widgets.TextInput()
+
+    def _value(self):
+        """A stored amount is shown the French way (« 1250,50 »); what the user typed is shown as typed."""
+        value = super()._value()
+        return value if self.raw_data else value.replace(".", ",")
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [v.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+                         for v in valuelist]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(BAD_NUMBER) from exc

@@ -14,8 +14,12 @@ from gup.auth.models import User
 
 #: (endpoint, label, endpoints that mark the entry as current, who sees it)
 _MENU = [
+    ("actions.mine", _l("Mes actions"), ("actions.mine", "actions.bulk"), None),
     ("agreements.dashboard", _l("Tableau de bord"), ("agreements.dashboard",), None),
     ("agreements.index", _l("Conventions"), ("agreements.", "commitments."), None),
+    ("walks.index", _l("Diagnostics"), ("walks.",), None),
+    ("findings.index", _l("Constats"), ("findings.", "media."), None),
+    ("actions.index", _l("Actions"), ("actions.",), None),
     ("organisations.index", _l("Organismes"), ("organisations.",), None),
     ("territory.index", _l("Territoire"), ("territory.",), None),
     ("agreements.themes", _l("Thématiques"), ("agreements.themes", "agreements.theme_"), None),

@@ -2,6 +2,10 @@
 
     make bench                      # or: .venv/bin/python -m tests.bench [--requests 30]
 
+Then the walk restitution PDF (gup.reports.walk_restitution_pdf) for a walk of 50 and 500 findings, each with
+a photo and an action: seconds to read the data and build the PDF, pages, SQL queries. Build time must grow
+linearly (about ten times longer for ten times more findings), and the query count must not grow.
+
 Runs the real app (config.TestingConfig) on a temporary SQLite file built by the Alembic migrations, through the
 Flask test client (no network), logged in as a coordinator named on every agreement. Each agreement has three
 partners, a signatory and two commitments. A query count that grows with the number of agreements means an N+1.
@@ -63,13 +67,72 @@ def measure(app, client, requests: int) -> dict:
             "rows": rows, "bytes": len(response.data)}
 
 
+def seed_walk(f, count: int, now) -> int:
+    """A walk with `count` findings over two partners, each with a photo and an action."""
+    from gup.findings.models import FindingStatus
+    from gup.media.services import store_photo
+
+    w = f.world()
+    walk = f.make_walk(w["agreement"])
+    statuses = list(FindingStatus)
+    photo = f.jpeg_bytes(320, 240)
+    for i in range(count):
+        finding = f.make_finding(w["agreement"], w["hp1"] if i % 2 else w["hp2"], walkthrough=walk,
+                                 status=statuses[i % len(statuses)],
+                                 description=f"Constat {i} : dépôt d'encombrants au pied de l'immeuble, "
+                                             "à enlever et à signaler aux locataires.")
+        f.make_action(w["agreement"], w["hp1"], title=f"Action {i}").findings = [finding]
+        store_photo(photo, finding=finding, actor=w["coordinator"], now=now)
+    db.session.commit()
+    return walk.id
+
+
+def bench_restitution(app, sizes: tuple[int, ...] = (50, 500)) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from gup.db import now_utc
+    from gup.i18n import local_today
+    from gup.reports import walk_restitution_pdf
+    from gup.walks.models import Walkthrough
+    from tests import factories as f
+
+    print()
+    print("Walk restitution PDF (photo and action on every finding)")
+    print(f"{'findings':>8} {'seconds':>8} {'s/100 findings':>14} {'pages':>6} {'SQL':>5} {'KiB':>6}")
+    for size in sizes:
+        with app.app_context():
+            walk_id = seed_walk(f, size, now_utc())
+            db.session.remove()
+        with app.app_context():
+            statements: list[str] = []
+
+            def listener(conn, cursor, statement, *args):
+                statements.append(statement)
+
+            walk = db.session.get(Walkthrough, walk_id)
+            sa.event.listen(db.engine, "before_cursor_execute", listener)
+            start = time.perf_counter()
+            try:
+                pdf = walk_restitution_pdf(walk, today=local_today())
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", listener)
+            seconds = time.perf_counter() - start
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
+            print(f"{size:>8} {seconds:>8.2f} {seconds * 100 / size:>14.3f} {pages:>6} {len(statements):>5} "
+                  f"{len(pdf) / 1024:>6.0f}")
+            db.session.remove()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=30, help="timed requests per scenario (default 30)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="gup-bench-") as tmp:
-        app = create_app(config.TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+        app = create_app(config.TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+                         UPLOAD_FOLDER=str(Path(tmp) / "uploads"))
         from flask_migrate import upgrade
 
         from gup.auth.models import Role
@@ -105,6 +168,7 @@ def main() -> None:
             r = measure(app, client, args.requests)
             print(f"{total:>10} {size:>9} {r['rows']:>10} {r['median']:>9.1f} {r['min']:>7.1f} "
                   f"{r['queries']:>11.1f} {r['bytes'] / 1024:>6.0f}")
+        bench_restitution(app)
         with app.app_context():
             db.engine.dispose()
 

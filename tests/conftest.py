@@ -42,7 +42,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     from flask_migrate import upgrade
 
     url = _database_url(tmp_path_factory)
-    application = create_app(config.TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    uploads = tmp_path_factory.mktemp("uploads")
+    application = create_app(config.TestingConfig, SQLALCHEMY_DATABASE_URI=url, UPLOAD_FOLDER=str(uploads))
     application.test_client_class = IsolatedClient
     with application.app_context():
         if db.engine.dialect.name == "postgresql":

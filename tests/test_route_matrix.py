@@ -5,6 +5,8 @@ A new route fails this test until it is given its expected audience in tests/rou
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import sqlalchemy as sa
 
@@ -43,7 +45,8 @@ def _allowed(status: int, location: str) -> bool:
 
 
 @pytest.mark.parametrize("role", sorted(EVERYONE))
-def test_every_route_with_every_role(app, f, client, login, role):
+def test_every_route_with_every_role(app, f, client, login, role, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))  # photos sent by the API routes
     w, params, tokens = _world(f)
     expected = {k: v for m in MODULES for k, v in getattr(m, "EXPECTED", {}).items()}
     bodies = {k: v for m in MODULES for k, v in getattr(m, "BODIES", {}).items()}
@@ -68,7 +71,12 @@ def test_every_route_with_every_role(app, f, client, login, role):
                     login_client(c, w[role])
                 kwargs = {}
                 if is_api and method in ("POST", "PATCH", "PUT"):
-                    kwargs["json"] = bodies[rule.endpoint](params, role)
+                    body = bodies[rule.endpoint](params, role)
+                    if "__files__" in body:  # multipart upload: {"__files__": {field: (filename, bytes)}}
+                        kwargs["data"] = {name: (io.BytesIO(content), filename)
+                                          for name, (filename, content) in body["__files__"].items()}
+                    else:
+                        kwargs["json"] = body
                 response = c.open(url, method=method, headers=headers, **kwargs)
             status, location = response.status_code, response.headers.get("Location", "")
             assert status < 500, f"{method} {url} as {role}: {status}"

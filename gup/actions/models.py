@@ -123,6 +123,8 @@ class Action(Audited, TimestampMixin, db.Model):
             if not (reason or "").strip():
                 raise InvalidTransition(self.status.label, target.label, _l("indiquez ce qui bloque"))
             self.blocked_reason = reason.strip()
+        if target is not ActionStatus.BLOCKED:
+            self.blocked_reason = None  # the reason stays in the status history, not on an unblocked action
         self.status = target
         if target is ActionStatus.DONE:
             self.progress = 100

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from gup.actions.models import Action, ActionKind, ActionStatus, ActionUpdate
+from gup.actions.models import ACTION_NEXT, Action, ActionKind, ActionStatus, ActionUpdate
 from gup.agreements.models import Agreement
 from gup.audit.services import acting_as, record_status_change
 from gup.errors import DomainError
@@ -26,10 +26,24 @@ ACTION_FIELDS = frozenset({"title", "description", "kind", "audience", "assignee
                            "cost", "commitment", "progress"})
 #: finding statuses from which a finished action can resolve its findings
 RESOLVABLE = frozenset({FindingStatus.ACCEPTED, FindingStatus.PLANNED, FindingStatus.IN_PROGRESS})
+#: finding statuses that can be turned into an action (sent ones are accepted on the way)
+TAKEABLE = RESOLVABLE | {FindingStatus.SENT}
 
 
 def _actor_id(actor: Any) -> int | None:
     return getattr(actor, "id", None)
+
+
+def _apply(action: Action, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - ACTION_FIELDS
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    for key, value in fields.items():
+        if type(value) is str:
+            value = value.strip() if key == "title" else (value.strip() or None)
+        setattr(action, key, value)
+    action.kind = action.kind or ActionKind.INTERVENTION
+    action.progress = action.progress or 0
 
 
 def _check(action: Action) -> None:
@@ -53,20 +67,17 @@ def create_action(agreement: Agreement, *, responsible_organisation: Organisatio
                   findings: Iterable[Finding] = (), **fields: Any) -> Action:
     """Create a planned action, optionally answering findings of the same agreement."""
     acting_as(db.session, actor)
-    unknown = set(fields) - ACTION_FIELDS
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    if responsible_organisation is None:
+        raise DomainError(_("Choisissez l'organisme responsable."), field="responsible_organisation_id")
     action = Action(agreement=agreement, responsible_organisation=responsible_organisation,
                     status=ActionStatus.PLANNED, progress=0, kind=ActionKind.INTERVENTION)
-    for key, value in fields.items():
-        setattr(action, key, (value.strip() or None) if type(value) is str and key != "title" else value)
-    action.progress = action.progress or 0
+    _apply(action, fields)
     findings = list(findings)
     if any(f.agreement_id != agreement.id for f in findings):
         raise DomainError(_("Un constat lié appartient à une autre convention."), field="finding_ids")
-    action.findings = findings
     _check(action)
     db.session.add(action)
+    action.findings = findings  # linked once the action is in the session (a refused one touches no finding)
     db.session.flush()
     record_status_change(action, from_status=None, to_status=ActionStatus.PLANNED, actor=actor, at=now)
     logger.info("action %s created by %s", action.id, _actor_id(actor))
@@ -75,16 +86,22 @@ def create_action(agreement: Agreement, *, responsible_organisation: Organisatio
 
 def action_from_finding(finding: Finding, *, actor: Any, now: datetime, title: str | None = None,
                         due_on: date | None = None, kind: ActionKind = ActionKind.INTERVENTION) -> Action:
-    """Turn a finding into an action of its responsible organisation in one step; the finding becomes planned."""
-    if finding.responsible_organisation is None:
+    """Turn a finding into an action of its responsible organisation in one step; the finding becomes planned
+    (a finding still waiting for its answer is accepted on the way: taking it on is the answer)."""
+    if finding.responsible_organisation is None or finding.status is FindingStatus.NEW:
         raise DomainError(_("Transmettez d'abord le constat à un organisme."), field="responsible_organisation_id")
+    if finding.status not in TAKEABLE:
+        raise DomainError(_("Un constat « %(status)s » ne peut pas devenir une action.",
+                            status=finding.status.label), field="finding_id")
     action = create_action(finding.agreement, responsible_organisation=finding.responsible_organisation,
                            actor=actor, now=now, findings=[finding], kind=kind,
                            title=(title or "").strip() or finding.description[:200],
                            description=finding.description, due_on=due_on or finding.due_on)
+    note = _("Action n° %(id)s créée.", id=action.id)
+    if finding.status is FindingStatus.SENT:
+        change_finding_status(finding, to=FindingStatus.ACCEPTED, actor=actor, now=now, note=note)
     if finding.status is FindingStatus.ACCEPTED:
-        change_finding_status(finding, to=FindingStatus.PLANNED, actor=actor, now=now,
-                              note=_("Action n° %(id)s créée.", id=action.id))
+        change_finding_status(finding, to=FindingStatus.PLANNED, actor=actor, now=now, note=note)
     return action
 
 
@@ -92,11 +109,7 @@ def update_action(action: Action, *, actor: Any, responsible_organisation: Organ
                   **fields: Any) -> Action:
     """Edit an action's definition (its status moves through progress updates)."""
     acting_as(db.session, actor)
-    unknown = set(fields) - ACTION_FIELDS
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    for key, value in fields.items():
-        setattr(action, key, (value.strip() or None) if type(value) is str and key != "title" else value)
+    _apply(action, fields)
     if responsible_organisation is not None:
         action.responsible_organisation = responsible_organisation
     _check(action)
@@ -112,17 +125,19 @@ def add_action_update(action: Action, *, note: str, actor: Any, now: datetime, p
     the findings it answers, with the same note."""
     acting_as(db.session, actor)
     note = (note or "").strip()
+    status = ActionStatus(status) if status is not None else None
     if not note:
         raise DomainError(_("Le point d'avancement doit contenir une note."), field="note")
-    if progress is not None:
-        if not 0 <= progress <= 100:
-            raise DomainError(_("L'avancement est un pourcentage entre 0 et 100."), field="progress")
-        action.progress = progress
+    if progress is not None and not 0 <= progress <= 100:
+        raise DomainError(_("L'avancement est un pourcentage entre 0 et 100."), field="progress")
     if status is not None and status is not action.status:
         old = action.status
-        action.move_to(status, on=local_today(now), reason=reason or note)
+        action.move_to(status, on=local_today(now), reason=(reason or "").strip() or note)  # checks first
         record_status_change(action, from_status=old, to_status=status, actor=actor, at=now, note=note)
-    update = ActionUpdate(action=action, author_id=_actor_id(actor), created_at=now, note=note, progress=progress,
+    if progress is not None and action.status is not ActionStatus.DONE:  # done means 100 %
+        action.progress = progress
+    update = ActionUpdate(action=action, author_id=_actor_id(actor), created_at=now, note=note,
+                          progress=action.progress if progress is not None or status is ActionStatus.DONE else None,
                           status=status, photo=photo)
     db.session.add(update)
     if resolve_findings and action.status is ActionStatus.DONE:
@@ -139,7 +154,6 @@ def bulk_status(items: Iterable[Action | Finding], *, to: str, note: str, actor:
     """Move several actions and findings at once. Each item is checked first (permission through
     `may(item, status)`, lifecycle, required note); those that cannot move are reported and left unchanged.
     Returns (moved count, messages)."""
-    from gup.actions.models import ACTION_NEXT
     from gup.findings.models import FINDING_NEXT
 
     moved, problems = 0, []
@@ -159,10 +173,14 @@ def bulk_status(items: Iterable[Action | Finding], *, to: str, note: str, actor:
                               a=item.status.label, b=target.label))
         elif not (note or "").strip():
             problems.append(_("%(item)s : une note est nécessaire.", item=label))
-        elif is_action:
-            add_action_update(item, note=note, status=target, actor=actor, now=now)
-            moved += 1
         else:
-            change_finding_status(item, to=target, actor=actor, now=now, note=note)
-            moved += 1
+            try:
+                if is_action:
+                    add_action_update(item, note=note, status=target, actor=actor, now=now)
+                else:
+                    change_finding_status(item, to=target, actor=actor, now=now, note=note)
+            except DomainError as exc:
+                problems.append(_("%(item)s : %(error)s", item=label, error=exc.message))
+            else:
+                moved += 1
     return moved, problems

@@ -1,3 +1,263 @@
-"""HTML routes of actions."""
+"""HTML routes of actions and of the partner's "Mes actions": load → authorize → validate → service → commit."""
 
-from gup.actions import bp  # noqa: F401
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from gup import policy
+from gup.actions import bp, queries, services
+from gup.actions.forms import ActionFilterForm, ActionForm, ActionUpdateForm, BulkStatusForm
+from gup.actions.models import Action, ActionKind, ActionStatus
+from gup.agreements import queries as agreement_queries
+from gup.agreements.models import Agreement, Commitment
+from gup.audit.services import history_of, status_history
+from gup.auth.models import User
+from gup.db import now_utc
+from gup.errors import DomainError
+from gup.extensions import db
+from gup.findings.models import Finding
+from gup.i18n import local_today
+from gup.media import storage
+from gup.media.services import store_photo
+from gup.organisations.models import Organisation
+from gup.policy import authorize, can
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _field_error(form: Any, exc: DomainError) -> None:
+    """Show a service's refusal next to the field it concerns (or above the form)."""
+    target = (getattr(form, exc.field, None) or getattr(form, f"{exc.field}_id", None)) if exc.field else None
+    if target is not None and hasattr(target, "errors"):
+        if isinstance(target.errors, tuple):
+            target.errors = list(target.errors)
+        target.errors.append(exc.message)
+    else:
+        form.form_errors.append(exc.message)
+
+
+# --- list and CSV export -------------------------------------------------------------------------
+
+def _filters() -> tuple[ActionFilterForm, dict[str, Any]]:
+    """The list's filter form and the query arguments it gives (unknown values are ignored)."""
+    filters = ActionFilterForm(request.args)
+    filters.agreement_id.choices = [("", _("Toutes"))] + agreement_queries.agreement_choices(current_user)
+    filters.neighbourhood_id.choices = [("", _("Tous"))] + queries.neighbourhood_choices()
+    filters.theme_id.choices = [("", _("Toutes"))] + agreement_queries.theme_choices(include_inactive=True)
+    filters.organisation_id.choices = [("", _("Tous"))] + agreement_queries.organisation_choices()
+    args: dict[str, Any] = {name: getattr(filters, name).data for name in
+                            ("agreement_id", "neighbourhood_id", "theme_id", "organisation_id")
+                            if isinstance(getattr(filters, name).data, int)}
+    if filters.status.data in {s.value for s in ActionStatus}:
+        args["status"] = filters.status.data
+    overdue = {"1": True, "0": False}.get(filters.overdue.data or "")
+    if overdue is not None:
+        args["overdue"] = overdue
+    return filters, args
+
+
+@bp.route("/actions")
+@login_required
+def index():
+    filters, args = _filters()
+    agreement = queries.agreement_by_id(args.get("agreement_id"))  # before the rows, which load it without policy data
+    page = queries.paginate(queries.actions_stmt(current_user, today=local_today(), **args), page=_page(),
+                            per_page=current_app.config["PAGE_SIZE"])
+    export_args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("actions/index.html", page=page, filters=filters, today=local_today(),
+                           export_url=url_for("actions.export", **export_args), agreement=agreement,
+                           can_create=agreement is not None and can(current_user, "create_action", agreement))
+
+
+@bp.route("/actions.csv")
+@login_required
+def export():
+    _filters_form, args = _filters()
+    today = local_today()
+    actions = list(db.session.scalars(queries.actions_stmt(current_user, today=today, for_export=True, **args))
+                   .unique())
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([str(h) for h in queries.CSV_HEADERS])
+    writer.writerows(queries.csv_rows(actions, today, yes=_("Oui"), no=_("Non")))
+    return Response(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="actions-{today:%Y-%m-%d}.csv"'})
+
+
+# --- one action ----------------------------------------------------------------------------------
+
+def _detail_page(action: Action, form: ActionUpdateForm, code: int = 200):
+    form.offer_statuses(action.status)
+    statuses = [(c, ActionStatus(c.from_status).label if c.from_status else None, ActionStatus(c.to_status).label)
+                for c in status_history(action)]
+    return render_template(
+        "actions/detail.html", action=action, today=local_today(), update_form=form, statuses=statuses,
+        history=history_of(action, *action.updates), can_update=can(current_user, "update", action),
+        offers_resolve=any(f.status in services.RESOLVABLE for f in action.findings)), code
+
+
+@bp.route("/actions/<int:action_id>")
+@login_required
+def detail(action_id: int):
+    action = queries.action_or_404(action_id)
+    authorize(current_user, "view", action)
+    return _detail_page(action, ActionUpdateForm())
+
+
+def _form_choices(form: ActionForm, agreement: Agreement, action: Action | None = None) -> list[Organisation]:
+    """Coordinators choose any organisation party to the agreement; a referent only their own."""
+    parties = queries.party_organisations(agreement)
+    responsible = parties if can(current_user, "manage", agreement) else \
+        [o for o in parties if o.id == current_user.organisation_id]
+    if action is not None and action.responsible_organisation not in responsible:
+        responsible = [action.responsible_organisation, *responsible]
+    form.responsible_organisation_id.choices = [("", _("— Choisir —"))] + [(o.id, o.name) for o in responsible]
+    users = queries.assignable_users([o.id for o in responsible])
+    if action is not None and action.assignee is not None and action.assignee not in users:
+        users.append(action.assignee)
+    form.assignee_id.choices = [("", _("— Personne en particulier —"))] + [
+        (u.id, f"{u.full_name} ({u.organisation.name})" if u.organisation else u.full_name) for u in users]
+    form.contributor_ids.choices = [(o.id, o.name) for o in parties]
+    form.commitment_id.choices = [("", _("— Aucun —"))] + [(c.id, f"{c.reference} — {c.title}")
+                                                          for c in agreement.commitments]
+    return responsible
+
+
+def _action_fields(form: ActionForm) -> dict[str, Any]:
+    return {
+        "title": form.title.data, "description": form.description.data, "kind": ActionKind(form.kind.data),
+        "audience": form.audience.data,
+        "responsible_organisation": db.session.get(Organisation, form.responsible_organisation_id.data),
+        "assignee": db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None,
+        "contributors": queries.organisations_by_ids(form.contributor_ids.data or []),
+        "due_on": form.due_on.data, "cost": form.cost.data,
+        "commitment": db.session.get(Commitment, form.commitment_id.data) if form.commitment_id.data else None,
+    }
+
+
+@bp.route("/agreements/<int:agreement_id>/actions/new", methods=["GET", "POST"])
+@login_required
+def create(agreement_id: int):
+    agreement = queries.agreement_or_404(agreement_id)
+    authorize(current_user, "create_action", agreement)
+    form = ActionForm()
+    responsible = _form_choices(form, agreement)
+    if request.method == "GET" and len(responsible) == 1:
+        form.responsible_organisation_id.data = responsible[0].id
+    if form.validate_on_submit():
+        try:
+            action = services.create_action(agreement, actor=current_user, now=now_utc(), **_action_fields(form))
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Action « %(title)s » créée.", title=action.title), "success")
+            return redirect(url_for("actions.detail", action_id=action.id))
+    return render_template("actions/form.html", form=form, agreement=agreement, action=None), \
+        422 if form.errors else 200
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(action_id: int):
+    action = queries.action_or_404(action_id)
+    authorize(current_user, "update", action)
+    form = ActionForm(obj=action)
+    _form_choices(form, action.agreement, action)
+    if request.method == "GET":
+        form.kind.data = action.kind.value
+        form.contributor_ids.data = [o.id for o in action.contributors]
+    if form.validate_on_submit():
+        try:
+            services.update_action(action, actor=current_user, **_action_fields(form))
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Action enregistrée."), "success")
+            return redirect(url_for("actions.detail", action_id=action.id))
+    return render_template("actions/form.html", form=form, agreement=action.agreement, action=action), \
+        422 if form.errors else 200
+
+
+@bp.route("/actions/<int:action_id>/updates", methods=["POST"])
+@login_required
+def add_update(action_id: int):
+    action = queries.action_or_404(action_id)
+    authorize(current_user, "update", action)
+    form = ActionUpdateForm()
+    if form.validate_on_submit():
+        now, photo, stored = now_utc(), None, ()
+        try:
+            if form.photo.data:
+                photo = store_photo(form.photo.data.read(), actor=current_user, now=now)
+                stored = (photo.storage_key, photo.thumbnail_key)
+            services.add_action_update(action, note=form.note.data, progress=form.progress.data,
+                                       status=ActionStatus(form.status.data) if form.status.data else None,
+                                       photo=photo, resolve_findings=form.resolve_findings.data,
+                                       actor=current_user, now=now)
+        except DomainError as exc:
+            db.session.rollback()
+            for key in stored:  # the photo was written before the update was refused: nothing is kept
+                storage.delete(key)
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Point d'avancement ajouté."), "success")
+            return redirect(url_for("actions.detail", action_id=action.id))
+    return _detail_page(queries.action_or_404(action_id), form, 422)
+
+
+# --- "Mes actions" -------------------------------------------------------------------------------
+
+def _mine_page(form: BulkStatusForm, code: int = 200):
+    today = local_today()
+    items = queries.my_items(current_user, today) if current_user.is_referent else []
+    return render_template("actions/mine.html", items=items, form=form, today=today,
+                           selected=set(form.items.data or [])), code
+
+
+@bp.route("/mes-actions")
+@login_required
+def mine():
+    return _mine_page(BulkStatusForm())
+
+
+@bp.route("/mes-actions/bulk", methods=["POST"])
+@login_required
+def bulk():
+    form = BulkStatusForm()
+    if not form.validate_on_submit():
+        return _mine_page(form, 422)
+    user = current_user._get_current_object()
+    items, unknown = queries.items_by_keys(form.items.data)
+
+    def may(item: Any, target: Any) -> bool:
+        if isinstance(item, Finding):
+            return policy.may_move_finding(user, item, target)
+        return can(user, "update", item)
+
+    try:
+        moved, problems = services.bulk_status(items, to=form.status.data, note=form.note.data, actor=user,
+                                               now=now_utc(), may=may)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("actions.mine"))
+    db.session.commit()
+    flash(ngettext("%(num)s élément mis à jour.", "%(num)s éléments mis à jour.", moved),
+          "success" if moved else "info")
+    for message in [*problems, *(_("%(item)s : élément introuvable.", item=key) for key in unknown)]:
+        flash(message, "warning")
+    return redirect(url_for("actions.mine"))

@@ -24,6 +24,7 @@ from gup.auth.models import Role, User
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.organisations.models import Organisation
+from gup.walks.demo import load_demo_walks
 
 DEMO_FILE = ROOT / "conventions" / "bellerive-2025.yaml"
 DEMO_PASSWORD = "demo-gup-2026"
@@ -147,7 +148,8 @@ def register(group: AppGroup) -> None:
     @group.command("demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds an agreement.")
     def demo_command(if_empty: bool) -> None:
-        """Load the demo data: the Bellerive agreement, six demo accounts and a few progress updates.
+        """Load the demo data: the Bellerive agreement, six demo accounts, a few progress updates, and a day and a
+        night walk of Les Tilleuls with their findings, actions and photos.
 
         Idempotent: a second run changes nothing. Every demo account uses the password demo-gup-2026.
         """
@@ -162,19 +164,23 @@ def register(group: AppGroup) -> None:
         try:
             created, coordinating = _demo_accounts(summary.reference)
             updates = _demo_updates(summary.reference)
+            with _quiet_info_logs():
+                walks = load_demo_walks(summary.reference)
         except DomainError as exc:
             db.session.rollback()
             raise click.ClickException(f"Données de démonstration refusées, rien n'a été enregistré : {exc}") \
                 from exc
         db.session.commit()
         click.echo(summary.line())
-        if not (summary.changed or created or coordinating or updates):
+        if not (summary.changed or created or coordinating or updates or walks.changed):
             click.echo("Données de démonstration déjà en place : rien n'a changé.")
             return
         click.echo(f"Comptes de démonstration : {len(created)} créé(s) sur {len(DEMO_ACCOUNTS)} "
                    f"(mot de passe : {DEMO_PASSWORD}) ; {updates} point(s) d'avancement ajouté(s).")
         for email in created:
             click.echo(f"  {email}")
+        if walks.changed:
+            click.echo(walks.line())
 
 
 def _demo_accounts(reference: str) -> tuple[list[str], int]:

@@ -2,43 +2,19 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from gup.agreements.models import AgreementKind, AgreementStatus, CommitmentStatus, FundingSource, SignatoryRole, TfpbAxis
-from gup.forms_common import SelectField, SelectMultipleField, int_or_none, strip
+from gup.forms_common import (BAD_DATE, FrenchDateField, FrenchDecimalField, SelectField, SelectMultipleField,
+                               int_or_none, strip)
 
 REQUIRED = _l("Champ obligatoire.")
-BAD_DATE = _l("Date invalide (format attendu : JJ/MM/AAAA ou AAAA-MM-JJ).")
 BAD_NUMBER = _l("Nombre invalide.")
 
 
 def _none_choice(label=_l("— Aucun —")):
     return [("", label)]
-
-
-class FrenchDateField(DateField):
-    """A date input accepting the ISO value sent by browsers and the French JJ/MM/AAAA."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-        self.messages = {"invalid": BAD_DATE}
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(BAD_DATE) from exc
-
-
-class FrenchDecimalField(DecimalField):
-    """A decimal input accepting French typing: « 12 500,50 » is 12500.50."""
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [v.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
-                         for v in valuelist]
-        super().process_formdata(valuelist)
 
 
 class AgreementForm(FlaskForm):

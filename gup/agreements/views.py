@@ -21,6 +21,7 @@ from gup.extensions import db
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.policy import authorize, can
+from gup.reports import followup_charts
 from gup.territory.models import Territory, TerritoryKind
 
 
@@ -46,7 +47,9 @@ def _field_error(form, exc: DomainError) -> None:
 def dashboard():
     days = current_app.config["DUE_SOON_DAYS"]
     data = queries.dashboard_data(current_user, today=local_today(), due_days=days)
-    return render_template("agreements/dashboard.html", days=days, today=local_today(), **data)
+    stats = queries.followup_stats(current_user, today=local_today())
+    return render_template("agreements/dashboard.html", days=days, today=local_today(), **data,
+                           charts=followup_charts(stats, prefix="tableau"))
 
 
 @bp.route("/agreements")
@@ -111,10 +114,15 @@ def detail(agreement_id: int):
     authorize(current_user, "view", agreement)
     day = local_today()
     status_form = AgreementStatusForm(status=agreement.status.value)
+    link = lambda finding_id: url_for("findings.detail", finding_id=finding_id)  # noqa: E731
+    stats = queries.followup_stats(current_user, today=day, agreement_id=agreement.id)
     return render_template(
         "agreements/detail.html", agreement=agreement, today=day,
+        charts=followup_charts(stats, prefix="convention"), recurring=queries.recurring_findings(agreement.id),
+        map_points=queries.finding_map_points(agreement_id=agreement.id, link=link, limit=100), map_limit=100,
         groups=queries.commitments_by_partner(agreement, day), counts=queries.status_counts(agreement),
         can_manage=can(current_user, "manage", agreement), status_form=status_form,
+        can_log_finding=can(current_user, "log_finding", agreement),
         history=history_of(agreement, *agreement.partners, *agreement.signatories, *agreement.amendments),
         can_add_commitment=any(can(current_user, "add_commitment", p) for p in agreement.partners))
 

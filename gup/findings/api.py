@@ -1,5 +1,284 @@
-"""REST API of findings (/api/v1)."""
+"""/api/v1/findings: findings (constats), their routing to the responsible organisation, answers and photos.
 
-from gup.apiauth import api_blueprint
+Each route follows load → authorize → validate → service → commit, like the HTML views, and calls the same
+services and policy. Ids in a body that name nothing (or nothing that fits the agreement) are refused with a
+422 naming the field.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, request
+from flask_smorest import abort
+from sqlalchemy.orm import joinedload, selectinload
+
+from gup import policy
+from gup.agreements.models import Agreement, Theme
+from gup.apiauth import (api_blueprint, api_user, authorized, committing, documents_errors, page_items, page_number,
+                         paginated, unprocessable)
+from gup.db import now_utc
+from gup.errors import NotAllowed
+from gup.extensions import db
+from gup.findings import queries, services
+from gup.findings.models import Finding, FindingKind, FindingStatus, Priority
+from gup.findings.schemas import (FindingIn, FindingOut, FindingPatchIn, FindingQueryArgs, PhotoOut, PhotoUploadArgs,
+                                  PhotoUploadSchema)
+from gup.i18n import local_today
+from gup.media.services import store_photo
+from gup.organisations.models import Organisation
+from gup.territory.models import Territory
+from gup.walks.models import RouteStop, Walkthrough
+from gup.walks.queries import raise_others
 
 findings_api = api_blueprint("findings", "/findings", "Constats.")
+
+#: what an API list row shows, loaded up front; any other relationship raises (a forgotten one fails a test)
+_LOADED = (Finding.agreement, Finding.theme, Finding.responsible_organisation, Finding.photos, Finding.transfers,
+           Finding.actions)
+
+
+def _subtree(root_id: int) -> sa.Select:
+    """Ids of a territory node and of every node under it (residences, buildings, stairwells)."""
+    tree = sa.select(Territory.id).where(Territory.id == root_id).cte("finding_subtree", recursive=True)
+    tree = tree.union_all(sa.select(Territory.id).where(Territory.parent_id == tree.c.id))
+    return sa.select(tree.c.id)
+
+
+def _findings_stmt(user: Any, *, today: date, agreement_id: int | None = None, walkthrough_id: int | None = None,
+                   neighbourhood_id: int | None = None, theme_id: int | None = None,
+                   organisation_id: int | None = None, kind: FindingKind | None = None,
+                   status: FindingStatus | None = None, priority: Priority | None = None,
+                   overdue: bool | None = None, recurring: bool | None = None) -> sa.Select:
+    """Findings user may read, filtered, oldest due date first (the order of the HTML list), API rows loaded."""
+    stmt = (sa.select(Finding)
+            .options(joinedload(Finding.agreement), joinedload(Finding.theme),
+                     joinedload(Finding.responsible_organisation), selectinload(Finding.photos),
+                     selectinload(Finding.transfers), selectinload(Finding.actions),
+                     *raise_others(Finding, *_LOADED))
+            .order_by(Finding.due_on.is_(None), Finding.due_on, Finding.id))
+    equal = {Finding.agreement_id: agreement_id, Finding.walkthrough_id: walkthrough_id,
+             Finding.theme_id: theme_id, Finding.responsible_organisation_id: organisation_id, Finding.kind: kind,
+             Finding.status: status, Finding.priority: priority, Finding.is_recurring: recurring}
+    stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
+    if neighbourhood_id is not None:  # the place's neighbourhood, or the neighbourhood of the walk
+        walks = sa.select(Walkthrough.id).where(Walkthrough.neighbourhood_id == neighbourhood_id)
+        stmt = stmt.where(sa.or_(Finding.territory_id.in_(_subtree(neighbourhood_id)),
+                                 Finding.walkthrough_id.in_(walks)))
+    if overdue is not None:
+        late = queries.overdue_clause(today)
+        stmt = stmt.where(late if overdue else sa.not_(late))
+    return policy.visible_in_agreements(user, stmt, Finding)
+
+
+# --- references named in bodies ------------------------------------------------------------------
+
+def _agreement_or_422(agreement_id: int) -> Agreement:
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        unprocessable("agreement_id", f"Convention introuvable : {agreement_id}.")
+    return agreement
+
+
+def _walk_or_422(agreement: Agreement | None, walkthrough_id: int | None) -> Walkthrough | None:
+    if walkthrough_id is None:
+        return None
+    walk = db.session.get(Walkthrough, walkthrough_id)
+    if walk is None or (agreement is not None and walk.agreement_id != agreement.id):
+        unprocessable("walkthrough_id", f"Diagnostic introuvable dans cette convention : {walkthrough_id}.")
+    return walk
+
+
+def _stop_or_422(walk: Walkthrough | None, stop_id: int | None) -> RouteStop | None:
+    if stop_id is None:
+        return None
+    stop = db.session.get(RouteStop, stop_id)
+    if stop is None or walk is None or stop.walkthrough_id != walk.id:
+        unprocessable("stop_id", f"Halte introuvable dans ce diagnostic : {stop_id}.")
+    return stop
+
+
+def _territory_or_422(agreement: Agreement, territory_id: int | None) -> Territory | None:
+    """A place of the agreement's perimeter (a neighbourhood of it, or a node under one)."""
+    if territory_id is None:
+        return None
+    roots = [t.id for t in agreement.territories]
+    inside = {node.id for node, _depth in queries.descendants(roots, queries.territory_index())}
+    if territory_id not in inside:
+        unprocessable("territory_id", f"Lieu introuvable dans le périmètre de la convention : {territory_id}.")
+    return db.session.get(Territory, territory_id)
+
+
+def _organisation_or_422(agreement: Agreement, organisation_id: int | None) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id is not None else None
+    if organisation is None or organisation.id not in agreement.party_organisation_ids:
+        unprocessable("responsible_organisation_id",
+                      f"L'organisme {organisation_id} n'est pas partenaire de la convention.")
+    return organisation
+
+
+def _theme_or_422(theme_id: int) -> Theme:
+    theme = db.session.get(Theme, theme_id)
+    if theme is None:
+        unprocessable("theme_id", f"Thématique introuvable : {theme_id}.")
+    return theme
+
+
+def _finding_fields(payload: dict[str, Any], agreement: Agreement, finding: Finding | None) -> dict[str, Any]:
+    """Turn the body's ids into the objects create_finding / update_finding take."""
+    fields = dict(payload)
+    walk = finding.walkthrough if finding is not None else None
+    if "walkthrough_id" in fields:
+        walk = fields["walkthrough"] = _walk_or_422(agreement, fields.pop("walkthrough_id"))
+    if "stop_id" in fields:
+        fields["stop"] = _stop_or_422(walk, fields.pop("stop_id"))
+    if "theme_id" in fields:
+        fields["theme"] = _theme_or_422(fields.pop("theme_id"))
+    if "territory_id" in fields:
+        fields["territory"] = _territory_or_422(agreement, fields.pop("territory_id"))
+    if finding is not None and ("latitude" in fields) != ("longitude" in fields):
+        point = {"latitude": fields.get("latitude", finding.latitude),
+                 "longitude": fields.get("longitude", finding.longitude)}
+        if (point["latitude"] is None) != (point["longitude"] is None):
+            missing = "longitude" if point["longitude"] is None else "latitude"
+            unprocessable(missing, "Indiquez la latitude et la longitude, ou aucune des deux.")
+    return fields
+
+
+def _within_upload_limit(func: Callable) -> Callable:
+    """Refuse a body larger than the site accepts (413, with a French message) before reading any of it."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        if limit and request.content_length and request.content_length > limit:
+            size = f"{limit // (1024 * 1024)} Mo" if limit >= 1024 * 1024 else f"{max(limit // 1024, 1)} Ko"
+            abort(413, message=f"Envoi trop volumineux : {size} au plus.")
+        return func(*args, **kwargs)
+    return wrapper
+
+
+# --- routes --------------------------------------------------------------------------------------
+
+@findings_api.route("", endpoint="index")
+@findings_api.arguments(FindingQueryArgs, location="query")
+@findings_api.response(200, FindingOut(many=True))
+@paginated(findings_api)
+@documents_errors(findings_api)
+def list_findings(args: dict, pagination_parameters):
+    """List the findings the user may read, oldest due date first; filters combine."""
+    stmt = _findings_stmt(api_user(), today=local_today(), **args)
+    page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
+    return page_items(page, pagination_parameters)
+
+
+@findings_api.route("/<int:finding_id>", endpoint="detail")
+@findings_api.response(200, FindingOut)
+@documents_errors(findings_api, 403, 404)
+def get_finding(finding_id: int):
+    """Return one finding with its photos, hand-overs and the actions answering it."""
+    finding = queries.finding_or_404(finding_id)
+    policy.authorize(api_user(), "view", finding)
+    return finding
+
+
+@findings_api.route("", methods=["POST"], endpoint="create")
+@findings_api.arguments(FindingIn)
+@findings_api.response(201, FindingOut)
+@documents_errors(findings_api, 400, 403)
+def create_finding(payload: dict):
+    """Log a finding, during a walk (`walkthrough_id`) or outside one.
+
+    Coordinators of the agreement and referents of organisations party to it log findings. Without
+    `responsible_organisation_id`, the agreement's routing table suggests one from the land ownership and the
+    theme; an issue with a responsible organisation is sent to it at once. The due date defaults to the
+    priority's target time.
+    """
+    user = api_user()
+    agreement_id = payload.pop("agreement_id", None)
+    agreement = _agreement_or_422(agreement_id) if agreement_id is not None else None
+    walk = _walk_or_422(agreement, payload.get("walkthrough_id"))
+    agreement = agreement or walk.agreement
+    policy.authorize(user, "view", agreement)
+    policy.authorize(user, "log_finding", walk or agreement)
+    responsible = None
+    if payload.get("responsible_organisation_id") is not None:
+        responsible = _organisation_or_422(agreement, payload["responsible_organisation_id"])
+    payload.pop("responsible_organisation_id", None)
+    fields = _finding_fields(payload, agreement, None)
+    with committing():
+        finding = services.create_finding(agreement, actor=user, now=now_utc(), responsible_organisation=responsible,
+                                          **fields)
+    return queries.finding_or_404(finding.id)
+
+
+@findings_api.route("/<int:finding_id>", methods=["PATCH"], endpoint="edit")
+@authorized("respond", load=queries.finding_or_404, arg="finding_id", into="finding")
+@findings_api.arguments(FindingPatchIn)
+@findings_api.response(200, FindingOut)
+@documents_errors(findings_api, 400, 403, 404, 409)
+def edit_finding(payload: dict, finding: Finding):
+    """Change a finding: its description, place, priority or due date, its routing, or its status.
+
+    Definition fields and `responsible_organisation_id` (with `reason` when the organisation changes): the
+    agreement's coordinators. `status` (with `note`): accepting, refusing (note required), planning, starting
+    and resolving belong to the responsible organisation's referent; sending, checking on site and referring
+    out of scope (note required) to the coordinators. A move the lifecycle does not allow is a 409.
+    """
+    user = api_user()
+    status, note = payload.pop("status", None), payload.pop("note", None)
+    routing = "responsible_organisation_id" in payload
+    organisation_id, reason = payload.pop("responsible_organisation_id", None), payload.pop("reason", None)
+    if payload or routing:
+        policy.authorize(user, "manage", finding)
+    if status is not None and status is not finding.status and not policy.may_move_finding(user, finding, status):
+        raise NotAllowed("move", finding)
+    fields = _finding_fields(payload, finding.agreement, finding)
+    target = None
+    if routing:
+        if organisation_id is None:
+            unprocessable("responsible_organisation_id", "Choisissez l'organisme responsable.")
+        target = _organisation_or_422(finding.agreement, organisation_id)
+        current = finding.responsible_organisation_id
+        if current is not None and current != target.id and not (reason or "").strip():
+            unprocessable("reason", "Indiquez pourquoi le constat change d'organisme.")
+    elif status is FindingStatus.SENT and status is not finding.status:
+        target = finding.responsible_organisation  # sent again to the organisation already responsible
+        if target is None:
+            unprocessable("responsible_organisation_id", "Pour transmettre un constat, choisissez l'organisme "
+                                                         "responsable.")
+        reason = note
+    with committing():
+        if fields:
+            services.update_finding(finding, actor=user, **fields)
+        if target is not None:
+            services.route_finding(finding, to=target, reason=reason, actor=user, now=now_utc())
+        if status is not None and status is not finding.status:
+            services.change_finding_status(finding, to=status, actor=user, now=now_utc(), note=note)
+    return queries.finding_or_404(finding.id)
+
+
+@findings_api.route("/<int:finding_id>/photos", methods=["POST"], endpoint="add_photo")
+@authorized("respond", load=queries.finding_or_404, arg="finding_id", into="finding")
+@_within_upload_limit
+@findings_api.arguments(PhotoUploadArgs, location="query")
+@findings_api.arguments(PhotoUploadSchema, location="files")
+@findings_api.response(201, PhotoOut)
+@findings_api.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@documents_errors(findings_api, 400, 403, 404)
+def add_photo(args: dict, files: dict, finding: Finding):
+    """Add a photo to a finding (multipart/form-data, one file in the field `photo`).
+
+    The responsible organisation's referent or the agreement's coordinators add photos. The image is decoded, re-encoded as JPEG, resized, stripped of its metadata (GPS position included) and
+    given a thumbnail; anything that is not a readable image, or is too large, is refused with a 422 naming
+    `photo`.
+    """
+    user = api_user()
+    limit = current_app.config["MAX_PHOTO_BYTES"]
+    data = files["photo"].stream.read(limit + 1)  # one byte more than allowed is enough to refuse it
+    with committing():
+        photo = store_photo(data, actor=user, now=now_utc(), finding=finding, is_resolution=args["is_resolution"])
+    return photo

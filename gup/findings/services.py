@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 
 from gup.agreements.models import Agreement, Theme
 from gup.audit.services import acting_as, record_status_change
-from gup.errors import DomainError
+from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
-from gup.findings.models import (Finding, FindingKind, FindingStatus, LandOwnership, Priority, RoutingRule,
-                                 Transfer)
+from gup.findings.models import (FINDING_NEXT, Finding, FindingKind, FindingStatus, LandOwnership, Priority,
+                                 RoutingRule, Transfer)
 from gup.i18n import local_today
 from gup.organisations.models import Organisation, OrganisationKind
 from gup.territory.models import Territory, TerritoryKind
@@ -52,19 +52,23 @@ def suggest_responsible(agreement: Agreement, *, land_ownership: LandOwnership |
     place's housing provider or the partner of the matching kind."""
     if land_ownership is None:
         return None
+    land_ownership = LandOwnership(land_ownership)
     rules = db.session.scalars(sa.select(RoutingRule).where(RoutingRule.agreement_id == agreement.id,
                                                             RoutingRule.land_ownership == land_ownership)).all()
-    for wanted in (theme.id if theme else None, None):
+    for wanted in ((theme.id,) if theme is not None else ()) + (None,):
         for rule in rules:
             if rule.theme_id == wanted:
                 return rule.organisation
+    parties = agreement.party_organisation_ids
     if land_ownership is LandOwnership.HOUSING_PROVIDER:
         provider = housing_provider_of(territory)
-        if provider is not None:
+        if provider is not None and provider.id in parties:  # a non-partner could not receive the finding
             return provider
     kind = _DEFAULT_KIND.get(land_ownership)
-    candidates = [p.organisation for p in agreement.partners if p.organisation.kind is kind]
-    return candidates[0] if len(candidates) == 1 else None
+    if kind is None:
+        return None
+    candidates = {p.organisation.id: p.organisation for p in agreement.partners if p.organisation.kind is kind}
+    return next(iter(candidates.values())) if len(candidates) == 1 else None
 
 
 def default_due_on(priority: Priority, logged_on: date) -> date:
@@ -101,19 +105,30 @@ def _same_spot(a: Finding, b: Finding) -> bool:
 
 def flag_recurrence(finding: Finding, *, now: datetime) -> bool:
     """Same theme at the same building or within 50 m, three times in twelve months: a structural problem.
-    Flags the finding and its earlier twins; returns whether it is recurring."""
+    `now` is when the finding was logged. Flags the finding and the twins that fall in one twelve-month
+    window with it; returns whether it is recurring."""
     cfg = current_app.config
-    since = now - timedelta(days=cfg["RECURRENCE_WINDOW_DAYS"])
+    if finding.kind is not FindingKind.ISSUE or finding.theme_id is None:
+        return False
+    window = timedelta(days=cfg["RECURRENCE_WINDOW_DAYS"])
     candidates = db.session.scalars(sa.select(Finding).where(
         Finding.agreement_id == finding.agreement_id, Finding.theme_id == finding.theme_id,
-        Finding.kind == FindingKind.ISSUE, Finding.id != finding.id, Finding.created_at >= since)).all()
-    twins = [c for c in candidates if _same_spot(finding, c)]
-    if finding.kind is FindingKind.ISSUE and len(twins) + 1 >= cfg["RECURRENCE_COUNT"]:
-        for item in (finding, *twins):
-            item.is_recurring = True
-        logger.info("finding %s flagged as recurring with %s others", finding.id, len(twins))
-        return True
-    return False
+        Finding.kind == FindingKind.ISSUE, Finding.id != finding.id,
+        Finding.created_at >= now - window, Finding.created_at <= now + window)).all()
+    dated = sorted([(c.created_at, c) for c in candidates if _same_spot(finding, c)] + [(now, finding)],
+                   key=lambda pair: pair[0])
+    cluster: dict[int, Finding] = {}
+    for start, _first in dated:  # every twelve-month window that starts at one of them and holds this finding
+        if not start <= now <= start + window:
+            continue
+        group = [item for at, item in dated if start <= at <= start + window]
+        if len(group) >= cfg["RECURRENCE_COUNT"]:
+            cluster.update((id(item), item) for item in group)
+    for item in cluster.values():
+        item.is_recurring = True
+    if cluster:
+        logger.info("finding %s flagged as recurring with %s others", finding.id, len(cluster) - 1)
+    return bool(cluster)
 
 
 FINDING_FIELDS = frozenset({"kind", "theme", "description", "address", "latitude", "longitude", "territory",
@@ -127,6 +142,17 @@ def _check_location(latitude: float | None, longitude: float | None) -> None:
         raise DomainError(_("Coordonnées invalides."), field="latitude")
 
 
+def _check_links(agreement: Agreement, walk: Any, stop: Any) -> None:
+    if walk is not None and walk.agreement_id != agreement.id:
+        raise DomainError(_("Ce diagnostic n'appartient pas à la convention."), field="walkthrough_id")
+    if stop is not None and (walk is None or stop.walkthrough_id != walk.id):
+        raise DomainError(_("Cette halte n'appartient pas au diagnostic."), field="stop_id")
+
+
+def _clean(value: Any) -> Any:
+    return (value.strip() or None) if type(value) is str else value
+
+
 def create_finding(agreement: Agreement, *, actor: Any, now: datetime, description: str, theme: Theme,
                    responsible_organisation: Organisation | None = None, routing_reason: str | None = None,
                    **fields: Any) -> Finding:
@@ -138,26 +164,28 @@ def create_finding(agreement: Agreement, *, actor: Any, now: datetime, descripti
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     if not (description or "").strip():
         raise DomainError(_("Décrivez le constat."), field="description")
+    if theme is None:
+        raise DomainError(_("Choisissez une thématique."), field="theme_id")
     _check_location(fields.get("latitude"), fields.get("longitude"))
-    walk = fields.get("walkthrough")
-    if walk is not None and walk.agreement_id != agreement.id:
-        raise DomainError(_("Ce diagnostic n'appartient pas à la convention."), field="walkthrough_id")
-    stop = fields.get("stop")
-    if stop is not None and (walk is None or stop.walkthrough_id != walk.id):
-        raise DomainError(_("Cette halte n'appartient pas au diagnostic."), field="stop_id")
+    _check_links(agreement, fields.get("walkthrough"), fields.get("stop"))
     finding = Finding(agreement=agreement, description=description.strip(), theme=theme, created_by_id=_actor_id(actor),
                       created_at=now, status=FindingStatus.NEW)
     for key, value in fields.items():
-        setattr(finding, key, (value.strip() or None) if type(value) is str else value)
+        setattr(finding, key, _clean(value))
+    finding.kind = finding.kind or FindingKind.ISSUE
     finding.priority = finding.priority or Priority.THIS_YEAR
     if finding.due_on is None:
         finding.due_on = default_due_on(finding.priority, local_today(now))
     db.session.add(finding)
     db.session.flush()
     record_status_change(finding, from_status=None, to_status=FindingStatus.NEW, actor=actor, at=now)
-    target = responsible_organisation or suggest_responsible(agreement, land_ownership=finding.land_ownership,
-                                                             theme=theme, territory=finding.territory)
-    if target is not None and finding.kind is FindingKind.ISSUE:
+    # a chosen organisation always receives the finding; the suggestion only sends issues (a positive point or a
+    # proposal waits for the coordinator to pick who should hear of it)
+    target = responsible_organisation
+    if target is None and finding.kind is FindingKind.ISSUE:
+        target = suggest_responsible(agreement, land_ownership=finding.land_ownership, theme=theme,
+                                     territory=finding.territory)
+    if target is not None:
         route_finding(finding, to=target, reason=routing_reason, actor=actor, now=now)
     flag_recurrence(finding, now=now)
     db.session.flush()
@@ -171,11 +199,20 @@ def update_finding(finding: Finding, *, actor: Any, **fields: Any) -> Finding:
     unknown = set(fields) - FINDING_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    fields = {key: _clean(value) for key, value in fields.items()}
+    if "description" in fields and not fields["description"]:
+        raise DomainError(_("Décrivez le constat."), field="description")
+    if "theme" in fields and fields["theme"] is None:
+        raise DomainError(_("Choisissez une thématique."), field="theme_id")
     _check_location(fields.get("latitude", finding.latitude), fields.get("longitude", finding.longitude))
+    _check_links(finding.agreement, fields.get("walkthrough", finding.walkthrough), fields.get("stop", finding.stop))
     for key, value in fields.items():
         setattr(finding, key, value)
-    if not (finding.description or "").strip():
-        raise DomainError(_("Décrivez le constat."), field="description")
+    finding.kind = finding.kind or FindingKind.ISSUE
+    finding.priority = finding.priority or Priority.THIS_YEAR
+    if fields.keys() & {"kind", "theme", "territory", "latitude", "longitude"}:
+        db.session.flush()
+        finding.is_recurring = flag_recurrence(finding, now=finding.created_at)
     db.session.flush()
     logger.info("finding %s updated by %s", finding.id, _actor_id(actor))
     return finding
@@ -187,6 +224,11 @@ def route_finding(finding: Finding, *, to: Organisation, reason: str | None, act
     acting_as(db.session, actor)
     previous = finding.responsible_organisation
     reason = (reason or "").strip() or None
+    if to is None:
+        raise DomainError(_("Choisissez l'organisme responsable."), field="organisation_id")
+    if finding.status is not FindingStatus.SENT and FindingStatus.SENT not in FINDING_NEXT[finding.status]:
+        # checked before anything changes: an accepted or planned finding is no longer handed over
+        raise InvalidTransition(finding.status.label, FindingStatus.SENT.label)
     if previous is not None and previous.id != to.id and reason is None:
         raise DomainError(_("Indiquez pourquoi le constat change d'organisme."), field="reason")
     if to.id not in finding.agreement.party_organisation_ids:
@@ -210,7 +252,10 @@ def change_finding_status(finding: Finding, *, to: FindingStatus, actor: Any, no
     """Move a finding: a refusal needs its reason, an out-of-scope referral says who to contact instead,
     a resolution keeps its note."""
     acting_as(db.session, actor)
+    to = FindingStatus(to)
     note = (note or "").strip() or None
+    if to is finding.status:  # nothing moves, nothing is written
+        return finding
     if to is FindingStatus.SENT:
         raise DomainError(_("Pour transmettre un constat, choisissez l'organisme responsable."), field="status")
     if to is FindingStatus.REFUSED and not note:
@@ -229,3 +274,32 @@ def change_finding_status(finding: Finding, *, to: FindingStatus, actor: Any, no
     db.session.flush()
     logger.info("finding %s moved %s -> %s by %s", finding.id, old.value, to.value, _actor_id(actor))
     return finding
+
+
+# --- routing table (added with the HTML routing page) ----------------------------------------------
+
+def save_routing_rule(agreement: Agreement, *, land_ownership: LandOwnership, theme: Theme | None,
+                      organisation: Organisation, actor: Any) -> RoutingRule:
+    """Add the rule (land ownership, theme or every theme) → organisation, or replace the organisation of the
+    existing rule for that pair."""
+    acting_as(db.session, actor)
+    if organisation.id not in agreement.party_organisation_ids:
+        raise DomainError(_("Cet organisme n'est pas partenaire de la convention."), field="organisation_id")
+    theme_match = RoutingRule.theme_id.is_(None) if theme is None else RoutingRule.theme_id == theme.id
+    rule = db.session.scalar(sa.select(RoutingRule).where(RoutingRule.agreement_id == agreement.id,
+                                                          RoutingRule.land_ownership == land_ownership, theme_match))
+    if rule is None:
+        rule = RoutingRule(agreement=agreement, land_ownership=land_ownership, theme=theme)
+        db.session.add(rule)
+    rule.organisation = organisation
+    db.session.flush()
+    logger.info("routing rule %s of agreement %s saved by %s", rule.id, agreement.id, _actor_id(actor))
+    return rule
+
+
+def delete_routing_rule(rule: RoutingRule, *, actor: Any) -> None:
+    """Remove a rule of the routing table (findings already routed keep their organisation)."""
+    acting_as(db.session, actor)
+    db.session.delete(rule)
+    db.session.flush()
+    logger.info("routing rule %s of agreement %s deleted by %s", rule.id, rule.agreement_id, _actor_id(actor))

@@ -31,12 +31,19 @@ class PhotoError(DomainError):
         super().__init__(message, field="photo")
 
 
+def _size_label(limit: int) -> str:
+    """A size limit in French units: « 10 Mo », « 1,5 Mo », « 200 Ko »."""
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",") + " Mo"
+    return f"{max(limit // 1024, 1)} Ko"
+
+
 def _decode(data: bytes) -> Image.Image:
     limit = current_app.config["MAX_PHOTO_BYTES"]
-    if len(data) > limit:
-        raise PhotoError(_("La photo dépasse la taille maximale de %(mb)s Mo.", mb=limit // (1024 * 1024)))
     if not data:
         raise PhotoError(_("Le fichier est vide."))
+    if len(data) > limit:
+        raise PhotoError(_("La photo dépasse la taille maximale autorisée (%(size)s).", size=_size_label(limit)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -58,21 +65,34 @@ def _decode(data: bytes) -> Image.Image:
 def _jpeg(image: Image.Image, max_side: int, quality: int) -> tuple[bytes, int, int]:
     copy = image.copy()
     copy.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # no exif=/icc_profile= argument, and an empty info dict: Pillow would otherwise copy a JPEG comment over
+    copy.info = {}
     out = io.BytesIO()
-    copy.save(out, "JPEG", quality=quality, optimize=True)  # no exif= argument: no metadata is written
+    copy.save(out, "JPEG", quality=quality, optimize=True)
     return out.getvalue(), copy.width, copy.height
+
+
+def _upright_rgb(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation, then flatten to RGB (transparency on white)."""
+    try:
+        image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant; EXIF is dropped later
+    except Exception:  # a broken EXIF block must not refuse an otherwise good picture
+        logger.warning("photo with an unreadable EXIF orientation kept as is")
+    try:
+        if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
+            rgba = image.convert("RGBA")
+            background = Image.new("RGB", image.size, (255, 255, 255))
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            return background
+        return image if image.mode in ("RGB", "L") else image.convert("RGB")
+    except (OSError, ValueError):
+        raise PhotoError(_("Format d'image non pris en charge : envoyez une photo JPEG, PNG ou WebP.")) from None
 
 
 def store_photo(data: bytes, *, actor: Any, now: datetime, finding: Any = None,
                 is_resolution: bool = False) -> Photo:
     """Check, clean and store an uploaded photo; returns the Photo row (flushed)."""
-    image = _decode(data)
-    image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant, then drop the EXIF block
-    if image.mode not in ("RGB", "L"):
-        background = Image.new("RGB", image.size, (255, 255, 255))
-        rgba = image.convert("RGBA")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        image = background
+    image = _upright_rgb(_decode(data))
     cfg = current_app.config
     full, width, height = _jpeg(image, cfg["PHOTO_MAX_SIDE"], 85)
     thumb, _w, _h = _jpeg(image, cfg["PHOTO_THUMB_SIDE"], 80)
@@ -83,6 +103,11 @@ def store_photo(data: bytes, *, actor: Any, now: datetime, finding: Any = None,
                   finding=finding, is_resolution=is_resolution, uploaded_by_id=getattr(actor, "id", None),
                   created_at=now)
     db.session.add(photo)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except Exception:
+        for stored in (key, thumb_key):  # no file without its row
+            storage.delete(stored)
+        raise
     logger.info("photo %s stored (%sx%s) by %s", photo.id, width, height, getattr(actor, "id", None))
     return photo

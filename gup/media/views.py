@@ -1,3 +1,54 @@
-"""HTML routes of media."""
+"""HTML routes of photos: served only to those who may read what they belong to."""
 
-from gup.media import bp  # noqa: F401
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, send_file
+from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
+
+from gup.agreements.models import Agreement, Partner
+from gup.extensions import db
+from gup.findings.models import Finding
+from gup.media import bp, storage
+from gup.media.models import Photo
+from gup.policy import authorize
+
+
+def _photo_or_404(photo_id: int) -> Photo:
+    """A photo with what the policy reads (its finding's agreement), loaded up front."""
+    agreement = joinedload(Photo.finding).joinedload(Finding.agreement)
+    photo = db.session.scalar(sa.select(Photo).where(Photo.id == photo_id).options(
+        agreement.selectinload(Agreement.coordinators), agreement.selectinload(Agreement.signatories),
+        agreement.selectinload(Agreement.partners).joinedload(Partner.organisation)))
+    if photo is None:
+        abort(404)
+    return photo
+
+
+def _send(key: str):
+    try:
+        path = storage.path_for(key)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", conditional=True, max_age=3600)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.route("/photos/<int:photo_id>")
+@login_required
+def photo(photo_id: int):
+    item = _photo_or_404(photo_id)
+    authorize(current_user, "view", item)
+    return _send(item.storage_key)
+
+
+@bp.route("/photos/<int:photo_id>/thumbnail")
+@login_required
+def thumbnail(photo_id: int):
+    item = _photo_or_404(photo_id)
+    authorize(current_user, "view", item)
+    return _send(item.thumbnail_key)

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from gup.agreements.models import Agreement
@@ -14,7 +15,7 @@ from gup.errors import DomainError
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.territory.models import TerritoryKind
-from gup.walks.models import RouteStop, Walkthrough, WalkStatus
+from gup.walks.models import RouteStop, WalkKind, Walkthrough, WalkStatus
 
 logger = logging.getLogger(__name__)
 
@@ -24,23 +25,42 @@ WALK_FIELDS = frozenset({"title", "neighbourhood", "walked_on", "starts_at", "ki
 
 
 def _check(walk: Walkthrough) -> None:
+    """Title, date, a neighbourhood of the agreement, a sensible headcount, an earlier walk of the agreement."""
+    if not (walk.title or "").strip():
+        raise DomainError(_("Donnez un titre au diagnostic."), field="title")
+    if walk.walked_on is None:
+        raise DomainError(_("Indiquez la date du diagnostic."), field="walked_on")
     if walk.neighbourhood is None or walk.neighbourhood.kind is not TerritoryKind.NEIGHBOURHOOD:
         raise DomainError(_("Choisissez un quartier."), field="neighbourhood_id")
     if walk.neighbourhood not in walk.agreement.territories:
         raise DomainError(_("Ce quartier n'est pas dans le périmètre de la convention."), field="neighbourhood_id")
     if (walk.residents_count or 0) < 0:
         raise DomainError(_("Le nombre d'habitants ne peut pas être négatif."), field="residents_count")
-    if walk.follow_up_of is not None and (walk.follow_up_of is walk or
-                                          walk.follow_up_of.agreement_id != walk.agreement.id):
-        raise DomainError(_("Choisissez un diagnostic de la même convention."), field="follow_up_of_id")
+    _check_follow_up(walk, walk.follow_up_of)
+
+
+def _check_follow_up(walk: Walkthrough, earlier: Walkthrough | None) -> None:
+    """An earlier walk of the same agreement, and no loop (a walk following up on itself)."""
+    seen: set[int] = set()
+    while earlier is not None:
+        if earlier is walk or id(earlier) in seen or earlier.agreement_id != walk.agreement.id:
+            raise DomainError(_("Choisissez un diagnostic de la même convention."), field="follow_up_of_id")
+        seen.add(id(earlier))
+        earlier = earlier.follow_up_of
 
 
 def _apply(walk: Walkthrough, fields: dict[str, Any]) -> None:
     unknown = set(fields) - WALK_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
+    if "follow_up_of" in fields:  # before it is set: a loop could not even be flushed back out
+        _check_follow_up(walk, fields["follow_up_of"])
     for key, value in fields.items():
-        setattr(walk, key, (value.strip() or None) if type(value) is str and key != "title" else value)
+        if type(value) is str:
+            value = value.strip() if key == "title" else (value.strip() or None)
+        setattr(walk, key, value)
+    walk.kind = walk.kind or WalkKind.DAY
+    walk.residents_count = walk.residents_count or 0
 
 
 def create_walk(agreement: Agreement, *, actor: Any, now: datetime, stops: list[dict] | None = None,
@@ -60,6 +80,7 @@ def create_walk(agreement: Agreement, *, actor: Any, now: datetime, stops: list[
 
 
 def update_walk(walk: Walkthrough, *, actor: Any, **fields: Any) -> Walkthrough:
+    """Edit a walk's date, route text, participants or grid (its status moves through change_walk_status)."""
     acting_as(db.session, actor)
     _apply(walk, fields)
     _check(walk)
@@ -69,25 +90,39 @@ def update_walk(walk: Walkthrough, *, actor: Any, **fields: Any) -> Walkthrough:
 
 
 def set_stops(walk: Walkthrough, stops: list[dict], *, actor: Any) -> list[RouteStop]:
-    """Replace the route by these ordered stops (name, optional territory, latitude, longitude, notes);
-    stops that findings point to are kept and renumbered."""
+    """Replace the route by these ordered stops (dicts: id of an existing stop or None, name, latitude,
+    longitude, notes, optional territory); stops left out that findings point to are kept at the end, and
+    every stop is renumbered from 1."""
+    from gup.findings.models import Finding
+
     acting_as(db.session, actor)
-    existing = {s.id: s for s in walk.stops}
-    kept: list[RouteStop] = []
-    for position, data in enumerate(stops, start=1):
-        name = (data.get("name") or "").strip()
-        if not name:
+    for data in stops:  # every row is checked before anything changes
+        if not (data.get("name") or "").strip():
             raise DomainError(_("Chaque halte doit avoir un nom."), field="stops")
         lat, lon = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lon is None):
             raise DomainError(_("Indiquez la latitude et la longitude, ou aucune des deux."), field="stops")
+        if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DomainError(_("Coordonnées invalides."), field="stops")
+    existing = {s.id: s for s in walk.stops}
+    kept: list[RouteStop] = []
+    for data in stops:
         stop = existing.pop(data["id"], None) if data.get("id") else None
         stop = stop or RouteStop(walkthrough=walk)
-        stop.name, stop.latitude, stop.longitude = name, lat, lon
-        stop.territory, stop.notes = data.get("territory"), (data.get("notes") or "").strip() or None
+        stop.name, stop.latitude, stop.longitude = data["name"].strip(), data.get("latitude"), data.get("longitude")
+        stop.notes = (data.get("notes") or "").strip() or None
+        if "territory" in data:  # a form without the place keeps the one already set
+            stop.territory = data["territory"]
         kept.append(stop)
-    for orphan in existing.values():
-        walk.stops.remove(orphan)
+    if existing:
+        # a stop that findings were logged at stays on the route (at its end), so they keep their place
+        with db.session.no_autoflush:  # new stops have no position yet
+            used = set(db.session.scalars(sa.select(Finding.stop_id).where(Finding.stop_id.in_(list(existing)))))
+        for stop_id, orphan in sorted(existing.items(), key=lambda item: item[1].position):
+            if stop_id in used:
+                kept.append(orphan)
+            else:
+                walk.stops.remove(orphan)
     # renumber in two passes so the (walk, position) uniqueness never clashes mid-flush
     for index, stop in enumerate(kept, start=1):
         stop.position = 1000 + index
@@ -100,7 +135,11 @@ def set_stops(walk: Walkthrough, stops: list[dict], *, actor: Any) -> list[Route
 
 
 def change_walk_status(walk: Walkthrough, *, to: WalkStatus, actor: Any, now: datetime) -> Walkthrough:
+    """Mark a walk done, its restitution sent (dated), or step back; the same status writes nothing."""
     acting_as(db.session, actor)
+    to = WalkStatus(to)
+    if to is walk.status:
+        return walk
     old = walk.status
     walk.move_to(to, on=local_today(now))
     record_status_change(walk, from_status=old, to_status=to, actor=actor, at=now)

@@ -1,3 +1,183 @@
-"""HTML routes of walks."""
+"""HTML routes of walks: list, plan, edit, status, walk page and its restitution PDF."""
 
-from gup.walks import bp  # noqa: F401
+from __future__ import annotations
+
+import io
+
+from flask import current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from gup.agreements import queries as agreement_queries
+from gup.agreements.models import Agreement, Theme
+from gup.audit.services import history_of
+from gup.auth.models import User
+from gup.db import now_utc
+from gup.errors import DomainError
+from gup.extensions import db
+from gup.i18n import local_today
+from gup.organisations.models import Organisation
+from gup.policy import authorize, can
+from gup.territory.models import Territory
+from gup.walks import bp, queries, services
+from gup.walks.forms import WalkFilterForm, WalkForm, WalkStatusForm
+from gup.walks.models import Walkthrough, WalkKind, WalkStatus
+
+
+def _field_error(form, exc: DomainError) -> None:
+    """Show a service's refusal next to the field it concerns (or above the form)."""
+    target = (getattr(form, exc.field, None) or getattr(form, f"{exc.field}_id", None)) if exc.field else None
+    if target is not None and hasattr(target, "errors") and not hasattr(target, "entries"):
+        if isinstance(target.errors, tuple):
+            target.errors = list(target.errors)
+        target.errors.append(exc.message)
+    else:
+        form.form_errors.append(exc.message)
+
+
+# --- list ----------------------------------------------------------------------------------------
+
+@bp.route("/walks")
+@login_required
+def index():
+    filters = WalkFilterForm(request.args)
+    filters.agreement_id.choices = [("", _("Toutes"))] + agreement_queries.agreement_choices(current_user)
+    filters.neighbourhood_id.choices = [("", _("Tous"))] + queries.neighbourhood_choices()
+    try:
+        ids = {"agreement_id": filters.agreement_id.data, "neighbourhood_id": filters.neighbourhood_id.data}
+    except (TypeError, ValueError):
+        ids = {}
+    kind = filters.kind.data if filters.kind.data in {k.value for k in WalkKind} else None
+    status = filters.status.data if filters.status.data in {s.value for s in WalkStatus} else None
+    stmt = queries.walks_stmt(current_user, kind=kind, status=status,
+                              **{k: v for k, v in ids.items() if isinstance(v, int)})
+    page = queries.paginate(stmt, page=request.args.get("page", 1, type=int) or 1,
+                            per_page=current_app.config["PAGE_SIZE"])
+    return render_template("walks/index.html", page=page, filters=filters,
+                           counts=queries.finding_counts([w.id for w in page.items]),
+                           plannable=queries.agreements_where(current_user, "manage"))
+
+
+# --- plan and edit -------------------------------------------------------------------------------
+
+def _form_choices(form: WalkForm, agreement: Agreement, walk: Walkthrough | None) -> None:
+    none = [("", _("— Choisir —"))]
+    form.neighbourhood_id.choices = none + queries.neighbourhood_choices(agreement)
+    form.follow_up_of_id.choices = [("", _("— Aucun —"))] + queries.follow_up_choices(
+        agreement, walk.id if walk else None)
+    form.organisation_ids.choices = queries.party_organisation_choices(agreement)
+    form.user_ids.choices = queries.participant_user_choices(agreement)
+    form.grid_theme_ids.choices = agreement_queries.theme_choices()
+
+
+def _walk_fields(form: WalkForm) -> dict:
+    return {
+        "title": form.title.data, "walked_on": form.walked_on.data, "starts_at": form.starts_at.data,
+        "kind": WalkKind(form.kind.data), "route_description": form.route_description.data,
+        "residents_count": form.residents_count.data or 0, "other_participants": form.other_participants.data,
+        "neighbourhood": db.session.get(Territory, form.neighbourhood_id.data),
+        "follow_up_of": db.session.get(Walkthrough, form.follow_up_of_id.data) if form.follow_up_of_id.data else None,
+        "organisations": queries.objects_by_ids(Organisation, form.organisation_ids.data),
+        "users": queries.objects_by_ids(User, form.user_ids.data),
+        "grid_themes": queries.objects_by_ids(Theme, form.grid_theme_ids.data),
+    }
+
+
+@bp.route("/agreements/<int:agreement_id>/walks/new", methods=["GET", "POST"])
+@login_required
+def create(agreement_id: int):
+    agreement = agreement_queries.agreement_or_404(agreement_id)
+    authorize(current_user, "manage", agreement)
+    form = WalkForm()
+    _form_choices(form, agreement, None)
+    if form.validate_on_submit():
+        try:
+            walk = services.create_walk(agreement, actor=current_user, now=now_utc(), stops=form.stop_data(),
+                                        **_walk_fields(form))
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Diagnostic « %(title)s » enregistré.", title=walk.title), "success")
+            return redirect(url_for("walks.detail", walkthrough_id=walk.id))
+    form.add_blank_rows()
+    return render_template("walks/form.html", form=form, agreement=agreement, walk=None), \
+        422 if form.errors else 200
+
+
+@bp.route("/walks/<int:walkthrough_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(walkthrough_id: int):
+    walk = queries.walk_or_404(walkthrough_id)
+    authorize(current_user, "update", walk)
+    form = WalkForm(obj=walk if request.method == "GET" else None)
+    _form_choices(form, walk.agreement, walk)
+    if request.method == "GET":
+        form.kind.data = walk.kind.value
+        form.organisation_ids.data = [o.id for o in walk.organisations]
+        form.user_ids.data = [u.id for u in walk.users]
+        form.grid_theme_ids.data = [t.id for t in walk.grid_themes]
+    if form.validate_on_submit():
+        try:
+            services.update_walk(walk, actor=current_user, **_walk_fields(form))
+            services.set_stops(walk, form.stop_data(), actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Diagnostic enregistré."), "success")
+            return redirect(url_for("walks.detail", walkthrough_id=walk.id))
+    form.add_blank_rows()
+    return render_template("walks/form.html", form=form, agreement=walk.agreement, walk=walk), \
+        422 if form.errors else 200
+
+
+@bp.route("/walks/<int:walkthrough_id>/status", methods=["POST"])
+@login_required
+def change_status(walkthrough_id: int):
+    walk = queries.walk_or_404(walkthrough_id)
+    authorize(current_user, "update", walk)
+    form = WalkStatusForm()
+    if not form.validate_on_submit():
+        flash(_("Choisissez un statut."), "error")
+        return redirect(url_for("walks.detail", walkthrough_id=walk.id))
+    try:
+        services.change_walk_status(walk, to=WalkStatus(form.status.data), actor=current_user, now=now_utc())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Statut du diagnostic : %(s)s.", s=walk.status.label), "success")
+    return redirect(url_for("walks.detail", walkthrough_id=walk.id))
+
+
+# --- walk page -----------------------------------------------------------------------------------
+
+@bp.route("/walks/<int:walkthrough_id>")
+@login_required
+def detail(walkthrough_id: int):
+    walk = queries.walk_or_404(walkthrough_id)
+    authorize(current_user, "view", walk)
+    return render_template(
+        "walks/detail.html", walk=walk, today=local_today(), groups=queries.findings_by_stop(walk),
+        comparisons=queries.comparisons(walk),
+        map_points=queries.map_points(walk.findings,
+                                      lambda f: url_for("findings.detail", finding_id=f.id)),
+        status_form=WalkStatusForm(status=walk.status.value), can_update=can(current_user, "update", walk),
+        can_log=can(current_user, "log_finding", walk), history=history_of(walk, *walk.stops),
+        draft_clear=session.pop("gup_draft_clear", None))
+
+
+@bp.route("/walks/<int:walkthrough_id>/restitution.pdf")
+@login_required
+def restitution(walkthrough_id: int):
+    walk = queries.walk_or_404(walkthrough_id)
+    authorize(current_user, "view", walk)
+    from gup.reports import walk_restitution_pdf  # reports may import features, not the other way round
+
+    data = walk_restitution_pdf(walk, today=local_today())
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"restitution-diagnostic-{walk.id}.pdf")

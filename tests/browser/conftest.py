@@ -47,7 +47,9 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     from flask_migrate import upgrade
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'gup-browser.sqlite3'}"
-    application = create_app(config.TestingConfig, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True)
+    uploads = tmp_path_factory.mktemp("browser-uploads")
+    application = create_app(config.TestingConfig, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True,
+                             UPLOAD_FOLDER=str(uploads))
     with application.app_context():
         upgrade()
         db.session.remove()

@@ -1,0 +1,265 @@
+"""Read side of actions: loading, list filters, the "Mes actions" worklist, form choices, CSV rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, raiseload, selectinload
+
+from gup import policy
+from gup.actions.models import CLOSED_ACTION_STATUSES, Action, ActionStatus, ActionUpdate
+from gup.agreements.models import Agreement, Commitment
+from gup.auth.models import User
+from gup.extensions import db
+from gup.findings.models import Finding, FindingStatus, finding_actions
+from gup.organisations.models import Organisation
+from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
+from gup.territory.models import Territory, TerritoryKind
+from gup.walks.models import Walkthrough
+
+#: what "Mes actions" lists: findings waiting for the partner or being handled, actions not finished
+MY_FINDING_STATUSES = (FindingStatus.SENT, FindingStatus.ACCEPTED, FindingStatus.PLANNED, FindingStatus.IN_PROGRESS)
+MY_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED)
+
+
+def _agreement_for_policy():
+    """Load what the policy reads on an agreement (coordinators, partners, signatories)."""
+    return (selectinload(Agreement.coordinators), selectinload(Agreement.partners),
+            selectinload(Agreement.signatories))
+
+
+# --- one action ----------------------------------------------------------------------------------
+
+def action_or_404(action_id: int) -> Action:
+    """One action with everything its page and its forms show, loaded up front."""
+    stmt = (sa.select(Action).where(Action.id == action_id)
+            .options(joinedload(Action.agreement).options(*_agreement_for_policy(),
+                                                          selectinload(Agreement.commitments)),
+                     joinedload(Action.responsible_organisation), joinedload(Action.assignee),
+                     joinedload(Action.commitment), selectinload(Action.contributors),
+                     selectinload(Action.findings).joinedload(Finding.theme),
+                     selectinload(Action.updates).options(joinedload(ActionUpdate.author),
+                                                          joinedload(ActionUpdate.photo))))
+    action = db.session.scalar(stmt)
+    if action is None:
+        abort(404)
+    return action
+
+
+def agreement_by_id(agreement_id: int | None) -> Agreement | None:
+    """The agreement an action is created in, with its parties and commitments."""
+    if agreement_id is None:
+        return None
+    stmt = (sa.select(Agreement).where(Agreement.id == agreement_id)
+            .options(*_agreement_for_policy(), selectinload(Agreement.commitments)))
+    return db.session.scalar(stmt)
+
+
+def agreement_or_404(agreement_id: int) -> Agreement:
+    agreement = agreement_by_id(agreement_id)
+    if agreement is None:
+        abort(404)
+    return agreement
+
+
+# --- the list ------------------------------------------------------------------------------------
+
+def overdue_clause(today: date) -> sa.ColumnElement[bool]:
+    """SQL form of Action.is_overdue."""
+    return sa.and_(Action.due_on.is_not(None), Action.due_on < today,
+                   Action.status.not_in(list(CLOSED_ACTION_STATUSES)))
+
+
+def _subtree(root_id: int) -> sa.Select:
+    """Ids of a territory node and all its descendants (residences, buildings, stairwells)."""
+    tree = sa.select(Territory.id).where(Territory.id == root_id).cte("subtree", recursive=True)
+    tree = tree.union_all(sa.select(Territory.id).where(Territory.parent_id == tree.c.id))
+    return sa.select(tree.c.id)
+
+
+def _linked_finding(*conditions: Any) -> sa.Exists:
+    """EXISTS a finding answered by the action and matching conditions."""
+    return (sa.exists().where(finding_actions.c.action_id == Action.id,
+                              finding_actions.c.finding_id == Finding.id, *conditions))
+
+
+def in_neighbourhood(neighbourhood_id: int) -> sa.ColumnElement[bool]:
+    """An action is in a neighbourhood when one of the findings it answers was noted there (its place, or the
+    walk it was noted on). Actions that answer no finding have no place and match no neighbourhood."""
+    walks = sa.select(Walkthrough.id).where(Walkthrough.neighbourhood_id == neighbourhood_id)
+    return _linked_finding(sa.or_(Finding.territory_id.in_(_subtree(neighbourhood_id)),
+                                  Finding.walkthrough_id.in_(walks)))
+
+
+def with_theme(theme_id: int) -> sa.ColumnElement[bool]:
+    """An action is about a theme through its commitment or through one of the findings it answers."""
+    commitments = sa.select(Commitment.id).where(Commitment.theme_id == theme_id)
+    return sa.or_(Action.commitment_id.in_(commitments), _linked_finding(Finding.theme_id == theme_id))
+
+
+def actions_stmt(user: Any, *, today: date, agreement_id: int | None = None, neighbourhood_id: int | None = None,
+                 theme_id: int | None = None, organisation_id: int | None = None, status: str | None = None,
+                 overdue: bool | None = None, for_export: bool = False) -> sa.Select:
+    """Actions user may read, filtered, by due date, with what list rows (or CSV rows) show loaded up front."""
+    options = [joinedload(Action.agreement).raiseload("*"), joinedload(Action.responsible_organisation),
+               # the assignee may be the signed-in user, whose organisation the page header shows
+               joinedload(Action.assignee).lazyload("*"), joinedload(Action.commitment).raiseload("*")]
+    if for_export:
+        options += [selectinload(Action.contributors), selectinload(Action.findings).raiseload("*")]
+    stmt = (sa.select(Action).options(*options, raiseload("*"))
+            .order_by(Action.due_on.is_(None), Action.due_on, Action.id))
+    if agreement_id:
+        stmt = stmt.where(Action.agreement_id == agreement_id)
+    if neighbourhood_id:
+        stmt = stmt.where(in_neighbourhood(neighbourhood_id))
+    if theme_id:
+        stmt = stmt.where(with_theme(theme_id))
+    if organisation_id:
+        stmt = stmt.where(Action.responsible_organisation_id == organisation_id)
+    if status:
+        stmt = stmt.where(Action.status == ActionStatus(status))
+    if overdue is True:
+        stmt = stmt.where(overdue_clause(today))
+    elif overdue is False:
+        stmt = stmt.where(sa.not_(overdue_clause(today)))
+    return policy.visible_in_agreements(user, stmt, Action)
+
+
+def neighbourhood_choices() -> list[tuple[int, str]]:
+    stmt = sa.select(Territory).where(Territory.kind == TerritoryKind.NEIGHBOURHOOD).order_by(Territory.name)
+    return [(t.id, t.name) for t in db.session.scalars(stmt)]
+
+
+# --- CSV export ----------------------------------------------------------------------------------
+
+CSV_HEADERS = (_l("N°"), _l("Intitulé"), _l("Convention"), _l("Type"), _l("Public visé"),
+               _l("Organisme responsable"), _l("Personne chargée"), _l("Organismes contributeurs"), _l("Échéance"),
+               _l("En retard"), _l("Statut"), _l("Avancement (%)"), _l("Coût (€)"), _l("Engagement"),
+               _l("Constats liés"), _l("Réalisée le"))
+
+
+def _csv_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _csv_amount(value: Decimal | None) -> str:
+    """1250.5 → « 1250,50 »: comma decimals, no thousands separator, so spreadsheets read a number."""
+    return f"{value:.2f}".replace(".", ",") if value is not None else ""
+
+
+def _csv_text(value: Any) -> str:
+    """Text cells; a leading =, +, - or @ would be run as a formula by a spreadsheet, so it is quoted."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_rows(actions: list[Action], today: date, *, yes: str, no: str) -> list[list[str]]:
+    """One list of cells per action, in the order of CSV_HEADERS."""
+    return [[str(a.id), _csv_text(a.title), _csv_text(a.agreement.reference), str(a.kind.label),
+             _csv_text(a.audience), _csv_text(a.responsible_organisation.name),
+             _csv_text(a.assignee.full_name if a.assignee else ""),
+             _csv_text(", ".join(o.name for o in a.contributors)), _csv_date(a.due_on),
+             yes if a.is_overdue(today) else no, str(a.status.label), str(a.progress), _csv_amount(a.cost),
+             _csv_text(a.commitment.reference if a.commitment else ""),
+             ", ".join(str(f.id) for f in a.findings), _csv_date(a.done_on)]
+            for a in actions]
+
+
+# --- "Mes actions" -------------------------------------------------------------------------------
+
+@dataclass
+class WorkItem:
+    """One row of "Mes actions": a finding or an action assigned to the user's organisation."""
+
+    obj: Finding | Action
+    overdue: bool
+
+    @property
+    def is_finding(self) -> bool:
+        return isinstance(self.obj, Finding)
+
+    @property
+    def key(self) -> str:
+        """The value of its checkbox in the bulk form: finding-<id> or action-<id>."""
+        return f"{'finding' if self.is_finding else 'action'}-{self.obj.id}"
+
+
+def my_items(user: Any, today: date) -> list[WorkItem]:
+    """Open findings and actions assigned to user's organisation across agreements, overdue first, then by due
+    date: two queries whatever the number of rows."""
+    if user.organisation_id is None:
+        return []
+    findings = sa.select(Finding).where(Finding.responsible_organisation_id == user.organisation_id,
+                                        Finding.status.in_(MY_FINDING_STATUSES)) \
+        .options(joinedload(Finding.agreement).raiseload("*"), joinedload(Finding.theme), raiseload("*"))
+    actions = sa.select(Action).where(Action.responsible_organisation_id == user.organisation_id,
+                                      Action.status.in_(MY_ACTION_STATUSES)) \
+        .options(joinedload(Action.agreement).raiseload("*"), raiseload("*"))
+    rows = [WorkItem(obj, obj.is_overdue(today)) for obj in
+            [*db.session.scalars(policy.visible_in_agreements(user, findings, Finding)),
+             *db.session.scalars(policy.visible_in_agreements(user, actions, Action))]]
+    rows.sort(key=lambda r: (not r.overdue, r.obj.due_on is None, r.obj.due_on or today, r.is_finding is False,
+                             r.obj.id))
+    return rows
+
+
+def items_by_keys(keys: list[str]) -> tuple[list[Finding | Action], list[str]]:
+    """The findings and actions named finding-<id> / action-<id>, in the given order, loaded with what the policy
+    and the services read; the keys that name nothing are returned apart."""
+    wanted: list[tuple[str, int]] = []
+    unknown: list[str] = []
+    for key in dict.fromkeys(keys):
+        kind, _sep, number = key.partition("-")
+        if kind in ("finding", "action") and number.isdigit() and len(number) < 12:
+            wanted.append((kind, int(number)))
+        else:
+            unknown.append(key)
+    found: dict[tuple[str, int], Any] = {}
+    for kind, model in (("finding", Finding), ("action", Action)):
+        ids = [i for k, i in wanted if k == kind]
+        if ids:
+            stmt = sa.select(model).where(model.id.in_(ids)).options(
+                joinedload(model.agreement).options(*_agreement_for_policy()))
+            found.update(((kind, obj.id), obj) for obj in db.session.scalars(stmt))
+    items = [found[w] for w in wanted if w in found]
+    unknown += [f"{k}-{i}" for k, i in wanted if (k, i) not in found]
+    return items, unknown
+
+
+# --- form choices --------------------------------------------------------------------------------
+
+def party_organisations(agreement: Agreement) -> list[Organisation]:
+    ids = agreement.party_organisation_ids
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))
+                                   .order_by(Organisation.name)))
+
+
+def assignable_users(organisation_ids: list[int]) -> list[User]:
+    """Active accounts of these organisations, by organisation then name."""
+    if not organisation_ids:
+        return []
+    stmt = (sa.select(User).join(User.organisation)
+            .where(User.organisation_id.in_(organisation_ids), User.is_active_account.is_(True))
+            .options(joinedload(User.organisation)).order_by(Organisation.name, User.full_name))
+    return list(db.session.scalars(stmt))
+
+
+def users_by_ids(ids: list[int]) -> list[User]:
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids))))
+
+
+def organisations_by_ids(ids: list[int]) -> list[Organisation]:
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))
+                                   .order_by(Organisation.name)))

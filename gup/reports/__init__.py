@@ -1,0 +1,29 @@
+"""PDF reports (ReportLab builders on a shared BasePdf), their data functions and the accessible SVG charts.
+
+Features never import this package, except through the public functions below (views may call them).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+def walk_restitution_pdf(walk: Any, *, today: date) -> bytes:
+    """The restitution PDF of a walk (participants, route, findings by status and partner, next steps)."""
+    from gup.reports.data import walk_restitution_data
+    from gup.reports.walk_restitution import WalkRestitutionPdf
+
+    pdf = WalkRestitutionPdf().build(walk_restitution_data(walk, today))
+    logger.info("walk %s restitution PDF built (%s bytes)", walk.id, len(pdf))
+    return pdf
+
+
+def followup_charts(stats: Any, *, prefix: str) -> list[Any]:
+    """The follow-up charts (SVG and figures) of an agreement page or a dashboard; see gup.reports.charts."""
+    from gup.reports.charts import followup_charts as build
+
+    return build(stats, prefix=prefix)
