@@ -23,6 +23,17 @@ def int_or_none(value: Any) -> int | None:
     return int(value)
 
 
+def show_domain_error(form: Any, exc: Any) -> None:
+    """Show a service's refusal (DomainError) next to the field it names, or above the form."""
+    target = (getattr(form, exc.field, None) or getattr(form, f"{exc.field}_id", None)) if exc.field else None
+    if target is not None and hasattr(target, "errors") and not hasattr(target, "entries"):
+        if isinstance(target.errors, tuple):
+            target.errors = list(target.errors)
+        target.errors.append(exc.message)
+    else:
+        form.form_errors.append(exc.message)
+
+
 def _select_choices(value: Any) -> Any:
     """(value, label) pairs become SelectChoice objects (WTForms 3.3 deprecates raw tuples)."""
     from wtforms.fields.choices import SelectChoice

@@ -74,12 +74,17 @@ def update() -> dict[str, int]:
             del catalog.obsolete[obsolete]
         if locale == "fr":
             for message in catalog:
-                if message.id and not message.string:
+                if not message.id:
+                    continue
+                if isinstance(message.id, str) and not message.string:
                     message.string = message.id
+                elif not isinstance(message.id, str) and not all(message.string or ()):
+                    message.string = tuple(message.id[:2])  # French: singular and plural forms
         with path.open("wb") as fh:
             write_po(fh, catalog, width=120, no_location=True, sort_output=True, omit_header=False)
         buffer = BytesIO()
         write_mo(buffer, catalog)
         path.with_suffix(".mo").write_bytes(buffer.getvalue())
-        counts[locale] = sum(1 for m in catalog if m.id and not m.string)
+        counts[locale] = sum(1 for m in catalog if m.id and not (m.string if isinstance(m.id, str)
+                                                                  else all(m.string or ())))
     return counts

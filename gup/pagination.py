@@ -40,3 +40,10 @@ def paginate(stmt: sa.Select, *, page: int, per_page: int) -> Page:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+def page_arg() -> int:
+    """The ?page= number of the current request (1 when absent or invalid)."""
+    from flask import request
+
+    return max(1, request.args.get("page", 1, type=int) or 1)

@@ -19,11 +19,16 @@ def test_no_english_translation_is_missing():
     assert gaps == [], f"{len(gaps)} message(s) without English translation in gup/translations/en: {gaps[:10]}"
 
 
+def _key(value):
+    """Plural messages carry lists or tuples of strings."""
+    return value if isinstance(value, str) else tuple(value)
+
+
 def test_compiled_catalogs_match_sources():
     for locale in LOCALES:
         with po_path(locale).with_suffix(".mo").open("rb") as fh:
-            compiled = {m.id: m.string for m in read_mo(fh) if m.id}
-        source = {m.id: m.string for m in read_catalog(locale) if m.id and m.string and not m.fuzzy}
+            compiled = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
+        source = {_key(m.id): _key(m.string) for m in read_catalog(locale) if m.id and m.string and not m.fuzzy}
         assert compiled == source, f"{locale}: .mo is stale — run `make i18n`"
 
 

@@ -23,27 +23,13 @@ from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.findings.models import Finding
+from gup.forms_common import show_domain_error
 from gup.i18n import local_today
 from gup.media import storage
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
+from gup.pagination import page_arg
 from gup.policy import authorize, can
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
-
-
-def _field_error(form: Any, exc: DomainError) -> None:
-    """Show a service's refusal next to the field it concerns (or above the form)."""
-    target = (getattr(form, exc.field, None) or getattr(form, f"{exc.field}_id", None)) if exc.field else None
-    if target is not None and hasattr(target, "errors"):
-        if isinstance(target.errors, tuple):
-            target.errors = list(target.errors)
-        target.errors.append(exc.message)
-    else:
-        form.form_errors.append(exc.message)
-
 
 # --- list and CSV export -------------------------------------------------------------------------
 
@@ -70,7 +56,7 @@ def _filters() -> tuple[ActionFilterForm, dict[str, Any]]:
 def index():
     filters, args = _filters()
     agreement = queries.agreement_by_id(args.get("agreement_id"))  # before the rows, which load it without policy data
-    page = queries.paginate(queries.actions_stmt(current_user, today=local_today(), **args), page=_page(),
+    page = queries.paginate(queries.actions_stmt(current_user, today=local_today(), **args), page=page_arg(),
                             per_page=current_app.config["PAGE_SIZE"])
     export_args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("actions/index.html", page=page, filters=filters, today=local_today(),
@@ -158,7 +144,7 @@ def create(agreement_id: int):
             action = services.create_action(agreement, actor=current_user, now=now_utc(), **_action_fields(form))
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Action « %(title)s » créée.", title=action.title), "success")
@@ -182,7 +168,7 @@ def edit(action_id: int):
             services.update_action(action, actor=current_user, **_action_fields(form))
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Action enregistrée."), "success")
@@ -211,7 +197,7 @@ def add_update(action_id: int):
             db.session.rollback()
             for key in stored:  # the photo was written before the update was refused: nothing is kept
                 storage.delete(key)
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Point d'avancement ajouté."), "success")

@@ -2,43 +2,45 @@
 
 from __future__ import annotations
 
-
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from gup.agreements import bp, queries, services
-from gup.agreements.forms import (AgreementForm, AgreementStatusForm, AmendmentForm, CommitmentFilterForm,
-                                  CommitmentForm, CommitmentUpdateForm, PartnerForm, SignatoryForm, ThemeForm)
-from gup.agreements.models import (Agreement, AgreementStatus, CommitmentStatus, FundingSource,
-                                   Partner, SignatoryRole, TfpbAxis, Theme)
+from gup.agreements.forms import (
+    AgreementForm,
+    AgreementStatusForm,
+    AmendmentForm,
+    CommitmentFilterForm,
+    CommitmentForm,
+    CommitmentUpdateForm,
+    PartnerForm,
+    SignatoryForm,
+    ThemeForm,
+)
+from gup.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    CommitmentStatus,
+    FundingSource,
+    Partner,
+    SignatoryRole,
+    TfpbAxis,
+    Theme,
+)
 from gup.audit.services import history_of
 from gup.auth.models import Role, User
 from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.forms_common import show_domain_error
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.pagination import page_arg
 from gup.policy import authorize, can
 from gup.reports import followup_charts
 from gup.territory.models import Territory, TerritoryKind
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
-
-
-def _field_error(form, exc: DomainError) -> None:
-    """Show a service's refusal next to the field it concerns (or above the form)."""
-    target = (getattr(form, exc.field, None) or getattr(form, f"{exc.field}_id", None)) if exc.field else None
-    if target is not None and hasattr(target, "errors"):
-        if isinstance(target.errors, tuple):
-            target.errors = list(target.errors)
-        target.errors.append(exc.message)
-    else:
-        form.form_errors.append(exc.message)
-
 
 # --- dashboard and agreements --------------------------------------------------------------------
 
@@ -60,7 +62,7 @@ def index():
         status = None
     search = (request.args.get("q") or "").strip()[:100] or None
     page = queries.paginate(queries.agreements_stmt(current_user, status=status, search=search),
-                            page=_page(), per_page=current_app.config["PAGE_SIZE"])
+                            page=page_arg(), per_page=current_app.config["PAGE_SIZE"])
     return render_template("agreements/index.html", page=page, status=status, search=search or "",
                            statuses=AgreementStatus, can_create=can(current_user, "create", Agreement))
 
@@ -99,7 +101,7 @@ def create():
                                                   **_agreement_fields(form))
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Convention %(ref)s créée.", ref=agreement.reference), "success")
@@ -146,7 +148,7 @@ def edit(agreement_id: int):
                 sa.select(User).where(User.id.in_(form.coordinator_ids.data or [])))) or agreement.coordinators
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Convention enregistrée."), "success")
@@ -221,7 +223,7 @@ def signatories(agreement_id: int):
                                    signed_on=form.signed_on.data, actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Signataire enregistré."), "success")
@@ -242,7 +244,7 @@ def add_amendment(agreement_id: int):
                                                new_end_on=form.new_end_on.data, actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Avenant n° %(n)s enregistré.", n=amendment.number), "success")
@@ -269,7 +271,7 @@ def commitments():
     overdue = {"1": True, "0": False}.get(filters.overdue.data or "")
     stmt = queries.commitments_stmt(current_user, today=local_today(), status=status, overdue=overdue,
                                     **{k: v for k, v in args.items() if isinstance(v, int)})
-    page = queries.paginate(stmt, page=_page(), per_page=current_app.config["PAGE_SIZE"])
+    page = queries.paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"])
     return render_template("agreements/commitments.html", page=page, filters=filters, today=local_today())
 
 
@@ -316,7 +318,7 @@ def create_commitment(agreement_id: int):
                                                     **_commitment_fields(form))
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Engagement %(ref)s créé.", ref=commitment.reference), "success")
@@ -358,7 +360,7 @@ def edit_commitment(commitment_id: int):
                                        status=CommitmentStatus(form.status.data), **_commitment_fields(form))
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Engagement enregistré."), "success")
@@ -380,7 +382,7 @@ def add_update(commitment_id: int):
                                            actor=current_user, now=now_utc())
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Point d'avancement ajouté."), "success")
@@ -415,7 +417,7 @@ def theme_create(theme_id: int | None = None):
                                 is_active=form.is_active.data, actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Thématique enregistrée."), "success")

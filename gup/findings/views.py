@@ -14,9 +14,18 @@ from gup.db import now_utc
 from gup.errors import DomainError, NotAllowed
 from gup.extensions import db
 from gup.findings import bp, csv_export, queries, services
-from gup.findings.forms import (ActionForm, FindingEditForm, FindingFilterForm, FindingForm, PhotosForm, RouteForm,
-                                RoutingRuleForm, StatusForm)
+from gup.findings.forms import (
+    ActionForm,
+    FindingEditForm,
+    FindingFilterForm,
+    FindingForm,
+    PhotosForm,
+    RouteForm,
+    RoutingRuleForm,
+    StatusForm,
+)
 from gup.findings.models import FINDING_NEXT, Finding, FindingKind, FindingStatus, LandOwnership, Priority
+from gup.forms_common import show_domain_error
 from gup.i18n import local_today
 from gup.media import services as media_services
 from gup.media import storage
@@ -28,17 +37,6 @@ from gup.walks.models import RouteStop, Walkthrough
 from gup.walks.queries import agreements_where, neighbourhood_choices, party_organisation_choices
 
 DRAFT_KEY = "gup_draft_clear"
-
-
-def _field_error(form, exc: DomainError) -> None:
-    """Show a service's refusal next to the field it concerns (or above the form)."""
-    target = (getattr(form, exc.field, None) or getattr(form, f"{exc.field}_id", None)) if exc.field else None
-    if target is not None and hasattr(target, "errors"):
-        if isinstance(target.errors, tuple):
-            target.errors = list(target.errors)
-        target.errors.append(exc.message)
-    else:
-        form.form_errors.append(exc.message)
 
 
 def _store_photos(files, *, finding: Finding, is_resolution: bool = False) -> None:
@@ -126,7 +124,7 @@ def _log(agreement: Agreement, walk: Walkthrough | None):
             _photo_error(form.photos, exc)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             session[DRAFT_KEY] = request.path
@@ -215,7 +213,7 @@ def route(finding_id: int):
                                    now=now_utc())
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Constat transmis à %(name)s.", name=organisation.name), "success")
@@ -244,7 +242,7 @@ def change_status(finding_id: int):
             _photo_error(form.photo, exc)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Statut du constat : %(s)s.", s=finding.status.label), "success")
@@ -283,7 +281,7 @@ def to_action(finding_id: int):
                                                          actor=current_user, now=now_utc())
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Action n° %(id)s créée à partir du constat.", id=action.id), "success")
@@ -307,7 +305,7 @@ def edit(finding_id: int):
                                     **_finding_fields(form, finding.walkthrough))
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Constat enregistré."), "success")
@@ -377,7 +375,7 @@ def routing(agreement_id: int):
                                        actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Règle d'orientation enregistrée."), "success")

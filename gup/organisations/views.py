@@ -7,13 +7,13 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from gup.pagination import paginate
 from gup.audit.services import history_of
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.organisations import bp, services
 from gup.organisations.forms import OrganisationForm
 from gup.organisations.models import Organisation, OrganisationKind
+from gup.pagination import paginate
 from gup.policy import authorize, can
 
 

@@ -15,25 +15,14 @@ from gup.auth.models import User
 from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.forms_common import show_domain_error
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.policy import authorize, can
 from gup.territory.models import Territory
 from gup.walks import bp, queries, services
 from gup.walks.forms import WalkFilterForm, WalkForm, WalkStatusForm
-from gup.walks.models import Walkthrough, WalkKind, WalkStatus
-
-
-def _field_error(form, exc: DomainError) -> None:
-    """Show a service's refusal next to the field it concerns (or above the form)."""
-    target = (getattr(form, exc.field, None) or getattr(form, f"{exc.field}_id", None)) if exc.field else None
-    if target is not None and hasattr(target, "errors") and not hasattr(target, "entries"):
-        if isinstance(target.errors, tuple):
-            target.errors = list(target.errors)
-        target.errors.append(exc.message)
-    else:
-        form.form_errors.append(exc.message)
-
+from gup.walks.models import WalkKind, WalkStatus, Walkthrough
 
 # --- list ----------------------------------------------------------------------------------------
 
@@ -96,7 +85,7 @@ def create(agreement_id: int):
                                         **_walk_fields(form))
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Diagnostic « %(title)s » enregistré.", title=walk.title), "success")
@@ -124,7 +113,7 @@ def edit(walkthrough_id: int):
             services.set_stops(walk, form.stop_data(), actor=current_user)
         except DomainError as exc:
             db.session.rollback()
-            _field_error(form, exc)
+            show_domain_error(form, exc)
         else:
             db.session.commit()
             flash(_("Diagnostic enregistré."), "success")
