@@ -212,6 +212,15 @@ def may_move_finding(user: Any, finding: Finding, target: Any) -> bool:
     return can(user, "manage", finding)
 
 
+def may_resolve_findings_of(user: Any, action: Action) -> bool:
+    """Finishing an action may resolve its open findings only if user may resolve each of them."""
+    from gup.actions.services import RESOLVABLE
+    from gup.findings.models import FindingStatus
+
+    return all(may_move_finding(user, finding, FindingStatus.RESOLVED) for finding in action.findings
+               if finding.status in RESOLVABLE)
+
+
 # --- list scoping --------------------------------------------------------------------------------
 
 def visible_agreements(user: Any, stmt: Select) -> Select:

@@ -25,7 +25,7 @@ from gup.auth.models import User
 from gup.db import now_utc
 from gup.errors import NotAllowed
 from gup.extensions import db
-from gup.findings.models import Finding, FindingStatus, finding_actions
+from gup.findings.models import Finding, finding_actions
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.walks.queries import raise_others
@@ -205,11 +205,9 @@ def add_update(payload: dict, action: Action):
     the action answers are resolved too, with the same note (each needs the right to resolve it).
     """
     user = api_user()
-    if payload["resolve_findings"] and (payload.get("status") or action.status) is ActionStatus.DONE:
-        for finding in action.findings:
-            if finding.status in services.RESOLVABLE and \
-                    not policy.may_move_finding(user, finding, FindingStatus.RESOLVED):
-                raise NotAllowed("resolve", finding)
+    if payload["resolve_findings"] and (payload.get("status") or action.status) is ActionStatus.DONE \
+            and not policy.may_resolve_findings_of(user, action):
+        raise NotAllowed("resolve_findings", action)
     with committing():
         update = services.add_action_update(action, actor=user, now=now_utc(), **payload)
     return update

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -29,7 +29,7 @@ from gup.media import storage
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
 from gup.pagination import page_arg
-from gup.policy import authorize, can
+from gup.policy import authorize, can, may_resolve_findings_of
 
 # --- list and CSV export -------------------------------------------------------------------------
 
@@ -184,6 +184,9 @@ def add_update(action_id: int):
     authorize(current_user, "update", action)
     form = ActionUpdateForm()
     if form.validate_on_submit():
+        if form.resolve_findings.data and form.status.data == ActionStatus.DONE.value \
+                and not may_resolve_findings_of(current_user, action):
+            abort(403)
         now, photo, stored = now_utc(), None, ()
         try:
             if form.photo.data:

@@ -580,3 +580,23 @@ def test_garbage_input_never_gives_a_500(client, f, login):
         assert client.get("/actions.csv", query_string=query).status_code == 200
     assert client.get("/actions/999999").status_code == 404
     assert client.get("/agreements/999999/actions/new").status_code == 404
+
+
+def test_finishing_an_action_cannot_resolve_another_organisation_finding(client, f, login):
+    """An hp1 action answering an hp2 finding: referent1 may finish the action, not resolve hp2's finding."""
+    from gup.findings.models import Finding, FindingStatus
+
+    w = f.world()
+    foreign = f.make_finding(w["agreement"], w["hp2"], status=FindingStatus.ACCEPTED)
+    action = f.make_action(w["agreement"], w["hp1"])
+    action.findings.append(foreign)
+    db.session.commit()
+    login(w["referent1"])
+    refused = client.post(f"/actions/{action.id}/updates",
+                          data={"note": "Fini", "status": "done", "resolve_findings": "y"})
+    assert refused.status_code == 403
+    assert db.session.get(Finding, foreign.id).status is FindingStatus.ACCEPTED
+    finished = client.post(f"/actions/{action.id}/updates", data={"note": "Fini", "status": "done"})
+    assert finished.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Finding, foreign.id).status is FindingStatus.ACCEPTED
