@@ -34,12 +34,11 @@ def create_app(config_object: Any = None, **overrides: Any) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    import gup.models  # noqa: F401  (every model registered before the mappers configure)
     from gup import database
     from gup.auth.loader import init_login
     from gup.extensions import api, babel, csrf, db, migrate
     from gup.i18n import select_locale
-
-    import gup.models  # noqa: F401  (every model registered before the mappers configure)
 
     db.init_app(app)
     database.init_app(app)
@@ -52,34 +51,32 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from gup.admin import bp as admin_bp
-    from gup.agreements import bp as agreements_bp
-    from gup.agreements.api import commitments_api, agreements_api
-    from gup.auth import bp as auth_bp
-    from gup.auth.api import me_api
-    from gup.extensions import api, csrf
-    from gup.organisations import bp as organisations_bp
-    from gup.organisations.api import organisations_api
-    from gup.territory import bp as territory_bp
-    from gup.territory.api import neighbourhoods_api
-
-    from gup.actions import bp as actions_bp
-    from gup.actions.api import actions_api
-    from gup.findings import bp as findings_bp
-    from gup.findings.api import findings_api
-    from gup.media import bp as media_bp
-    from gup.walks import bp as walks_bp
-    from gup.walks.api import walkthroughs_api
-
     import gup.actions.views  # noqa: F401  (routes attach to their blueprint on import)
     import gup.admin.views  # noqa: F401
     import gup.agreements.views  # noqa: F401
     import gup.auth.views  # noqa: F401
     import gup.findings.views  # noqa: F401
     import gup.media.views  # noqa: F401
-    import gup.walks.views  # noqa: F401
     import gup.organisations.views  # noqa: F401
     import gup.territory.views  # noqa: F401
+    import gup.walks.views  # noqa: F401
+    from gup.actions import bp as actions_bp
+    from gup.actions.api import actions_api
+    from gup.admin import bp as admin_bp
+    from gup.agreements import bp as agreements_bp
+    from gup.agreements.api import agreements_api, commitments_api
+    from gup.auth import bp as auth_bp
+    from gup.auth.api import me_api
+    from gup.extensions import api, csrf
+    from gup.findings import bp as findings_bp
+    from gup.findings.api import findings_api
+    from gup.media import bp as media_bp
+    from gup.organisations import bp as organisations_bp
+    from gup.organisations.api import organisations_api
+    from gup.territory import bp as territory_bp
+    from gup.territory.api import neighbourhoods_api
+    from gup.walks import bp as walks_bp
+    from gup.walks.api import walkthroughs_api
 
     for bp in (auth_bp, admin_bp, agreements_bp, organisations_bp, territory_bp, walks_bp, findings_bp,
                actions_bp, media_bp):
@@ -92,9 +89,8 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from gup import navigation
-    from gup.i18n import register_filters
-
     from gup.audit.services import ENTITY_LABELS
+    from gup.i18n import register_filters
 
     register_filters(app)
     navigation.register(app)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, raiseload
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -88,3 +88,11 @@ class Audited:
     """Marker: create, update and delete of this model are written to the audit log."""
 
     __audit_exclude__: frozenset[str] = frozenset({"created_at", "updated_at"})
+
+def raise_others(model: Any, *loaded: Any) -> list[Any]:
+    """raiseload() on every relationship of model except the loaded ones: a forgotten one fails a test.
+
+    (A raiseload("*") wildcard would also reach the joined rows' relationships, and since tests share the
+    session with the requests, it would break the test's own objects.)"""
+    keep = {attr.key for attr in loaded}
+    return [raiseload(getattr(model, rel.key)) for rel in sa.inspect(model).relationships if rel.key not in keep]

@@ -14,7 +14,7 @@ from gup.auth.models import User
 
 #: (endpoint, label, endpoints that mark the entry as current, who sees it)
 _MENU = [
-    ("actions.mine", _l("Mes actions"), ("actions.mine", "actions.bulk"), None),
+    ("actions.mine", _l("Mes actions"), ("actions.mine", "actions.bulk"), "referent"),
     ("agreements.dashboard", _l("Tableau de bord"), ("agreements.dashboard",), None),
     ("agreements.index", _l("Conventions"), ("agreements.", "commitments."), None),
     ("walks.index", _l("Diagnostics"), ("walks.",), None),
@@ -36,15 +36,13 @@ class NavItem:
 
 def nav_items() -> list[NavItem]:
     endpoint = request.endpoint or ""
-    items = []
-    for target, label, prefixes, permission in _MENU:
-        if permission == "manage_users" and not policy.can(current_user, "manage", User):
-            continue
-        items.append(NavItem(url_for(target), str(label), False))
+    shown = {None: True, "manage_users": policy.can(current_user, "manage", User),
+             "referent": bool(current_user.is_referent)}
+    entries = [entry for entry in _MENU if shown[entry[3]]]
+    items = [NavItem(url_for(target), str(label), False) for target, label, _prefixes, _p in entries]
     # the most specific matching prefix wins, so "Tableau de bord" and "Conventions" never both light up
     best, best_len = None, -1
-    for item, (_t, _l2, prefixes, _p) in zip(items, [m for m in _MENU if m[3] is None or
-                                                    policy.can(current_user, "manage", User)], strict=True):
+    for item, (_t, _label, prefixes, _p) in zip(items, entries, strict=True):
         for prefix in prefixes:
             if endpoint.startswith(prefix) and len(prefix) > best_len:
                 best, best_len = item, len(prefix)

@@ -12,16 +12,24 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Select
 
-from gup.agreements.models import (Agreement, Amendment, Commitment, CommitmentUpdate, Partner, Signatory,
-                                   Theme, agreement_coordinators)
 from gup.actions.models import Action, ActionUpdate
+from gup.agreements.models import (
+    Agreement,
+    Amendment,
+    Commitment,
+    CommitmentUpdate,
+    Partner,
+    Signatory,
+    Theme,
+    agreement_coordinators,
+)
 from gup.auth.models import ApiToken, Role, User
+from gup.errors import NotAllowed
 from gup.findings.models import PARTNER_MOVES, Finding, RoutingRule
 from gup.media.models import Photo
-from gup.walks.models import Walkthrough
-from gup.errors import NotAllowed
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory
+from gup.walks.models import Walkthrough
 
 Check = Callable[[Any, Any], bool]
 _RULES: dict[tuple[type, str], Check] = {}

@@ -16,19 +16,26 @@ from sqlalchemy.orm import joinedload, selectinload
 from gup import policy
 from gup.actions import queries, services
 from gup.actions.models import Action, ActionKind, ActionStatus
-from gup.actions.schemas import (ActionIn, ActionOut, ActionPatchIn, ActionQueryArgs, ActionUpdateIn,
-                                 ActionUpdateOut)
+from gup.actions.schemas import ActionIn, ActionOut, ActionPatchIn, ActionQueryArgs, ActionUpdateIn, ActionUpdateOut
 from gup.agreements.models import Agreement, Commitment
-from gup.apiauth import (api_blueprint, api_user, authorized, committing, documents_errors, page_items, page_number,
-                         paginated, unprocessable)
+from gup.apiauth import (
+    api_blueprint,
+    api_user,
+    authorized,
+    committing,
+    documents_errors,
+    page_items,
+    page_number,
+    paginated,
+    unprocessable,
+)
 from gup.auth.models import User
-from gup.db import now_utc
+from gup.db import now_utc, raise_others
 from gup.errors import NotAllowed
 from gup.extensions import db
 from gup.findings.models import Finding, finding_actions
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
-from gup.walks.queries import raise_others
 
 actions_api = api_blueprint("actions", "/actions", "Actions.")
 

@@ -6,11 +6,22 @@ import marshmallow as ma
 from marshmallow import validate
 
 from gup.actions.models import ActionKind, ActionStatus
-from gup.agreements.schemas import (TEXT_MAX, AgreementRef, OverdueFlag, PartialByDefault, UserRef, _date,
-                                    _decimal_in, _decimal_out, _id, _ids, _text)
+from gup.agreements.schemas import (
+    TEXT_MAX,
+    AgreementRef,
+    OverdueFlag,
+    PartialByDefault,
+    UserRef,
+    _date,
+    _decimal_in,
+    _decimal_out,
+    _id,
+    _ids,
+    _text,
+)
 from gup.findings.schemas import PhotoOut
-from gup.walks.schemas import IdRef
 from gup.organisations.schemas import OrganisationOut
+from gup.walks.schemas import IdRef
 
 
 class ActionOut(ma.Schema):

@@ -12,11 +12,30 @@ from typing import Any
 from gup import policy
 from gup.agreements import queries, services
 from gup.agreements.models import Agreement, Commitment, Partner, Theme
-from gup.agreements.schemas import (AgreementIn, AgreementOut, AgreementPatchIn, AgreementQueryArgs,
-                                    AgreementSummaryOut, CommitmentIn, CommitmentOut, CommitmentPatchIn,
-                                    CommitmentQueryArgs, CommitmentUpdateIn, CommitmentUpdateOut)
-from gup.apiauth import (api_blueprint, api_user, authorized, committing, documents_errors,
-                         page_items, page_number, paginated, unprocessable)
+from gup.agreements.schemas import (
+    AgreementIn,
+    AgreementOut,
+    AgreementPatchIn,
+    AgreementQueryArgs,
+    AgreementSummaryOut,
+    CommitmentIn,
+    CommitmentOut,
+    CommitmentPatchIn,
+    CommitmentQueryArgs,
+    CommitmentUpdateIn,
+    CommitmentUpdateOut,
+)
+from gup.apiauth import (
+    api_blueprint,
+    api_user,
+    authorized,
+    committing,
+    documents_errors,
+    page_items,
+    page_number,
+    paginated,
+    unprocessable,
+)
 from gup.db import now_utc
 from gup.extensions import db
 from gup.i18n import local_today

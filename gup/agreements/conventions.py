@@ -32,8 +32,19 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
 
 from gup.agreements import services
-from gup.agreements.models import (DEFAULT_THEMES, Agreement, AgreementKind, AgreementStatus, Amendment, Commitment,
-                                   CommitmentStatus, FundingSource, SignatoryRole, TfpbAxis, Theme)
+from gup.agreements.models import (
+    DEFAULT_THEMES,
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Amendment,
+    Commitment,
+    CommitmentStatus,
+    FundingSource,
+    SignatoryRole,
+    TfpbAxis,
+    Theme,
+)
 from gup.audit.services import acting_as
 from gup.errors import DomainError
 from gup.extensions import db

@@ -5,9 +5,23 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from gup.agreements.models import AgreementKind, AgreementStatus, CommitmentStatus, FundingSource, SignatoryRole, TfpbAxis
-from gup.forms_common import (BAD_DATE, FrenchDateField, FrenchDecimalField, SelectField, SelectMultipleField,
-                               int_or_none, strip)
+from gup.agreements.models import (
+    AgreementKind,
+    AgreementStatus,
+    CommitmentStatus,
+    FundingSource,
+    SignatoryRole,
+    TfpbAxis,
+)
+from gup.forms_common import (
+    BAD_DATE,
+    FrenchDateField,
+    FrenchDecimalField,
+    SelectField,
+    SelectMultipleField,
+    int_or_none,
+    strip,
+)
 
 REQUIRED = _l("Champ obligatoire.")
 BAD_NUMBER = _l("Nombre invalide.")

@@ -11,11 +11,19 @@ from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
-from gup.agreements.models import (CLOSED_COMMITMENT_STATUSES, Agreement, Commitment, CommitmentStatus,
-                                   CommitmentUpdate, Partner, Signatory, Theme)
+from gup.agreements.models import (
+    CLOSED_COMMITMENT_STATUSES,
+    Agreement,
+    Commitment,
+    CommitmentStatus,
+    CommitmentUpdate,
+    Partner,
+    Signatory,
+    Theme,
+)
 from gup.extensions import db
-from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 from gup.organisations.models import Organisation
+from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 
 # --- agreements ----------------------------------------------------------------------------------
 

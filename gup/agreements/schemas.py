@@ -9,8 +9,14 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from gup.agreements.models import (AgreementKind, AgreementStatus, CommitmentStatus, FundingSource, SignatoryRole,
-                                   TfpbAxis)
+from gup.agreements.models import (
+    AgreementKind,
+    AgreementStatus,
+    CommitmentStatus,
+    FundingSource,
+    SignatoryRole,
+    TfpbAxis,
+)
 from gup.apiauth import MAX_ID, CleanStr
 from gup.i18n import local_today
 from gup.organisations.schemas import OrganisationOut

@@ -12,9 +12,20 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from gup.agreements.models import (DEFAULT_THEMES, Agreement, AgreementStatus, Amendment, Commitment,
-                                   CommitmentStatus, CommitmentUpdate, FundingSource, Partner, Signatory,
-                                   SignatoryRole, Theme)
+from gup.agreements.models import (
+    DEFAULT_THEMES,
+    Agreement,
+    AgreementStatus,
+    Amendment,
+    Commitment,
+    CommitmentStatus,
+    CommitmentUpdate,
+    FundingSource,
+    Partner,
+    Signatory,
+    SignatoryRole,
+    Theme,
+)
 from gup.audit.services import acting_as
 from gup.errors import DomainError
 from gup.extensions import db

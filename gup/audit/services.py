@@ -8,10 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
-
-from flask_babel import lazy_gettext as _l
 
 from gup.audit.models import AuditEntry
 from gup.db import Audited, now_utc

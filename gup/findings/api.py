@@ -19,21 +19,36 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.models import Agreement, Theme
-from gup.apiauth import (api_blueprint, api_user, authorized, committing, documents_errors, page_items, page_number,
-                         paginated, unprocessable)
-from gup.db import now_utc
+from gup.apiauth import (
+    api_blueprint,
+    api_user,
+    authorized,
+    committing,
+    documents_errors,
+    page_items,
+    page_number,
+    paginated,
+    unprocessable,
+)
+from gup.db import now_utc, raise_others
 from gup.errors import NotAllowed
 from gup.extensions import db
 from gup.findings import queries, services
 from gup.findings.models import Finding, FindingKind, FindingStatus, Priority
-from gup.findings.schemas import (FindingIn, FindingOut, FindingPatchIn, FindingQueryArgs, PhotoOut, PhotoUploadArgs,
-                                  PhotoUploadSchema)
+from gup.findings.schemas import (
+    FindingIn,
+    FindingOut,
+    FindingPatchIn,
+    FindingQueryArgs,
+    PhotoOut,
+    PhotoUploadArgs,
+    PhotoUploadSchema,
+)
 from gup.i18n import local_today
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory
 from gup.walks.models import RouteStop, Walkthrough
-from gup.walks.queries import raise_others
 
 findings_api = api_blueprint("findings", "/findings", "Constats.")
 

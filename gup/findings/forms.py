@@ -11,8 +11,15 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from gup.agreements.forms import REQUIRED
 from gup.findings.models import FindingKind, FindingStatus, LandOwnership, Priority
-from gup.forms_common import (BAD_DATE, FrenchDateField, SelectField, _choices_property, _select_choices,
-                               int_or_none, strip)
+from gup.forms_common import (
+    BAD_DATE,
+    FrenchDateField,
+    SelectField,
+    _choices_property,
+    _select_choices,
+    int_or_none,
+    strip,
+)
 from gup.walks.forms import FrenchFloatField
 
 PHOTO_ACCEPT = {"accept": "image/*", "capture": "environment"}

@@ -13,13 +13,20 @@ from sqlalchemy.orm import joinedload, selectinload
 from gup import policy
 from gup.actions.models import Action
 from gup.agreements.models import Agreement, Partner, Signatory, Theme
+from gup.db import raise_others
 from gup.extensions import db
-from gup.findings.models import (OPEN_FINDING_STATUSES, Finding, FindingStatus, LandOwnership, Priority, RoutingRule,
-                                 Transfer)
+from gup.findings.models import (
+    OPEN_FINDING_STATUSES,
+    Finding,
+    FindingStatus,
+    LandOwnership,
+    Priority,
+    RoutingRule,
+    Transfer,
+)
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 from gup.territory.models import Territory, TerritoryKind
 from gup.walks.models import Walkthrough
-from gup.walks.queries import raise_others
 
 
 def _agreement_options(path: Any) -> list[Any]:

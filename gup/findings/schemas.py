@@ -7,8 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from gup.agreements.schemas import (TEXT_MAX, AgreementRef, OverdueFlag, PartialByDefault, ThemeOut, _date, _id,
-                                    _text)
+from gup.agreements.schemas import TEXT_MAX, AgreementRef, OverdueFlag, PartialByDefault, ThemeOut, _date, _id, _text
 from gup.findings.models import FindingKind, FindingStatus, LandOwnership, Priority
 from gup.organisations.schemas import OrganisationOut
 from gup.walks.schemas import IdRef, check_point, latitude, longitude

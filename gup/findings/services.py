@@ -15,8 +15,16 @@ from gup.agreements.models import Agreement, Theme
 from gup.audit.services import acting_as, record_status_change
 from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
-from gup.findings.models import (FINDING_NEXT, Finding, FindingKind, FindingStatus, LandOwnership, Priority,
-                                 RoutingRule, Transfer)
+from gup.findings.models import (
+    FINDING_NEXT,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    LandOwnership,
+    Priority,
+    RoutingRule,
+    Transfer,
+)
 from gup.i18n import local_today
 from gup.organisations.models import Organisation, OrganisationKind
 from gup.territory.models import Territory, TerritoryKind

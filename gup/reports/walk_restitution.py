@@ -8,7 +8,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table, TableStyle
 
 from gup.i18n import fmt_date
-from gup.reports.base import BasePdf, FONT, MUTED, RULE, esc
+from gup.reports.base import FONT, MUTED, RULE, BasePdf, esc
 from gup.reports.data import FindingEntry, WalkRestitution
 
 THUMB_WIDTH = 4 * cm

@@ -16,16 +16,25 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.models import Agreement, Theme
+from gup.apiauth import (
+    api_blueprint,
+    api_user,
+    authorized,
+    committing,
+    documents_errors,
+    page_items,
+    page_number,
+    paginated,
+    unprocessable,
+)
 from gup.auth.models import User
-from gup.apiauth import (api_blueprint, api_user, authorized, committing, documents_errors, page_items, page_number,
-                         paginated, unprocessable)
 from gup.db import now_utc
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory, TerritoryKind
 from gup.walks import queries, services
-from gup.walks.models import Walkthrough, WalkKind, WalkStatus
+from gup.walks.models import WalkKind, WalkStatus, Walkthrough
 from gup.walks.schemas import WalkthroughIn, WalkthroughOut, WalkthroughPatchIn, WalkthroughQueryArgs
 
 walkthroughs_api = api_blueprint("walkthroughs", "/walkthroughs", "Diagnostics en marchant.")

@@ -27,7 +27,7 @@ from gup.findings.services import change_finding_status, create_finding, save_ro
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory
-from gup.walks.models import Walkthrough, WalkKind, WalkStatus
+from gup.walks.models import WalkKind, WalkStatus, Walkthrough
 from gup.walks.services import change_walk_status, create_walk
 
 logger = logging.getLogger(__name__)

@@ -8,25 +8,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.models import Agreement, Partner, Signatory, Theme
 from gup.auth.models import Role, User
+from gup.db import raise_others
 from gup.extensions import db
 from gup.findings.models import Finding
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 from gup.territory.models import Territory, TerritoryKind
-from gup.walks.models import RouteStop, Walkthrough, WalkKind, WalkStatus
-
-
-def raise_others(model: Any, *loaded: Any) -> list[Any]:
-    """raiseload() on every relationship of model except the loaded ones: a forgotten one fails a test.
-
-    (A raiseload("*") wildcard would also reach the joined rows' relationships, and since tests share the
-    session with the requests, it would break the test's own objects.)"""
-    keep = {attr.key for attr in loaded}
-    return [raiseload(getattr(model, rel.key)) for rel in sa.inspect(model).relationships if rel.key not in keep]
+from gup.walks.models import RouteStop, WalkKind, WalkStatus, Walkthrough
 
 
 def _agreement_options(path: Any) -> list[Any]:

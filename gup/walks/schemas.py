@@ -8,8 +8,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from gup.agreements.schemas import (TEXT_MAX, AgreementRef, PartialByDefault, ThemeOut, UserRef, _date, _id, _ids,
-                                    _text)
+from gup.agreements.schemas import TEXT_MAX, AgreementRef, PartialByDefault, ThemeOut, UserRef, _date, _id, _ids, _text
 from gup.organisations.schemas import OrganisationOut
 from gup.walks.models import WalkKind, WalkStatus
 

@@ -15,7 +15,7 @@ from gup.errors import DomainError
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.territory.models import TerritoryKind
-from gup.walks.models import RouteStop, WalkKind, Walkthrough, WalkStatus
+from gup.walks.models import RouteStop, WalkKind, WalkStatus, Walkthrough
 
 logger = logging.getLogger(__name__)
 
