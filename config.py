@@ -66,6 +66,17 @@ class Config:
     RECURRENCE_COUNT = 3
     RECURRENCE_RADIUS_M = 50
     RECURRENCE_WINDOW_DAYS = 365
+    #: resident reports: possible duplicates (same category within this radius, or same address) in this window
+    DUPLICATE_RADIUS_M = 50
+    DUPLICATE_WINDOW_DAYS = 30
+    #: months after closure when reporters' contact details are erased; weeks before « is it fixed? »
+    CONTACT_RETENTION_MONTHS = int(os.environ.get("GUP_CONTACT_RETENTION_MONTHS", "12"))
+    FIXED_QUESTION_WEEKS = 4
+    PUBLIC_BASE_URL = os.environ.get("GUP_PUBLIC_BASE_URL", "")  # e.g. https://gup.ville.fr, for e-mail links
+    MAIL_SERVER = os.environ.get("GUP_MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("GUP_MAIL_PORT", "25"))
+    MAIL_SENDER = os.environ.get("GUP_MAIL_SENDER", "gup@localhost")
+    RATELIMIT_STORAGE_URI = os.environ.get("GUP_RATELIMIT_STORAGE_URI", "memory://")
     MAP_TILE_URL = os.environ.get("GUP_MAP_TILE_URL", "")  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
     MAP_TILE_ATTRIBUTION = os.environ.get("GUP_MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
 
@@ -84,6 +95,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///gup-test.sqlite3")
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_FAST = True
+    RATELIMIT_ENABLED = False  # the rate-limit tests switch it on
 
 
 class ProductionConfig(Config):

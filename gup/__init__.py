@@ -37,7 +37,7 @@ def register_extensions(app: Flask) -> None:
     import gup.models  # noqa: F401  (every model registered before the mappers configure)
     from gup import database
     from gup.auth.loader import init_login
-    from gup.extensions import api, babel, csrf, db, migrate
+    from gup.extensions import api, babel, csrf, db, limiter, migrate
     from gup.i18n import select_locale
 
     db.init_app(app)
@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     init_login(app)
     api.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -56,6 +57,8 @@ def register_blueprints(app: Flask) -> None:
     import gup.agreements.views  # noqa: F401
     import gup.auth.views  # noqa: F401
     import gup.findings.views  # noqa: F401
+    import gup.hotline.views  # noqa: F401
+    import gup.open311.views  # noqa: F401
     import gup.media.views  # noqa: F401
     import gup.organisations.views  # noqa: F401
     import gup.territory.views  # noqa: F401
@@ -69,6 +72,9 @@ def register_blueprints(app: Flask) -> None:
     from gup.auth.api import me_api
     from gup.extensions import api, csrf
     from gup.findings import bp as findings_bp
+    from gup.hotline import bp as hotline_bp
+    from gup.hotline.api import resident_reports_api
+    from gup.open311 import bp as open311_bp
     from gup.findings.api import findings_api
     from gup.media import bp as media_bp
     from gup.organisations import bp as organisations_bp
@@ -79,10 +85,12 @@ def register_blueprints(app: Flask) -> None:
     from gup.walks.api import walkthroughs_api
 
     for bp in (auth_bp, admin_bp, agreements_bp, organisations_bp, territory_bp, walks_bp, findings_bp,
-               actions_bp, media_bp):
+               actions_bp, media_bp, hotline_bp):
         app.register_blueprint(bp)
+    csrf.exempt(open311_bp)  # machine-to-machine: authenticated by api_key, never by the session cookie
+    app.register_blueprint(open311_bp, url_prefix="/open311/v2")
     for blp in (me_api, organisations_api, neighbourhoods_api, agreements_api, commitments_api, walkthroughs_api,
-                findings_api, actions_api):
+                findings_api, actions_api, resident_reports_api):
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
 

@@ -26,7 +26,9 @@ from gup.agreements.models import (
 from gup.auth.models import ApiToken, Role, User
 from gup.errors import NotAllowed
 from gup.findings.models import PARTNER_MOVES, Finding, RoutingRule
+from gup.hotline.models import ReportCategory, ResidentReport, ResponseTemplate
 from gup.media.models import Photo
+from gup.open311.models import Open311Client
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory
 from gup.walks.models import Walkthrough
@@ -218,6 +220,68 @@ def may_move_finding(user: Any, finding: Finding, target: Any) -> bool:
     if target in PARTNER_MOVES:
         return can(user, "respond", finding)
     return can(user, "manage", finding)
+
+
+# --- resident reports (hotline) -----------------------------------------------------------------
+
+def _handles_reports(user: Any, report: ResidentReport) -> bool:
+    """The coordination: coordinators of the report's agreement, or any coordinator when no agreement covers
+    the place (someone must triage it)."""
+    if user.role is not Role.COORDINATOR:
+        return False
+    return report.agreement is None or coordinates(user, report.agreement)
+
+
+@rule(ResidentReport, "view")
+def _view_report(user: Any, report: ResidentReport) -> bool:
+    return (reads_everything(user) or _handles_reports(user, report)
+            or own_organisation(user, report.responsible_organisation_id))
+
+
+@rule(ResidentReport, "view_contact", "triage")
+def _triage_report(user: Any, report: ResidentReport) -> bool:
+    """Personal data and triage (qualify, route, merge, reject, convert): the coordination only."""
+    return _handles_reports(user, report)
+
+
+@rule(ResidentReport, "respond")
+def _respond_report(user: Any, report: ResidentReport) -> bool:
+    """Answering (in progress, resolved): the organisation in charge, or the coordination."""
+    return _handles_reports(user, report) or own_organisation(user, report.responsible_organisation_id)
+
+
+@rule(ResidentReport, "take_call")
+def _take_call(user: Any, obj: Any) -> bool:
+    """Phone intake (numéro vert): coordinators act as operators."""
+    return user.role is Role.COORDINATOR
+
+
+@rule(ReportCategory, "create", "update")
+@rule(ResponseTemplate, "create", "update")
+@rule(Open311Client, "create", "revoke")
+def _hotline_settings(user: Any, obj: Any) -> bool:
+    return user.role is Role.ADMIN
+
+
+@rule(ReportCategory, "view")
+@rule(ResponseTemplate, "view")
+def _hotline_settings_read(user: Any, obj: Any) -> bool:
+    return user.role in (Role.ADMIN, Role.COORDINATOR)
+
+
+def visible_reports(user: Any, stmt: Select) -> Select:
+    """Restrict a select() on ResidentReport to what user may read."""
+    if not getattr(user, "is_authenticated", False):
+        return stmt.where(sa.false())
+    if reads_everything(user):
+        return stmt
+    readable = []
+    if user.role is Role.COORDINATOR:
+        mine = sa.select(agreement_coordinators.c.agreement_id).where(agreement_coordinators.c.user_id == user.id)
+        readable += [ResidentReport.agreement_id.is_(None), ResidentReport.agreement_id.in_(mine)]
+    if user.role is Role.PARTNER_REFERENT and user.organisation_id is not None:
+        readable.append(ResidentReport.responsible_organisation_id == user.organisation_id)
+    return stmt.where(sa.or_(*readable)) if readable else stmt.where(sa.false())
 
 
 def may_resolve_findings_of(user: Any, action: Action) -> bool:

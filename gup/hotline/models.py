@@ -1,0 +1,255 @@
+"""Resident reports (signalements): what residents report, by any channel, until they get an answer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gup.agreements.models import Agreement, Theme
+from gup.auth.models import User
+from gup.db import Audited, LabelledEnum, TimestampMixin, UTCDateTime, enum_column, now_utc
+from gup.errors import InvalidTransition
+from gup.extensions import db
+from gup.organisations.models import Organisation
+from gup.territory.models import Territory
+
+
+class Channel(LabelledEnum):
+    """How the report reached us."""
+
+    WEB = "web"
+    PHONE = "phone"
+    RELAY = "relay"
+    OPEN311 = "open311"
+    FINDING = "finding"
+
+    @classmethod
+    def labels(cls):
+        return {"web": _l("Formulaire en ligne"), "phone": _l("Téléphone (numéro vert)"),
+                "relay": _l("Habitant relais"), "open311": _l("Application partenaire (Open311)"),
+                "finding": _l("Constat de diagnostic")}
+
+
+class ReportStatus(LabelledEnum):
+    """Lifecycle of a resident report."""
+
+    RECEIVED = "received"
+    QUALIFIED = "qualified"
+    SENT = "sent"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    NOT_OUR_REMIT = "not_our_remit"
+    DUPLICATE = "duplicate"
+    REJECTED = "rejected"
+
+    @classmethod
+    def labels(cls):
+        return {"received": _l("Reçu"), "qualified": _l("Qualifié"), "sent": _l("Transmis à l'organisme"),
+                "in_progress": _l("En cours de traitement"), "resolved": _l("Résolu"),
+                "not_our_remit": _l("Hors de nos compétences"), "duplicate": _l("Doublon"),
+                "rejected": _l("Rejeté")}
+
+
+CLOSED_REPORT_STATUSES = frozenset({ReportStatus.RESOLVED, ReportStatus.NOT_OUR_REMIT, ReportStatus.DUPLICATE,
+                                    ReportStatus.REJECTED})
+_CLOSE = frozenset({ReportStatus.NOT_OUR_REMIT, ReportStatus.DUPLICATE, ReportStatus.REJECTED})
+REPORT_NEXT: dict[ReportStatus, frozenset[ReportStatus]] = {
+    ReportStatus.RECEIVED: frozenset({ReportStatus.QUALIFIED, ReportStatus.SENT}) | _CLOSE,
+    ReportStatus.QUALIFIED: frozenset({ReportStatus.SENT}) | _CLOSE,
+    ReportStatus.SENT: frozenset({ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED, ReportStatus.SENT}) | _CLOSE,
+    ReportStatus.IN_PROGRESS: frozenset({ReportStatus.RESOLVED, ReportStatus.SENT}) | _CLOSE,
+    # reopening sends the report back to the organisation in charge
+    ReportStatus.RESOLVED: frozenset({ReportStatus.SENT}),
+    ReportStatus.NOT_OUR_REMIT: frozenset({ReportStatus.RECEIVED}),
+    ReportStatus.DUPLICATE: frozenset({ReportStatus.RECEIVED}),
+    ReportStatus.REJECTED: frozenset({ReportStatus.RECEIVED}),
+}
+
+
+class ReportCategory(Audited, TimestampMixin, db.Model):
+    """Catégorie de signalement: a published category, mapped to a theme, with its SLA."""
+
+    __tablename__ = "report_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    label: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    theme_id: Mapped[int] = mapped_column(sa.ForeignKey("themes.id"))
+    default_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    first_answer_days: Mapped[int] = mapped_column(default=2)
+    resolution_days: Mapped[int] = mapped_column(default=30)
+    is_published: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    #: extra questions (Open311 service definition attributes): list of
+    #: {code, datatype, required, description, order, values: [{key, name}]}
+    attributes: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+
+    theme: Mapped[Theme] = relationship()
+    default_organisation: Mapped[Organisation | None] = relationship()
+    routes: Mapped[list[CategoryRoute]] = relationship(back_populates="category", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CategoryRoute(Audited, db.Model):
+    """Default responsible organisation of a category in one neighbourhood."""
+
+    __tablename__ = "report_category_routes"
+    __table_args__ = (sa.UniqueConstraint("category_id", "neighbourhood_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("report_categories.id", ondelete="CASCADE"), index=True)
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("territories.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"))
+
+    category: Mapped[ReportCategory] = relationship(back_populates="routes")
+    neighbourhood: Mapped[Territory] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+
+class ResidentReport(Audited, TimestampMixin, db.Model):
+    """Signalement: a resident's report, its reference for life, its answer; never called a bare « Report »."""
+
+    __tablename__ = "resident_reports"
+    __audit_exclude__ = frozenset({"created_at", "updated_at", "contact_name", "contact_email", "contact_phone"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    channel: Mapped[Channel] = enum_column(Channel, index=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("report_categories.id"), index=True)
+    agreement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agreements.id", ondelete="SET NULL"),
+                                                     index=True)
+    neighbourhood_id: Mapped[int | None] = mapped_column(sa.ForeignKey("territories.id", ondelete="SET NULL"),
+                                                         index=True)
+    territory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("territories.id", ondelete="SET NULL"))
+    description: Mapped[str] = mapped_column(sa.Text)
+    address: Mapped[str | None] = mapped_column(sa.String(255))
+    address_id: Mapped[str | None] = mapped_column(sa.String(100))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    attribute_values: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    media_url: Mapped[str | None] = mapped_column(sa.String(500))
+    status: Mapped[ReportStatus] = enum_column(ReportStatus, default=ReportStatus.RECEIVED, index=True)
+    responsible_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"),
+                                                                    index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("resident_reports.id", ondelete="SET NULL"),
+                                                        index=True)
+    finding_id: Mapped[int | None] = mapped_column(sa.ForeignKey("findings.id", ondelete="SET NULL"))
+    action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="SET NULL"))
+    open311_client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("open311_clients.id", ondelete="SET NULL"))
+    # personal data: minimal, consented, erased after closure (see services.erase_contact_data)
+    contact_name: Mapped[str | None] = mapped_column(sa.String(120))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
+    contact_consent: Mapped[bool] = mapped_column(default=False)
+    callback_preference: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    fixed_question_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fixed_answer: Mapped[bool | None]
+
+    category: Mapped[ReportCategory] = relationship()
+    agreement: Mapped[Agreement | None] = relationship()
+    neighbourhood: Mapped[Territory | None] = relationship(foreign_keys=[neighbourhood_id])
+    territory: Mapped[Territory | None] = relationship(foreign_keys=[territory_id])
+    responsible_organisation: Mapped[Organisation | None] = relationship()
+    duplicate_of: Mapped[ResidentReport | None] = relationship(remote_side="ResidentReport.id")
+    created_by: Mapped[User | None] = relationship()
+    photos: Mapped[list["Photo"]] = relationship(secondary="resident_report_photos",  # noqa: F821
+                                                 order_by="Photo.id")
+    updates: Mapped[list[ReportUpdate]] = relationship(back_populates="report", cascade="all, delete-orphan",
+                                                       order_by="ReportUpdate.at")
+
+    def __str__(self) -> str:
+        return self.reference or f"#{self.id}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_REPORT_STATUSES
+
+    def first_answer_due_on(self) -> date:
+        """SLA: date by which the reporter must get a first answer (category setting)."""
+        return self.created_at.date() + timedelta(days=self.category.first_answer_days)
+
+    def resolution_due_on(self) -> date:
+        """SLA: date by which the report must be resolved; re-routing does not reset the clock."""
+        return self.created_at.date() + timedelta(days=self.category.resolution_days)
+
+    def is_overdue(self, today: date) -> bool:
+        """Past the category's resolution time (or first answer time while unanswered), still open."""
+        if self.is_closed:
+            return False
+        if self.first_answer_at is None and today > self.first_answer_due_on():
+            return True
+        return today > self.resolution_due_on()
+
+    def move_to(self, target: ReportStatus, *, at: datetime) -> None:
+        """Change status along the lifecycle; closing records when, reopening clears it."""
+        if target not in REPORT_NEXT[self.status] and target is not self.status:
+            raise InvalidTransition(self.status.label, target.label)
+        self.status = target
+        self.closed_at = at if target in CLOSED_REPORT_STATUSES else None
+
+
+resident_report_photos = sa.Table(
+    "resident_report_photos", db.metadata,
+    sa.Column("report_id", sa.ForeignKey("resident_reports.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("photo_id", sa.ForeignKey("photos.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ReportUpdate(db.Model):
+    """Réponse publique: a dated status change with its public explanation (shown on /suivi/<reference>)."""
+
+    __tablename__ = "resident_report_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("resident_reports.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ReportStatus] = enum_column(ReportStatus)
+    public_text: Mapped[str] = mapped_column(sa.Text)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc, index=True)
+
+    report: Mapped[ResidentReport] = relationship(back_populates="updates")
+    organisation: Mapped[Organisation | None] = relationship()
+    author: Mapped[User | None] = relationship()
+
+
+class ResponseTemplate(Audited, TimestampMixin, db.Model):
+    """Modèle de réponse: the editable public explanation for a status (per category, or for all)."""
+
+    __tablename__ = "response_templates"
+    __table_args__ = (sa.UniqueConstraint("category_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("report_categories.id", ondelete="CASCADE"))
+    status: Mapped[ReportStatus] = enum_column(ReportStatus)
+    text: Mapped[str] = mapped_column(sa.Text)
+
+    category: Mapped[ReportCategory | None] = relationship()
+
+
+class OutboundMail(db.Model):
+    """Courriel à envoyer: the outbox, filled in the same transaction as its cause, sent by a job."""
+
+    __tablename__ = "outbound_mails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    body: Mapped[str] = mapped_column(sa.Text)
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("resident_reports.id", ondelete="SET NULL"),
+                                                  index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))

@@ -1,0 +1,28 @@
+"""Client applications allowed to post service requests through Open311."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gup.db import Audited, TimestampMixin, UTCDateTime
+from gup.extensions import db
+
+
+class Open311Client(Audited, TimestampMixin, db.Model):
+    """Client Open311: a named application with an API key (stored hashed, shown once, revocable)."""
+
+    __tablename__ = "open311_clients"
+    __audit_exclude__ = frozenset({"created_at", "updated_at", "key_hash"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    key_prefix: Mapped[str] = mapped_column(sa.String(12))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

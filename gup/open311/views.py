@@ -1,0 +1,3 @@
+"""Open311 GeoReport v2 routes (/open311/v2/)."""
+
+from gup.open311 import bp  # noqa: F401
