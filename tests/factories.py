@@ -198,3 +198,30 @@ def jpeg_bytes(width: int = 64, height: int = 48, *, gps: bool = False, color: s
     out = io.BytesIO()
     image.save(out, "JPEG", exif=exif)
     return out.getvalue()
+
+
+# --- hotline -------------------------------------------------------------------------------------
+
+def make_category(**kw: Any):
+    """A published report category (theme cleanliness by default)."""
+    from gup.hotline.models import ReportCategory
+
+    n = next(_seq)
+    category = ReportCategory(code=kw.pop("code", f"cat-{n}"), label=kw.pop("label", f"Catégorie {n}"),
+                              theme=kw.pop("theme", None) or theme(), first_answer_days=kw.pop("first_answer_days", 2),
+                              resolution_days=kw.pop("resolution_days", 30), is_published=kw.pop("is_published", True),
+                              attributes=kw.pop("attributes", []), **kw)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def make_report(category: Any = None, *, now: Any = None, **kw: Any):
+    """A resident report received through the web form, through the service (reference, first update)."""
+    from gup.hotline.models import Channel
+    from gup.hotline.services import submit_report
+
+    kw.setdefault("address", "2 rue des Acacias")
+    return submit_report(channel=kw.pop("channel", Channel.WEB), category=category or make_category(),
+                         description=kw.pop("description", "Encombrants devant l'entrée"), actor=kw.pop("actor", None),
+                         now=now or now_utc(), **kw)
