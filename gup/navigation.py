@@ -17,6 +17,8 @@ _MENU = [
     ("actions.mine", _l("Mes actions"), ("actions.mine", "actions.bulk"), "referent"),
     ("agreements.dashboard", _l("Tableau de bord"), ("agreements.dashboard",), None),
     ("agreements.index", _l("Conventions"), ("agreements.", "commitments."), None),
+    ("hotline.reports_index", _l("Signalements"), ("hotline.report", "hotline.phone", "hotline.categor",
+                                                   "hotline.template", "hotline.privacy"), None),
     ("walks.index", _l("Diagnostics"), ("walks.",), None),
     ("findings.index", _l("Constats"), ("findings.", "media."), None),
     ("actions.index", _l("Actions"), ("actions.",), None),
@@ -24,6 +26,7 @@ _MENU = [
     ("territory.index", _l("Territoire"), ("territory.",), None),
     ("agreements.themes", _l("Thématiques"), ("agreements.themes", "agreements.theme_"), None),
     ("admin.users", _l("Utilisateurs"), ("admin.",), "manage_users"),
+    ("admin.open311_clients", _l("Clients Open311"), ("admin.open311",), "manage_users"),
 ]
 
 

@@ -211,7 +211,14 @@ def _view_photo(user: Any, photo: Photo) -> bool:
     from gup.extensions import db
 
     update = db.session.scalar(sa.select(ActionUpdate).where(ActionUpdate.photo_id == photo.id))
-    return update is not None and _view_agreement(user, update.action.agreement)
+    if update is not None:
+        return _view_agreement(user, update.action.agreement)
+    from gup.hotline.models import resident_report_photos
+
+    report = db.session.scalar(sa.select(ResidentReport).join(
+        resident_report_photos, resident_report_photos.c.report_id == ResidentReport.id)
+        .where(resident_report_photos.c.photo_id == photo.id))
+    return report is not None and _view_report(user, report)
 
 
 def may_move_finding(user: Any, finding: Finding, target: Any) -> bool:
@@ -256,6 +263,7 @@ def _take_call(user: Any, obj: Any) -> bool:
     return user.role is Role.COORDINATOR
 
 
+@rule(ResidentReport, "erase_contact")
 @rule(ReportCategory, "create", "update")
 @rule(ResponseTemplate, "create", "update")
 @rule(Open311Client, "create", "revoke")

@@ -175,10 +175,21 @@ def csv_rows(actions: list[Action], today: date, *, yes: str, no: str) -> list[l
 
 @dataclass
 class WorkItem:
-    """One row of "Mes actions": a finding or an action assigned to the user's organisation."""
+    """One row of "Mes actions": a finding, an action or a resident report assigned to the user's organisation."""
 
-    obj: Finding | Action
+    obj: Any
     overdue: bool
+
+    @property
+    def is_report(self) -> bool:
+        from gup.hotline.models import ResidentReport
+
+        return isinstance(self.obj, ResidentReport)
+
+    @property
+    def due_on(self) -> date | None:
+        """The item's deadline: a report's is its SLA resolution date."""
+        return self.obj.resolution_due_on() if self.is_report else self.obj.due_on
 
     @property
     def is_finding(self) -> bool:
@@ -187,12 +198,13 @@ class WorkItem:
     @property
     def key(self) -> str:
         """The value of its checkbox in the bulk form: finding-<id> or action-<id>."""
-        return f"{'finding' if self.is_finding else 'action'}-{self.obj.id}"
+        kind = "finding" if self.is_finding else "report" if self.is_report else "action"
+        return f"{kind}-{self.obj.id}"
 
 
 def my_items(user: Any, today: date) -> list[WorkItem]:
-    """Open findings and actions assigned to user's organisation across agreements, overdue first, then by due
-    date: two queries whatever the number of rows."""
+    """Open findings, actions and resident reports (sent, in progress) assigned to user's organisation across
+    agreements, overdue first, then by due date: three queries whatever the number of rows."""
     if user.organisation_id is None:
         return []
     findings = sa.select(Finding).where(Finding.responsible_organisation_id == user.organisation_id,
@@ -201,11 +213,19 @@ def my_items(user: Any, today: date) -> list[WorkItem]:
     actions = sa.select(Action).where(Action.responsible_organisation_id == user.organisation_id,
                                       Action.status.in_(MY_ACTION_STATUSES)) \
         .options(joinedload(Action.agreement).raiseload("*"), raiseload("*"))
+    from gup.hotline.models import ResidentReport
+    from gup.hotline.queries import REFERENT_STATUSES
+
+    reports = sa.select(ResidentReport).where(ResidentReport.responsible_organisation_id == user.organisation_id,
+                                              ResidentReport.status.in_(REFERENT_STATUSES)) \
+        .options(joinedload(ResidentReport.agreement).raiseload("*"), joinedload(ResidentReport.category)
+                 .raiseload("*"), raiseload("*"))
     rows = [WorkItem(obj, obj.is_overdue(today)) for obj in
             [*db.session.scalars(policy.visible_in_agreements(user, findings, Finding)),
-             *db.session.scalars(policy.visible_in_agreements(user, actions, Action))]]
-    rows.sort(key=lambda r: (not r.overdue, r.obj.due_on is None, r.obj.due_on or today, r.is_finding is False,
-                             r.obj.id))
+             *db.session.scalars(policy.visible_in_agreements(user, actions, Action)),
+             *db.session.scalars(policy.visible_reports(user, reports))]]
+    rows.sort(key=lambda r: (not r.overdue, r.due_on is None, r.due_on or today, r.is_finding is False,
+                             r.is_report is False, r.obj.id))
     return rows
 
 

@@ -147,7 +147,8 @@ def _check_location(report: ResidentReport) -> None:
         raise DomainError(_("Indiquez la latitude et la longitude, ou aucune des deux."), field="latitude")
     if report.latitude is not None and not (-90 <= report.latitude <= 90 and -180 <= report.longitude <= 180):
         raise DomainError(_("Coordonnées invalides."), field="latitude")
-    if not (report.address or report.latitude is not None or report.territory_id or report.address_id):
+    if not (report.address or report.latitude is not None or report.territory is not None
+            or report.neighbourhood is not None or report.address_id):
         raise DomainError(_("Indiquez où se trouve le problème (adresse, lieu ou point sur la carte)."),
                           field="address")
 
@@ -291,3 +292,245 @@ def reopen(report: ResidentReport, *, actor: Any, now: datetime, public_text: st
 
 def is_open(report: ResidentReport) -> bool:
     return report.status not in CLOSED_REPORT_STATUSES
+
+
+# --- back office: qualification, conversion (appended by the back-office helper) -------------------
+
+def requalify(report: ResidentReport, *, category: ReportCategory, actor: Any, now: datetime,
+              public_text: str | None = None) -> ResidentReport:
+    """Confirm or change the category; a new report becomes qualified. While nobody is in charge yet, a changed
+    category brings its default organisation for the neighbourhood."""
+    acting_as(db.session, actor)
+    if report.is_closed:
+        raise DomainError(_("Rouvrez d'abord le signalement."), field="category_id")
+    changed = category.id != report.category_id
+    report.category = category
+    if changed and report.status in (ReportStatus.RECEIVED, ReportStatus.QUALIFIED):
+        report.responsible_organisation = responsible_for(category, report.neighbourhood)
+    db.session.flush()
+    if report.status is ReportStatus.RECEIVED:
+        change_status(report, to=ReportStatus.QUALIFIED, actor=actor, now=now, public_text=public_text)
+    logger.info("resident report %s qualified (category %s) by %s", report.id, category.id, _actor_id(actor))
+    return report
+
+
+def convert_to_finding(report: ResidentReport, *, actor: Any, now: datetime) -> Any:
+    """Turn the report into a finding of its agreement (theme of its category, same place); the report keeps its
+    channel and remembers the finding."""
+    from gup.findings.services import create_finding
+
+    acting_as(db.session, actor)
+    if report.finding_id is not None:
+        raise DomainError(_("Ce signalement a déjà été transformé en constat."), field="finding")
+    if report.agreement is None:
+        raise DomainError(_("Aucune convention ne couvre ce lieu : le constat ne peut pas être créé."),
+                          field="finding")
+    finding = create_finding(report.agreement, actor=actor, now=now,
+                             description=f"{report.description}\n({_('Signalement')} {report.reference})",
+                             theme=report.category.theme, address=report.address, latitude=report.latitude,
+                             longitude=report.longitude, territory=report.territory,
+                             responsible_organisation=report.responsible_organisation)
+    report.finding_id = finding.id
+    db.session.flush()
+    logger.info("resident report %s converted to finding %s by %s", report.id, finding.id, _actor_id(actor))
+    return finding
+
+
+def attach_to_action(report: ResidentReport, *, action: Any, actor: Any, now: datetime) -> ResidentReport:
+    """Link the report to an existing action of the same agreement (the action answers it)."""
+    acting_as(db.session, actor)
+    if action is None or report.agreement_id is None or action.agreement_id != report.agreement_id:
+        raise DomainError(_("Choisissez une action de la convention du signalement."), field="action_id")
+    report.action_id = action.id
+    db.session.flush()
+    logger.info("resident report %s attached to action %s by %s", report.id, action.id, _actor_id(actor))
+    return report
+
+
+# --- back office settings: response templates, categories, routes (appended by the back-office helper) ----
+
+def save_response_template(template: ResponseTemplate | None, *, category: ReportCategory | None,
+                           status: ReportStatus, text: str, actor: Any) -> ResponseTemplate:
+    """Create or edit the public explanation of a status, for one category or (category None) for all."""
+    acting_as(db.session, actor)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Saisissez le texte du modèle."), field="text")
+    existing = db.session.scalar(sa.select(ResponseTemplate).where(
+        ResponseTemplate.status == status,
+        ResponseTemplate.category_id.is_(None) if category is None else ResponseTemplate.category_id == category.id))
+    if existing is not None and existing is not template:
+        raise DomainError(_("Un modèle existe déjà pour cette catégorie et ce statut : modifiez-le."), field="status")
+    if template is None:
+        template = ResponseTemplate()
+        db.session.add(template)
+    template.category, template.status, template.text = category, status, text
+    db.session.flush()
+    logger.info("response template %s saved by %s", template.id, _actor_id(actor))
+    return template
+
+
+CATEGORY_FIELDS = frozenset({"code", "label", "description", "theme", "default_organisation", "first_answer_days",
+                             "resolution_days", "is_published", "attributes"})
+
+
+def save_category(category: ReportCategory | None, *, actor: Any, **fields: Any) -> ReportCategory:
+    """Create or edit a report category (code unique, SLA days, Open311 attributes already checked)."""
+    acting_as(db.session, actor)
+    unknown = set(fields) - CATEGORY_FIELDS
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    code = (fields.get("code") or "").strip()
+    clash = db.session.scalar(sa.select(ReportCategory).where(ReportCategory.code == code))
+    if clash is not None and clash is not category:
+        raise DomainError(_("Ce code est déjà utilisé par une autre catégorie."), field="code")
+    if category is None:
+        category = ReportCategory()
+        db.session.add(category)
+    for key, value in fields.items():
+        setattr(category, key, value)
+    category.code = code
+    db.session.flush()
+    logger.info("report category %s saved by %s", category.id, _actor_id(actor))
+    return category
+
+
+def set_category_route(category: ReportCategory, *, neighbourhood: Territory, organisation: Organisation,
+                       actor: Any) -> CategoryRoute:
+    """Set (or replace) the organisation in charge of a category in one neighbourhood."""
+    acting_as(db.session, actor)
+    route = next((r for r in category.routes if r.neighbourhood_id == neighbourhood.id), None)
+    if route is None:
+        route = CategoryRoute(category=category, neighbourhood=neighbourhood, organisation=organisation)
+        db.session.add(route)
+    route.organisation = organisation
+    db.session.flush()
+    logger.info("report category %s routed in %s to %s by %s", category.id, neighbourhood.id, organisation.id,
+                _actor_id(actor))
+    return route
+
+
+def delete_category_route(route: CategoryRoute, *, actor: Any) -> None:
+    acting_as(db.session, actor)
+    db.session.delete(route)
+    db.session.flush()
+    logger.info("report category route %s deleted by %s", route.id, _actor_id(actor))
+
+
+# --- public side: tracking page, « is it fixed? », privacy (hotline-public) ----------------------
+
+FIXED_TOKEN_SALT = "gup-fixed"
+FIXED_TOKEN_MAX_AGE = 60 * 24 * 3600  # the « is it fixed? » link stays valid 60 days
+
+
+def public_report(reference: str) -> ResidentReport | None:
+    """The report a resident follows, by its reference (case and spaces ignored), with what the page shows."""
+    from sqlalchemy.orm import joinedload, selectinload
+
+    wanted = (reference or "").strip().upper()
+    if not wanted or len(wanted) > 40:
+        return None
+    return db.session.scalar(
+        sa.select(ResidentReport).where(ResidentReport.reference == wanted)
+        .options(joinedload(ResidentReport.category), joinedload(ResidentReport.responsible_organisation),
+                 joinedload(ResidentReport.neighbourhood), joinedload(ResidentReport.duplicate_of),
+                 selectinload(ResidentReport.updates)))
+
+
+def _fixed_serializer():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=FIXED_TOKEN_SALT)
+
+
+def fixed_question_token(report: ResidentReport) -> str:
+    """Signed token of the « is it fixed? » link (no database column: the signature is the proof)."""
+    return _fixed_serializer().dumps(report.id)
+
+
+def fixed_question_url(report: ResidentReport) -> str:
+    return f"{tracking_url(report)}/resolu?token={fixed_question_token(report)}"
+
+
+def check_fixed_token(report: ResidentReport, token: str | None) -> bool:
+    """Whether token was signed for this report and is less than 60 days old."""
+    from itsdangerous import BadData
+
+    if not token or len(token) > 500:
+        return False
+    try:
+        return _fixed_serializer().loads(token, max_age=FIXED_TOKEN_MAX_AGE) == report.id
+    except BadData:
+        return False
+
+
+def record_fixed_answer(report: ResidentReport, *, fixed: bool, now: datetime) -> bool:
+    """The reporter's answer to « is it fixed? »; « no » reopens the report. False when already answered
+    (or no longer resolved), so a second click changes nothing."""
+    if report.status is not ReportStatus.RESOLVED or report.fixed_answer is not None:
+        return False
+    report.fixed_answer = fixed
+    if not fixed:
+        reopen(report, actor=None, now=now, public_text=_("L'habitant·e indique que le problème persiste."))
+        report.fixed_answer = False  # reopening does not clear the answer: it explains why it was reopened
+    db.session.flush()
+    logger.info("resident report %s: fixed answer %s", report.id, fixed)
+    return True
+
+
+def _contact_criteria():
+    return sa.or_(ResidentReport.contact_name.is_not(None), ResidentReport.contact_email.is_not(None),
+                  ResidentReport.contact_phone.is_not(None), ResidentReport.callback_preference.is_not(None),
+                  ResidentReport.contact_consent.is_(True))
+
+
+def erase_contact_where(*criteria: Any, now: datetime) -> int:
+    """Erase the contact details of the reports matching criteria (one bulk UPDATE) and delete their unsent
+    mails; reports already erased are left alone, so running it twice changes nothing."""
+    where = [ResidentReport.contact_erased_at.is_(None), _contact_criteria(), *criteria]
+    ids = sa.select(ResidentReport.id).where(*where).scalar_subquery()
+    db.session.execute(sa.delete(OutboundMail).where(OutboundMail.sent_at.is_(None), OutboundMail.report_id.in_(ids))
+                       .execution_options(synchronize_session=False))
+    result = db.session.execute(
+        sa.update(ResidentReport).where(*where)
+        .values(contact_name=None, contact_email=None, contact_phone=None, callback_preference=None,
+                contact_consent=False, contact_erased_at=now)
+        .execution_options(synchronize_session="fetch"))
+    return result.rowcount or 0
+
+
+def erase_contact_for_email(email: str, *, actor: Any, now: datetime) -> int:
+    """On request (administrator): erase every contact detail stored with this e-mail address."""
+    address = (email or "").strip().lower()
+    if not address:
+        return 0
+    db.session.execute(sa.delete(OutboundMail).where(OutboundMail.sent_at.is_(None),
+                                                     sa.func.lower(OutboundMail.to_address) == address)
+                       .execution_options(synchronize_session=False))
+    count = erase_contact_where(sa.func.lower(ResidentReport.contact_email) == address, now=now)
+    logger.info("contact data of %s report(s) erased on request by user %s", count, _actor_id(actor))
+    return count
+
+
+def export_contact_data(email: str) -> list[dict[str, Any]]:
+    """Everything stored about the person with this e-mail address (right of access), one dict per report."""
+    address = (email or "").strip().lower()
+    if not address:
+        return []
+    reports = db.session.scalars(sa.select(ResidentReport).where(sa.func.lower(ResidentReport.contact_email) == address)
+                                 .order_by(ResidentReport.id)).all()
+    mails = db.session.scalars(sa.select(OutboundMail).where(sa.func.lower(OutboundMail.to_address) == address)
+                               .order_by(OutboundMail.id)).all()
+    out = []
+    for report in reports:
+        out.append({
+            "reference": report.reference, "received_at": report.created_at.isoformat(),
+            "status": report.status.value, "description": report.description, "address": report.address,
+            "contact_name": report.contact_name, "contact_email": report.contact_email,
+            "contact_phone": report.contact_phone, "contact_consent": report.contact_consent,
+            "callback_preference": report.callback_preference,
+            "mails": [{"subject": m.subject, "created_at": m.created_at.isoformat(),
+                       "sent_at": m.sent_at.isoformat() if m.sent_at else None}
+                      for m in mails if m.report_id == report.id],
+        })
+    return out

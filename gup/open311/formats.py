@@ -1,0 +1,79 @@
+"""One Python structure, two renderings: JSON and XML as GeoReport v2 writes them.
+
+A response is a list of dicts (one XML element per item under a root element: `<services><service>…`) or a
+single dict (discovery, service definition). Nested lists are named by their key and hold elements named by
+LIST_ITEMS (`attributes` → `<attribute>`). None becomes JSON null and an empty XML element; booleans are
+`true`/`false`. Text is escaped by ElementTree.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app
+
+FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+LIST_ITEMS = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format"}
+
+
+class Open311Error(Exception):
+    """An error answered as GeoReport v2 errors: a list of {code, description} with the HTTP status."""
+
+    def __init__(self, status: int, description: str, code: int | None = None) -> None:
+        super().__init__(description)
+        self.status, self.description, self.code = status, description, code or status
+
+
+def w3c(value: datetime | None) -> str | None:
+    """W3C datetime with its offset, in the application's time zone (e.g. 2026-03-02T14:05:00+01:00)."""
+    if value is None:
+        return None
+    tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
+    return value.astimezone(tz).isoformat(timespec="seconds")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _fill(element: ET.Element, value: Any, name: str) -> None:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _fill(ET.SubElement(element, key), child, key)
+    elif isinstance(value, list):
+        item = LIST_ITEMS.get(name, "item")
+        for child in value:
+            _fill(ET.SubElement(element, item), child, item)
+    else:
+        element.text = _text(value)
+
+
+def to_xml(data: Any, root: str, item: str | None = None) -> bytes:
+    element = ET.Element(root)
+    if isinstance(data, list):
+        for child in data:
+            _fill(ET.SubElement(element, item or "item"), child, item or "item")
+    else:
+        _fill(element, data, root)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="unicode")).encode()
+
+
+def render(data: Any, fmt: str, *, root: str, item: str | None = None, status: int = 200) -> Response:
+    """The response in the requested format (the extension of the URL)."""
+    if fmt == "xml":
+        body = to_xml(data, root, item)
+    else:
+        body = json.dumps(data, ensure_ascii=False).encode()
+    return Response(body, status=status, content_type=FORMATS.get(fmt, FORMATS["json"]))
+
+
+def render_errors(errors: list[tuple[int, str]], fmt: str, status: int) -> Response:
+    """GeoReport v2 errors: `<errors><error><code/><description/></error></errors>` or a JSON array."""
+    data = [{"code": code, "description": description} for code, description in errors]
+    return render(data, fmt if fmt in FORMATS else "json", root="errors", item="error", status=status)

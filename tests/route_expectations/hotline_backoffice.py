@@ -1,0 +1,74 @@
+"""Expected audience of the hotline back office (queue, report page and actions, phone intake, settings, erasure)
+and of /api/v1/resident-reports, with a valid body for each API write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.route_expectations.roles import ADMIN, COORD, LOGGED, OWNER
+
+#: who reads a report sent to hp1 in the sample agreement: readers of everything, its coordinator, hp1's referent
+REPORT_READERS = {"admin", "observer", "coordinator", "referent1"}
+#: every coordinator acts as a phone operator and reads the hotline settings
+COORDINATORS = {"coordinator", "other_coordinator"}
+SETTINGS_READERS = {"admin"} | COORDINATORS
+
+EXPECTED: dict[str, dict[str, set[str]]] = {
+    "hotline.reports_index": {"GET": LOGGED},
+    "hotline.report_detail": {"GET": REPORT_READERS},
+    "hotline.report_qualify": {"POST": COORD},
+    "hotline.report_route": {"POST": COORD},
+    "hotline.report_merge": {"POST": COORD},
+    #: answering belongs to the organisation in charge too (the target decides: see tests/hotline)
+    "hotline.report_status": {"POST": OWNER},
+    "hotline.report_reopen": {"POST": COORD},
+    "hotline.report_convert": {"POST": COORD},
+    "hotline.report_attach": {"POST": COORD},
+    "hotline.phone_intake": {"GET": COORDINATORS, "POST": COORDINATORS},
+    "hotline.phone_done": {"GET": REPORT_READERS},
+    "hotline.templates_index": {"GET": SETTINGS_READERS},
+    "hotline.template_edit": {"GET": ADMIN, "POST": ADMIN},
+    "hotline.categories_index": {"GET": SETTINGS_READERS},
+    "hotline.category_edit": {"GET": ADMIN, "POST": ADMIN},
+    "hotline.category_route_add": {"POST": ADMIN},
+    "hotline.category_route_delete": {"POST": ADMIN},
+    "hotline.privacy_index": {"GET": ADMIN},
+    "hotline.privacy_export": {"GET": ADMIN},
+    "hotline.privacy_erase": {"POST": ADMIN},
+    "api_resident_reports.index": {"GET": LOGGED},
+    "api_resident_reports.detail": {"GET": REPORT_READERS},
+    "api_resident_reports.status": {"POST": OWNER},
+    "api_resident_reports.merge": {"POST": COORD},
+    "api_resident_reports.reroute": {"POST": COORD},
+}
+
+BODIES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
+    "api_resident_reports.status": lambda p, role: {"status": "in_progress",
+                                                    "public_text": f"Intervention prévue ({role})."},
+    "api_resident_reports.merge": lambda p, role: {"into_id": p["bo_into_report_id"]},
+    "api_resident_reports.reroute": lambda p, role: {"organisation_id": p["organisation_id"]},
+}
+
+
+def params(f, w) -> dict[str, Any]:
+    """A report of the sample agreement sent to hp1, another one to merge it into, a category with a
+    neighbourhood route and a response template."""
+    from gup.extensions import db
+    from gup.hotline.models import CategoryRoute, ReportStatus, ResponseTemplate
+    from gup.hotline.services import route_report
+    from gup.territory.models import TerritoryKind
+
+    hood = f.make_territory(TerritoryKind.NEIGHBOURHOOD)
+    w["agreement"].territories.append(hood)
+    category = f.make_category()
+    report = f.make_report(category, neighbourhood=hood, contact_email="habitant@example.org",
+                           contact_consent=True)
+    route_report(report, to=w["hp1"], actor=w["coordinator"], now=w["now"])
+    into = f.make_report(category, neighbourhood=hood)
+    route = CategoryRoute(category=category, neighbourhood=hood, organisation=w["hp1"])
+    template = ResponseTemplate(category=category, status=ReportStatus.RESOLVED, text="Réglé.")
+    db.session.add_all([route, template])
+    db.session.flush()
+    return {"report_id": report.id, "bo_into_report_id": into.id, "category_id": category.id,
+            "route_id": route.id, "template_id": template.id}
