@@ -24,6 +24,7 @@ from gup.auth.models import Role, User
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.organisations.models import Organisation
+from gup.hotline.demo import load_demo_hotline
 from gup.walks.demo import load_demo_walks
 
 DEMO_FILE = ROOT / "conventions" / "bellerive-2025.yaml"
@@ -166,13 +167,14 @@ def register(group: AppGroup) -> None:
             updates = _demo_updates(summary.reference)
             with _quiet_info_logs():
                 walks = load_demo_walks(summary.reference)
+                hotline = load_demo_hotline()
         except DomainError as exc:
             db.session.rollback()
             raise click.ClickException(f"Données de démonstration refusées, rien n'a été enregistré : {exc}") \
                 from exc
         db.session.commit()
         click.echo(summary.line())
-        if not (summary.changed or created or coordinating or updates or walks.changed):
+        if not (summary.changed or created or coordinating or updates or walks.changed or hotline.changed):
             click.echo("Données de démonstration déjà en place : rien n'a changé.")
             return
         click.echo(f"Comptes de démonstration : {len(created)} créé(s) sur {len(DEMO_ACCOUNTS)} "
@@ -181,6 +183,8 @@ def register(group: AppGroup) -> None:
             click.echo(f"  {email}")
         if walks.changed:
             click.echo(walks.line())
+        if hotline.changed:
+            click.echo(hotline.line())
 
 
 def _demo_accounts(reference: str) -> tuple[list[str], int]:
