@@ -149,3 +149,23 @@ def test_erasure_and_export_on_request(app_ctx, f, setting):
     db.session.expire_all()
     assert db.session.get(ResidentReport, mine.id).contact_name is None
     assert db.session.get(ResidentReport, other.id).contact_email == "someone@example.org"
+
+
+def test_run_jobs_command_sends_the_outbox(app, runner, f):
+    """`flask gup hotline run-jobs` runs the jobs and the mail sender (no SMTP server: the mail stays queued)."""
+    from gup.extensions import db as _db
+    from gup.hotline.models import OutboundMail
+
+    f.make_report(contact_email="a@example.org", contact_consent=True)
+    _db.session.commit()
+    previous = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = 9  # discard port: nothing listens, the attempt is recorded, nothing crashes
+    try:
+        result = runner.invoke(args=["gup", "hotline", "run-jobs"])
+    finally:
+        app.config["MAIL_PORT"] = previous
+    assert result.exit_code == 0, result.output
+    assert "courriel(s) envoyé(s)" in result.output
+    _db.session.expire_all()
+    mail = _db.session.scalars(__import__("sqlalchemy").select(OutboundMail)).one()
+    assert mail.sent_at is None and mail.attempts == 1
