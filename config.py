@@ -77,6 +77,7 @@ class Config:
     MAIL_PORT = int(os.environ.get("GUP_MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("GUP_MAIL_SENDER", "gup@localhost")
     RATELIMIT_STORAGE_URI = os.environ.get("GUP_RATELIMIT_STORAGE_URI", "memory://")
+    PUBLIC_POST_LIMIT = os.environ.get("GUP_PUBLIC_POST_LIMIT", "5 per minute;30 per hour")
     MAP_TILE_URL = os.environ.get("GUP_MAP_TILE_URL", "")  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
     MAP_TILE_ATTRIBUTION = os.environ.get("GUP_MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
 
@@ -95,7 +96,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///gup-test.sqlite3")
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_FAST = True
-    RATELIMIT_ENABLED = False  # the rate-limit tests switch it on
+    PUBLIC_POST_LIMIT = "10000 per minute"  # the rate-limit test lowers it
 
 
 class ProductionConfig(Config):

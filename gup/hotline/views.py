@@ -29,7 +29,9 @@ from gup.walks.queries import neighbourhood_choices
 logger = logging.getLogger(__name__)
 
 #: per address: a resident never needs more; a flood gets 429 with a French page
-PUBLIC_POST_LIMIT = "5 per minute;30 per hour"
+def public_post_limit() -> str:
+    """Per-address limit of the public forms (setting PUBLIC_POST_LIMIT)."""
+    return current_app.config["PUBLIC_POST_LIMIT"]
 LAST_REFERENCE_KEY = "gup_last_report"
 PUBLIC_ENDPOINTS = frozenset({"hotline.public_report", "hotline.public_thanks", "hotline.public_track_form",
                               "hotline.public_track", "hotline.public_fixed"})
@@ -76,7 +78,7 @@ def _submit(form: PublicReportForm, photos: list[bytes]):
 
 
 @bp.route("/signaler", methods=["GET", "POST"])
-@limiter.limit(PUBLIC_POST_LIMIT, methods=["POST"])
+@limiter.limit(public_post_limit, methods=["POST"])
 def public_report():
     form = PublicReportForm()
     categories = _prepare(form)
@@ -135,7 +137,7 @@ def public_track(reference: str):
 
 
 @bp.route("/suivi/<reference>/resolu", methods=["GET", "POST"])
-@limiter.limit(PUBLIC_POST_LIMIT, methods=["POST"])
+@limiter.limit(public_post_limit, methods=["POST"])
 def public_fixed(reference: str):
     report = services.public_report(reference)
     if report is None:

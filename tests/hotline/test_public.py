@@ -8,8 +8,6 @@ import flask
 import pytest
 import sqlalchemy as sa
 
-import config
-from gup import create_app
 from gup.extensions import db, limiter
 from gup.hotline import services
 from gup.hotline.models import OutboundMail, ReportStatus, ResidentReport
@@ -254,23 +252,22 @@ def test_post_without_csrf_token_is_refused(app, category):
     assert _count() == 1
 
 
-def test_flood_gets_429_in_french_and_nothing_legitimate_is_dropped(app, category, tmp_path):
-    limited = create_app(config.TestingConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                         RATELIMIT_ENABLED=True, UPLOAD_FOLDER=str(tmp_path))
+def test_flood_gets_429_in_french_and_nothing_legitimate_is_dropped(app, client, category):
+    """The production limit (5 per minute) for this test; the test settings otherwise allow far more."""
+    saved = app.config["PUBLIC_POST_LIMIT"]
+    app.config["PUBLIC_POST_LIMIT"] = "5 per minute;30 per hour"
+    limiter.reset()
     try:
-        with limited.app_context(), limited.test_client() as c:
-            codes = [c.post("/signaler", data=_form(category, description=f"Problème {i}")).status_code
-                     for i in range(6)]
-            assert codes == [302] * 5 + [429]
-            last = c.post("/signaler", data=_form(category, description="Encore"))
-            html = last.get_data(as_text=True)
-            assert last.status_code == 429 and "Trop de demandes" in html and "pas été enregistré" in html
-            assert c.get("/signaler").status_code == 200  # reading is never limited
-            db.session.remove()
+        codes = [client.post("/signaler", data=_form(category, description=f"Problème {i}")).status_code
+                 for i in range(6)]
+        assert codes == [302] * 5 + [429]
+        last = client.post("/signaler", data=_form(category, description="Encore"))
+        html = last.get_data(as_text=True)
+        assert last.status_code == 429 and "Trop de demandes" in html and "pas été enregistré" in html
+        assert client.get("/signaler").status_code == 200  # reading is never limited
     finally:
-        limiter.enabled = False  # the limiter object is shared by every app of the process
-        with limited.app_context():
-            db.engine.dispose()
+        app.config["PUBLIC_POST_LIMIT"] = saved
+        limiter.reset()
     descriptions = set(db.session.scalars(sa.select(ResidentReport.description)))
     assert descriptions == {f"Problème {i}" for i in range(5)}
 
