@@ -294,3 +294,21 @@ def test_rate_limit_answer_matches_the_caller(app, path, kind):
         assert response.mimetype == "application/xml" and "<code>429</code>" in body
     else:
         assert "Trop de demandes" in body and "<html" in body
+
+
+def test_rate_limits_can_be_shared_through_redis(app, tmp_path):
+    """With several workers the counters live in Redis (GUP_RATELIMIT_STORAGE_URI): the real server on
+    127.0.0.1:6379 keeps a hit made by one process visible to the next."""
+    from limits import parse
+    from limits.storage import storage_from_string
+    from limits.strategies import FixedWindowRateLimiter
+
+    storage = storage_from_string("redis://127.0.0.1:6379/15")
+    storage.reset()
+    worker_a, worker_b = FixedWindowRateLimiter(storage), FixedWindowRateLimiter(
+        storage_from_string("redis://127.0.0.1:6379/15"))
+    limit = parse("2 per minute")
+    assert worker_a.hit(limit, "signaler", "203.0.113.7")
+    assert worker_b.hit(limit, "signaler", "203.0.113.7")
+    assert not worker_a.hit(limit, "signaler", "203.0.113.7")  # the third hit is refused, whichever worker
+    storage.reset()
