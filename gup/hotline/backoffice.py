@@ -521,3 +521,27 @@ def privacy_erase():
     flash(_("Coordonnées effacées de %(n)s signalement(s).", n=count if isinstance(count, int) else len(count)),
           "success")
     return redirect(url_for("hotline.privacy_index", email=form.email.data))
+
+
+# --- a walk-through finding becomes a report (channel « constat de diagnostic ») -----------------
+
+@bp.route("/findings/<int:finding_id>/signalement", methods=["POST"])
+@login_required
+def report_from_finding(finding_id: int):
+    from gup.findings.queries import finding_or_404
+
+    finding = finding_or_404(finding_id)
+    authorize(current_user, "manage", finding)
+    category = db.session.get(ReportCategory, request.form.get("category_id", type=int) or 0)
+    if category is None:
+        flash(_("Choisissez une catégorie de signalement."), "error")
+        return redirect(url_for("findings.detail", finding_id=finding.id))
+    try:
+        report = services.report_from_finding(finding, category=category, actor=current_user, now=now_utc())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("findings.detail", finding_id=finding.id))
+    db.session.commit()
+    flash(_("Signalement %(reference)s ouvert à partir du constat.", reference=report.reference), "success")
+    return redirect(url_for("hotline.report_detail", report_id=report.id))

@@ -214,3 +214,8 @@ def reports_with_contact(email: str) -> list[ResidentReport]:
     return list(db.session.scalars(sa.select(ResidentReport).where(
         sa.func.lower(ResidentReport.contact_email) == email, ResidentReport.contact_erased_at.is_(None))
         .options(joinedload(ResidentReport.category)).order_by(ResidentReport.id)))
+
+
+def report_for_finding(finding_id: int) -> ResidentReport | None:
+    """The resident report opened from a finding, if any."""
+    return db.session.scalar(sa.select(ResidentReport).where(ResidentReport.finding_id == finding_id))

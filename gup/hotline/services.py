@@ -534,3 +534,25 @@ def export_contact_data(email: str) -> list[dict[str, Any]]:
                       for m in mails if m.report_id == report.id],
         })
     return out
+
+
+def report_from_finding(finding: Any, *, category: ReportCategory, actor: Any, now: datetime) -> ResidentReport:
+    """Open a resident report from a walk-through finding (channel « constat de diagnostic »), so that what
+    residents raised during a walk is followed in the same queue and answered publicly; the report remembers
+    the finding and its organisation."""
+    existing = db.session.scalar(sa.select(ResidentReport).where(ResidentReport.finding_id == finding.id))
+    if existing is not None:
+        raise DomainError(_("Un signalement existe déjà pour ce constat : %(reference)s.",
+                            reference=existing.reference), field="category_id")
+    neighbourhood = neighbourhood_of(finding.territory) or (finding.walkthrough.neighbourhood
+                                                            if finding.walkthrough else None)
+    report = submit_report(channel=Channel.FINDING, category=category, description=finding.description, actor=actor,
+                           now=now, address=finding.address or (finding.stop.name if finding.stop else None),
+                           latitude=finding.latitude, longitude=finding.longitude, territory=finding.territory,
+                           neighbourhood=neighbourhood)
+    report.finding_id = finding.id
+    if finding.responsible_organisation is not None:
+        report.responsible_organisation = finding.responsible_organisation
+    db.session.flush()
+    logger.info("finding %s opened as resident report %s by %s", finding.id, report.id, _actor_id(actor))
+    return report

@@ -191,3 +191,28 @@ def test_requalify_convert_and_attach(f, w):
     assert report.action_id == action.id
     with pytest.raises(DomainError):
         services.attach_to_action(orphan, action=action, actor=w["coordinator"], now=NOW)
+
+
+def test_a_walk_finding_opens_a_public_report(client, f, login):
+    """Channel « constat de diagnostic »: the report keeps the finding, its organisation and its place."""
+    from gup.hotline.models import Channel, ResidentReport
+
+    w = f.world()
+    walk = f.make_walk(w["agreement"])
+    finding = f.make_finding(w["agreement"], w["hp1"], walkthrough=walk, address="Allée du Verger")
+    category = f.make_category()
+    db.session.commit()
+    login(w["referent2"])
+    assert client.post(f"/findings/{finding.id}/signalement", data={"category_id": category.id}).status_code == 403
+    login(w["coordinator"])
+    page = client.get(f"/findings/{finding.id}").get_data(as_text=True)
+    assert "Ouvrir un signalement public" in page
+    response = client.post(f"/findings/{finding.id}/signalement", data={"category_id": category.id})
+    assert response.status_code == 302
+    report = db.session.scalar(sa.select(ResidentReport).where(ResidentReport.finding_id == finding.id))
+    assert report.channel is Channel.FINDING and report.responsible_organisation_id == w["hp1"].id
+    assert report.neighbourhood_id == walk.neighbourhood_id and report.address == "Allée du Verger"
+    again = client.post(f"/findings/{finding.id}/signalement", data={"category_id": category.id},
+                        follow_redirects=True)
+    assert "Un signalement existe déjà" in again.get_data(as_text=True)
+    assert report.reference in client.get(f"/findings/{finding.id}").get_data(as_text=True)

@@ -18,6 +18,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "hotline.reports_index": {"GET": LOGGED},
     "hotline.report_detail": {"GET": REPORT_READERS},
     "hotline.report_qualify": {"POST": COORD},
+    "hotline.report_from_finding": {"POST": COORD},
     "hotline.report_route": {"POST": COORD},
     "hotline.report_merge": {"POST": COORD},
     #: answering belongs to the organisation in charge too (the target decides: see tests/hotline)
