@@ -97,12 +97,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from gup import navigation
-    from gup.audit.services import ENTITY_LABELS
+    from gup.audit.services import ENTITY_LABELS, FIELD_LABELS
     from gup.i18n import register_filters
 
     register_filters(app)
     navigation.register(app)
     app.jinja_env.globals["audit_labels"] = ENTITY_LABELS
+    app.jinja_env.globals["audit_field_labels"] = FIELD_LABELS
 
 
 def register_errors(app: Flask) -> None:

@@ -29,3 +29,15 @@ def test_create_update_delete_are_logged(f):
                                                             AuditEntry.entity_id == partner_id,
                                                             AuditEntry.action == "delete")).all()
     assert len(deleted) == 1 and deleted[0].changes["title"][0] == "Nouveau titre"
+
+
+def test_history_names_fields_in_french(client, f, login):
+    w = f.world()
+    db.session.commit()
+    services.update_commitment(w["c1"], actor=w["coordinator"], due_on=date(2027, 2, 28))
+    db.session.commit()
+    login(w["coordinator"])
+    html = client.get(f"/commitments/{w['c1'].id}").get_data(as_text=True)
+    history = html.split("Historique des modifications")[1]
+    assert "Échéance : 2026-06-30 → 2027-02-28" in history
+    assert "<code>due_on</code>" not in history
