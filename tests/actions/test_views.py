@@ -394,7 +394,7 @@ def test_referent_edits_own_action_and_history_shows_it(client, f, login):
     edited = db.session.get(Action, action.id)
     assert edited.title == "Nouveau titre" and edited.cost == Decimal("300.00")
     html = _text(client.get(f"/actions/{action.id}"))
-    assert "Historique des modifications" in html and "Nouveau titre" in html and "<code>title</code>" in html
+    assert "Historique des modifications" in html and "Nouveau titre" in html and "Intitulé : " in html
 
 
 # --- the action page -----------------------------------------------------------------------------
