@@ -2,7 +2,7 @@
 
 Run them with `make test-browser` (`pytest -m browser tests/browser`); the default run leaves them out. The
 browser is /usr/bin/chromium (GUP_CHROMIUM to change it), never a `playwright install` download. Without it the
-tests are skipped, except when CI is set: then they fail. These tests must not request the `app` fixture of
+tests fail (they are never skipped). These tests must not request the `app` fixture of
 tests/conftest.py (its autouse cleaner would empty the tables of that other database); they use `live_app`.
 """
 
@@ -81,13 +81,10 @@ def _chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """Launch Debian's Chromium (keeps --headed and --slowmo); no browser fails under CI, skips elsewhere."""
+    """Launch Debian's Chromium (keeps --headed and --slowmo); a missing browser fails the run, never skips it."""
     path = _chromium_path()
     if not os.access(path, os.X_OK):
-        message = f"Chromium not found at {path} (apt-get install chromium, or set GUP_CHROMIUM)"
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+        pytest.fail(f"Chromium not found at {path} (apt-get install chromium, or set GUP_CHROMIUM)", pytrace=False)
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
