@@ -10,6 +10,21 @@ from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: the features, in registration order; each package's `init_app(app, registry)` plugs it in (gup.features)
+FEATURES: tuple[str, ...] = (
+    "gup.auth",
+    "gup.organisations",
+    "gup.territory",
+    "gup.agreements",
+    "gup.walks",
+    "gup.findings",
+    "gup.actions",
+    "gup.media",
+    "gup.hotline",
+    "gup.open311",
+    "gup.admin",
+)
+
 
 def create_app(config_object: Any = None, **overrides: Any) -> Flask:
     """Build the Flask application (settings from config.py, then overrides)."""
@@ -26,7 +41,7 @@ def create_app(config_object: Any = None, **overrides: Any) -> Flask:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     register_extensions(app)
-    register_blueprints(app)
+    register_features(app)
     register_template_helpers(app)
     register_errors(app)
     register_commands(app)
@@ -51,48 +66,10 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    import gup.actions.views  # noqa: F401  (routes attach to their blueprint on import)
-    import gup.admin.views  # noqa: F401
-    import gup.agreements.views  # noqa: F401
-    import gup.auth.views  # noqa: F401
-    import gup.findings.views  # noqa: F401
-    import gup.hotline.views  # noqa: F401
-    import gup.open311.views  # noqa: F401
-    import gup.media.views  # noqa: F401
-    import gup.organisations.views  # noqa: F401
-    import gup.territory.views  # noqa: F401
-    import gup.walks.views  # noqa: F401
-    from gup.actions import bp as actions_bp
-    from gup.actions.api import actions_api
-    from gup.admin import bp as admin_bp
-    from gup.agreements import bp as agreements_bp
-    from gup.agreements.api import agreements_api, commitments_api
-    from gup.auth import bp as auth_bp
-    from gup.auth.api import me_api
-    from gup.extensions import api, csrf
-    from gup.findings import bp as findings_bp
-    from gup.hotline import bp as hotline_bp
-    from gup.hotline.api import resident_reports_api
-    from gup.open311 import bp as open311_bp
-    from gup.findings.api import findings_api
-    from gup.media import bp as media_bp
-    from gup.organisations import bp as organisations_bp
-    from gup.organisations.api import organisations_api
-    from gup.territory import bp as territory_bp
-    from gup.territory.api import neighbourhoods_api
-    from gup.walks import bp as walks_bp
-    from gup.walks.api import walkthroughs_api
+def register_features(app: Flask) -> None:
+    from gup.features import init_features
 
-    for bp in (auth_bp, admin_bp, agreements_bp, organisations_bp, territory_bp, walks_bp, findings_bp,
-               actions_bp, media_bp, hotline_bp):
-        app.register_blueprint(bp)
-    csrf.exempt(open311_bp)  # machine-to-machine: authenticated by api_key, never by the session cookie
-    app.register_blueprint(open311_bp, url_prefix="/open311/v2")
-    for blp in (me_api, organisations_api, neighbourhoods_api, agreements_api, commitments_api, walkthroughs_api,
-                findings_api, actions_api, resident_reports_api):
-        csrf.exempt(blp)
-        api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
+    init_features(app, FEATURES)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -113,6 +90,6 @@ def register_errors(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from gup.cli import gup_cli
+    from gup.cli import build_cli
 
-    app.cli.add_command(gup_cli)
+    app.cli.add_command(build_cli(app))

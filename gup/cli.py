@@ -1,20 +1,16 @@
-"""The `flask gup …` command group; each feature adds its commands."""
+"""The `flask gup …` command group, built from the commands each feature registered."""
 
+from __future__ import annotations
+
+from flask import Flask
 from flask.cli import AppGroup
 
-gup_cli = AppGroup("gup", help="gup administration commands (Gestion urbaine de proximité).")
 
+def build_cli(app: Flask) -> AppGroup:
+    """A fresh `gup` group holding every registered command (one group per application)."""
+    from gup.features import registry
 
-def _register() -> None:
-    from gup.agreements.cli import register as agreements_register
-    from gup.auth.cli import register as auth_register
-    from gup.hotline.cli import register as hotline_register
-    from gup.open311.cli import register as open311_register
-
-    auth_register(gup_cli)
-    agreements_register(gup_cli)
-    open311_register(gup_cli)
-    hotline_register(gup_cli)
-
-
-_register()
+    group = AppGroup("gup", help="gup administration commands (Gestion urbaine de proximité).")
+    for register in registry(app).cli_commands:
+        register(group)
+    return group

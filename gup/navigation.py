@@ -1,4 +1,4 @@
-"""Main menu entries for the signed-in user, and template globals."""
+"""Main menu (the entries the features registered) for the signed-in user, and template globals."""
 
 from __future__ import annotations
 
@@ -6,29 +6,10 @@ from dataclasses import dataclass
 
 from flask import Flask, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from gup import policy
-from gup.auth.models import User
-
-#: (endpoint, label, endpoints that mark the entry as current, who sees it)
-_MENU = [
-    ("actions.mine", _l("Mes actions"), ("actions.mine", "actions.bulk"), "referent"),
-    ("agreements.dashboard", _l("Tableau de bord"), ("agreements.dashboard",), None),
-    ("agreements.index", _l("Conventions"), ("agreements.", "commitments."), None),
-    ("hotline.reports_index", _l("Signalements"), ("hotline.report", "hotline.phone", "hotline.categor",
-                                                   "hotline.template", "hotline.privacy"), None),
-    ("walks.index", _l("Diagnostics"), ("walks.",), None),
-    ("findings.index", _l("Constats"), ("findings.", "media."), None),
-    ("actions.index", _l("Actions"), ("actions.",), None),
-    ("organisations.index", _l("Organismes"), ("organisations.",), None),
-    ("territory.index", _l("Territoire"), ("territory.",), None),
-    ("agreements.themes", _l("Thématiques"), ("agreements.themes", "agreements.theme_"), None),
-    ("admin.users", _l("Utilisateurs"), ("admin.",), "manage_users"),
-    ("admin.open311_clients", _l("Clients Open311"), ("admin.open311",), "manage_users"),
-]
-
+from gup.features import registry
 
 @dataclass
 class NavItem:
@@ -39,14 +20,14 @@ class NavItem:
 
 def nav_items() -> list[NavItem]:
     endpoint = request.endpoint or ""
-    shown = {None: True, "manage_users": policy.can(current_user, "manage", User),
-             "referent": bool(current_user.is_referent)}
-    entries = [entry for entry in _MENU if shown[entry[3]]]
-    items = [NavItem(url_for(target), str(label), False) for target, label, _prefixes, _p in entries]
+    user = current_user._get_current_object()
+    entries = [entry for entry in sorted(registry().menu_entries, key=lambda e: e.order)
+               if entry.visible is None or entry.visible(user)]
+    items = [NavItem(url_for(entry.endpoint), str(entry.label), False) for entry in entries]
     # the most specific matching prefix wins, so "Tableau de bord" and "Conventions" never both light up
     best, best_len = None, -1
-    for item, (_t, _label, prefixes, _p) in zip(items, entries, strict=True):
-        for prefix in prefixes:
+    for item, entry in zip(items, entries, strict=True):
+        for prefix in entry.current:
             if endpoint.startswith(prefix) and len(prefix) > best_len:
                 best, best_len = item, len(prefix)
     if best is not None:

@@ -1,5 +1,25 @@
-"""Feature package: actions, the shared unit of follow-up (routes in views.py, imported by the app factory)."""
+"""Feature package: actions, the shared unit of follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("actions", __name__)
+
+
+def init_app(app: Any, registry: Any) -> None:
+    """Plug actions in: its routes, API and menu."""
+    import gup.actions.views  # noqa: F401  (routes attach to bp on import)
+    from gup.actions.api import actions_api
+
+    registry.blueprints(bp)
+    registry.api(actions_api)
+    registry.menu("actions.mine", _l("Mes actions"), current=("actions.mine", "actions.bulk"), visible=_is_referent, order=5)
+    registry.menu("actions.index", _l("Actions"), current=("actions.",), order=60)
+
+
+def _is_referent(user: Any) -> bool:
+    return bool(user.is_referent)

@@ -1,5 +1,24 @@
-"""Feature package: agreements (the blueprint's routes live in views.py, imported by the app factory)."""
+"""Feature package: agreements."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("agreements", __name__)
+
+
+def init_app(app: Any, registry: Any) -> None:
+    """Plug agreements in: its routes, API, commands and menu."""
+    import gup.agreements.views  # noqa: F401  (routes attach to bp on import)
+    from gup.agreements.api import agreements_api, commitments_api
+    from gup.agreements.cli import register as cli
+
+    registry.blueprints(bp)
+    registry.api(agreements_api, commitments_api)
+    registry.cli(cli)
+    registry.menu("agreements.dashboard", _l("Tableau de bord"), current=("agreements.dashboard",), order=10)
+    registry.menu("agreements.index", _l("Conventions"), current=("agreements.", "commitments."), order=20)
+    registry.menu("agreements.themes", _l("Thématiques"), current=("agreements.themes", "agreements.theme_"), order=90)

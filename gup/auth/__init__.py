@@ -1,5 +1,20 @@
-"""Feature package: auth (the blueprint's routes live in views.py, imported by the app factory)."""
+"""Feature package: auth."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
+
+
+def init_app(app: Any, registry: Any) -> None:
+    """Plug auth in: its routes, API, commands."""
+    import gup.auth.views  # noqa: F401  (routes attach to bp on import)
+    from gup.auth.api import me_api
+    from gup.auth.cli import register as cli
+
+    registry.blueprints(bp)
+    registry.api(me_api)
+    registry.cli(cli)

@@ -1,5 +1,20 @@
-"""Feature package: findings (constats) and their routing (routes in views.py, imported by the app factory)."""
+"""Feature package: findings (constats) and their routing."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("findings", __name__)
+
+
+def init_app(app: Any, registry: Any) -> None:
+    """Plug findings in: its routes, API and menu."""
+    import gup.findings.views  # noqa: F401  (routes attach to bp on import)
+    from gup.findings.api import findings_api
+
+    registry.blueprints(bp)
+    registry.api(findings_api)
+    registry.menu("findings.index", _l("Constats"), current=("findings.", "media."), order=50)

@@ -1,5 +1,22 @@
 """Feature package: resident reports (signalements) — public form, phone intake, triage, follow-up."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("hotline", __name__)
+
+
+def init_app(app: Any, registry: Any) -> None:
+    """Plug hotline in: its routes, API, commands and menu."""
+    import gup.hotline.views  # noqa: F401  (routes attach to bp on import)
+    from gup.hotline.api import resident_reports_api
+    from gup.hotline.cli import register as cli
+
+    registry.blueprints(bp)
+    registry.api(resident_reports_api)
+    registry.cli(cli)
+    registry.menu("hotline.reports_index", _l("Signalements"), current=("hotline.report", "hotline.phone", "hotline.categor", "hotline.template", "hotline.privacy"), order=30)

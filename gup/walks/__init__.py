@@ -1,5 +1,20 @@
-"""Feature package: walk-through diagnostics (routes in views.py, imported by the app factory)."""
+"""Feature package: walk-through diagnostics."""
+
+from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("walks", __name__)
+
+
+def init_app(app: Any, registry: Any) -> None:
+    """Plug walks in: its routes, API and menu."""
+    import gup.walks.views  # noqa: F401  (routes attach to bp on import)
+    from gup.walks.api import walkthroughs_api
+
+    registry.blueprints(bp)
+    registry.api(walkthroughs_api)
+    registry.menu("walks.index", _l("Diagnostics"), current=("walks.",), order=40)

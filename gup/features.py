@@ -1,0 +1,123 @@
+"""Feature registration: each feature's `init_app(app, registry)` declares what it plugs into the application.
+
+`create_app` walks one list of features (`gup.FEATURES`) and hands each the same `Registry`; nothing else in the
+application names a feature. A feature registers its blueprints and API blueprints, its `flask gup` commands,
+its menu entries, its periodic jobs, its demo loader and its « Mes actions » work items; the aggregators
+(navigation, scheduler, demo, inbox) read them back from `registry()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+
+EXTENSION_KEY = "gup"
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One entry of the main menu."""
+
+    endpoint: str
+    label: Any
+    #: endpoint prefixes that mark the entry as the current one (the longest match wins)
+    current: tuple[str, ...]
+    #: who sees it: a predicate on the signed-in user (None: every signed-in user)
+    visible: Callable[[Any], bool] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A periodic job: `func(now)` runs under the scheduler, in an app context, and the runner commits."""
+
+    name: str
+    func: Callable[..., Any]
+    #: "cron" or "interval", with APScheduler's keyword arguments for that trigger
+    trigger: str
+    trigger_args: dict[str, Any]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """A demo data loader, `func(context)`; loaders run by ascending order."""
+
+    name: str
+    func: Callable[..., Any]
+    order: int = 100
+
+
+@dataclass
+class Registry:
+    """What the features plugged in, collected once per application."""
+
+    app: Flask
+    menu_entries: list[MenuEntry] = field(default_factory=list)
+    jobs: dict[str, JobSpec] = field(default_factory=dict)
+    demo_loaders: list[DemoLoader] = field(default_factory=list)
+    work_item_providers: list[Any] = field(default_factory=list)
+    cli_commands: list[Any] = field(default_factory=list)
+    features: list[str] = field(default_factory=list)
+
+    def blueprints(self, *blueprints: Any, csrf_exempt: bool = False, **options: Any) -> None:
+        """Register HTML blueprints (csrf_exempt for machine-to-machine routes only)."""
+        from gup.extensions import csrf
+
+        for bp in blueprints:
+            if csrf_exempt:
+                csrf.exempt(bp)
+            self.app.register_blueprint(bp, **options)
+
+    def api(self, *blueprints: Any) -> None:
+        """Register flask-smorest blueprints under /api/v1 (bearer tokens, never the session: no CSRF)."""
+        from gup.extensions import api, csrf
+
+        for blp in blueprints:
+            csrf.exempt(blp)
+            api.register_blueprint(blp, url_prefix=f"/api/v1{blp.url_prefix or ''}")
+
+    def cli(self, *commands: Any) -> None:
+        """Add click commands or groups under `flask gup`."""
+        self.cli_commands.extend(commands)
+
+    def menu(self, endpoint: str, label: Any, *, current: tuple[str, ...] = (),
+             visible: Callable[[Any], bool] | None = None, order: int = 100) -> None:
+        """Add a main-menu entry."""
+        self.menu_entries.append(MenuEntry(endpoint, label, current or (endpoint,), visible, order))
+
+    def job(self, name: str, func: Callable[..., Any], *, trigger: str, description: str = "",
+            **trigger_args: Any) -> None:
+        """Declare a periodic job; names are unique across features."""
+        if name in self.jobs:
+            raise ValueError(f"job {name!r} registered twice")
+        self.jobs[name] = JobSpec(name, func, trigger, trigger_args, description)
+
+    def demo(self, func: Callable[..., Any], *, name: str | None = None, order: int = 100) -> None:
+        """Declare a demo data loader."""
+        self.demo_loaders.append(DemoLoader(name or func.__module__, func, order))
+
+    def work_items(self, provider: Any) -> None:
+        """Declare a provider of the work items a user must act on (see gup.inbox)."""
+        self.work_item_providers.append(provider)
+
+
+def registry(app: Flask | None = None) -> Registry:
+    """The registry of the current (or given) application."""
+    return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def init_features(app: Flask, features: tuple[str, ...]) -> Registry:
+    """Import each feature package and call its `init_app(app, registry)`."""
+    import importlib
+
+    reg = Registry(app)
+    app.extensions[EXTENSION_KEY] = reg
+    for name in features:
+        module = importlib.import_module(name)
+        module.init_app(app, reg)
+        reg.features.append(name)
+    return reg
