@@ -70,6 +70,7 @@ def register_features(app: Flask) -> None:
     from gup.features import init_features
 
     init_features(app, FEATURES)
+    import gup.policy_rules  # noqa: F401  (the rules register on gup.policy; features never import them)
 
 
 def register_template_helpers(app: Flask) -> None:

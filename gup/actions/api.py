@@ -61,7 +61,7 @@ def _actions_stmt(user: Any, *, today: date, agreement_id: int | None = None, or
     if overdue is not None:
         late = queries.overdue_clause(today)
         stmt = stmt.where(late if overdue else sa.not_(late))
-    return policy.visible_in_agreements(user, stmt, Action)
+    return policy.visible(user, stmt, Action)
 
 
 # --- references named in bodies ------------------------------------------------------------------
@@ -213,7 +213,7 @@ def add_update(payload: dict, action: Action):
     """
     user = api_user()
     if payload["resolve_findings"] and (payload.get("status") or action.status) is ActionStatus.DONE \
-            and not policy.may_resolve_findings_of(user, action):
+            and not policy.can(user, "resolve_findings", action):
         raise NotAllowed("resolve_findings", action)
     with committing():
         update = services.add_action_update(action, actor=user, now=now_utc(), **payload)

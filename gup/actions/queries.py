@@ -128,7 +128,7 @@ def actions_stmt(user: Any, *, today: date, agreement_id: int | None = None, nei
         stmt = stmt.where(overdue_clause(today))
     elif overdue is False:
         stmt = stmt.where(sa.not_(overdue_clause(today)))
-    return policy.visible_in_agreements(user, stmt, Action)
+    return policy.visible(user, stmt, Action)
 
 
 def neighbourhood_choices() -> list[tuple[int, str]]:
@@ -221,9 +221,9 @@ def my_items(user: Any, today: date) -> list[WorkItem]:
         .options(joinedload(ResidentReport.agreement).raiseload("*"), joinedload(ResidentReport.category)
                  .raiseload("*"), raiseload("*"))
     rows = [WorkItem(obj, obj.is_overdue(today)) for obj in
-            [*db.session.scalars(policy.visible_in_agreements(user, findings, Finding)),
-             *db.session.scalars(policy.visible_in_agreements(user, actions, Action)),
-             *db.session.scalars(policy.visible_reports(user, reports))]]
+            [*db.session.scalars(policy.visible(user, findings, Finding)),
+             *db.session.scalars(policy.visible(user, actions, Action)),
+             *db.session.scalars(policy.visible(user, reports, ResidentReport))]]
     rows.sort(key=lambda r: (not r.overdue, r.due_on is None, r.due_on or today, r.is_finding is False,
                              r.is_report is False, r.obj.id))
     return rows

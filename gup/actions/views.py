@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from gup import policy
 from gup.actions import bp, queries, services
 from gup.actions.forms import ActionFilterForm, ActionForm, ActionUpdateForm, BulkStatusForm
 from gup.actions.models import Action, ActionKind, ActionStatus
@@ -29,7 +28,7 @@ from gup.media import storage
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
 from gup.pagination import page_arg
-from gup.policy import authorize, can, may_resolve_findings_of
+from gup.policy import authorize, can
 
 # --- list and CSV export -------------------------------------------------------------------------
 
@@ -185,7 +184,7 @@ def add_update(action_id: int):
     form = ActionUpdateForm()
     if form.validate_on_submit():
         if form.resolve_findings.data and form.status.data == ActionStatus.DONE.value \
-                and not may_resolve_findings_of(current_user, action):
+                and not can(current_user, "resolve_findings", action):
             abort(403)
         now, photo, stored = now_utc(), None, ()
         try:
@@ -234,7 +233,7 @@ def bulk():
 
     def may(item: Any, target: Any) -> bool:
         if isinstance(item, Finding):
-            return policy.may_move_finding(user, item, target)
+            return can(user, "move", item, target=target)
         return can(user, "update", item)
 
     try:

@@ -54,11 +54,11 @@ def agreements_stmt(user: Any, *, status: str | None = None, search: str | None 
     if search:
         like = f"%{search.strip()}%"
         stmt = stmt.where(sa.or_(Agreement.reference.ilike(like), Agreement.title.ilike(like)))
-    return policy.visible_agreements(user, stmt)
+    return policy.visible(user, stmt, Agreement)
 
 
 def agreement_choices(user: Any) -> list[tuple[int, str]]:
-    stmt = policy.visible_agreements(user, sa.select(Agreement).order_by(Agreement.reference))
+    stmt = policy.visible(user, sa.select(Agreement).order_by(Agreement.reference), Agreement)
     return [(a.id, f"{a.reference} — {a.title}") for a in db.session.scalars(stmt)]
 
 
@@ -124,7 +124,7 @@ def commitments_stmt(user: Any, *, today: date, agreement_id: int | None = None,
     if due_within_days is not None:
         stmt = stmt.where(Commitment.due_on >= today, Commitment.due_on <= today + timedelta(days=due_within_days),
                           Commitment.status.not_in(list(CLOSED_COMMITMENT_STATUSES)))
-    return policy.visible_commitments(user, stmt)
+    return policy.visible(user, stmt, Commitment)
 
 
 def organisation_choices(kind: str | None = None) -> list[tuple[int, str]]:
@@ -212,7 +212,7 @@ class FollowUpStats:
 def _scoped(stmt: sa.Select, model: Any, user: Any, agreement_id: int | None) -> sa.Select:
     if agreement_id is not None:
         return stmt.where(model.agreement_id == agreement_id)
-    return policy.visible_in_agreements(user, stmt, model)
+    return policy.visible(user, stmt, model)
 
 
 def followup_stats(user: Any, *, today: date, agreement_id: int | None = None) -> FollowUpStats:

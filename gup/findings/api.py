@@ -87,7 +87,7 @@ def _findings_stmt(user: Any, *, today: date, agreement_id: int | None = None, w
     if overdue is not None:
         late = queries.overdue_clause(today)
         stmt = stmt.where(late if overdue else sa.not_(late))
-    return policy.visible_in_agreements(user, stmt, Finding)
+    return policy.visible(user, stmt, Finding)
 
 
 # --- references named in bodies ------------------------------------------------------------------
@@ -249,7 +249,7 @@ def edit_finding(payload: dict, finding: Finding):
     organisation_id, reason = payload.pop("responsible_organisation_id", None), payload.pop("reason", None)
     if payload or routing:
         policy.authorize(user, "manage", finding)
-    if status is not None and status is not finding.status and not policy.may_move_finding(user, finding, status):
+    if status is not None and status is not finding.status and not policy.can(user, "move", finding, target=status):
         raise NotAllowed("move", finding)
     fields = _finding_fields(payload, finding.agreement, finding)
     target = None

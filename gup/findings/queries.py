@@ -175,7 +175,7 @@ def findings_stmt(user: Any, *, today: date, agreement_id: int | None = None, ne
         stmt = stmt.where(sa.not_(overdue_clause(today)))
     if recurring:
         stmt = stmt.where(Finding.is_recurring.is_(True))
-    return policy.visible_in_agreements(user, stmt, Finding)
+    return policy.visible(user, stmt, Finding)
 
 
 def neighbourhoods_for(findings: list[Finding], index: dict[int, Node] | None = None) -> dict[int, str]:

@@ -33,7 +33,7 @@ from gup.media import services as media_services
 from gup.media import storage
 from gup.media.services import PhotoError
 from gup.organisations.models import Organisation
-from gup.policy import authorize, can, may_move_finding
+from gup.policy import authorize, can
 from gup.territory.models import Territory
 from gup.walks.models import RouteStop, Walkthrough
 from gup.walks.queries import agreements_where, neighbourhood_choices, party_organisation_choices
@@ -165,7 +165,7 @@ def _targets(finding: Finding) -> list[FindingStatus]:
 
 def _render_detail(finding: Finding, *, code: int = 200, **forms):
     user = current_user
-    moves = [t for t in _targets(finding) if may_move_finding(user, finding, t)]
+    moves = [t for t in _targets(finding) if can(user, "move", finding, target=t)]
     route_form = forms.get("route_form") or RouteForm(formdata=None,
                                                       organisation_id=finding.responsible_organisation_id)
     route_form.organisation_id.choices = [("", _("— Choisir —"))] + party_organisation_choices(finding.agreement)
@@ -235,7 +235,7 @@ def change_status(finding_id: int):
     form.set_targets(_targets(finding))
     if form.validate_on_submit():
         target = FindingStatus(form.status.data)
-        if not may_move_finding(current_user, finding, target):
+        if not can(current_user, "move", finding, target=target):
             raise NotAllowed("move", finding)
         try:
             services.change_finding_status(finding, to=target, note=form.note.data, actor=current_user, now=now_utc())

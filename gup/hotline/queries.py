@@ -118,7 +118,7 @@ def queue_stmt(user: Any, *, today: date, status: str | None = None, category_id
     rank = sa.case((ResidentReport.status == ReportStatus.RECEIVED, 0),
                    (ResidentReport.status == ReportStatus.QUALIFIED, 1), else_=2)
     stmt = stmt.order_by(rank, _due_order(), ResidentReport.id).options(*_list_options())
-    return policy.visible_reports(user, stmt)
+    return policy.visible(user, stmt, ResidentReport)
 
 
 def queue_page(user: Any, *, today: date, page: int, per_page: int = PER_PAGE, **filters: Any) -> Page:
@@ -132,7 +132,7 @@ def my_open_reports(user: Any) -> list[ResidentReport]:
     stmt = (sa.select(ResidentReport).where(ResidentReport.responsible_organisation_id == user.organisation_id,
                                             ResidentReport.status.in_(REFERENT_STATUSES))
             .options(joinedload(ResidentReport.category)).order_by(ResidentReport.created_at))
-    return list(db.session.scalars(policy.visible_reports(user, stmt)).unique())
+    return list(db.session.scalars(policy.visible(user, stmt, ResidentReport)).unique())
 
 
 # --- page helpers --------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def _walks_stmt(user: Any, *, agreement_id: int | None = None, neighbourhood_id:
         stmt = stmt.where(Walkthrough.kind == kind)
     if status is not None:
         stmt = stmt.where(Walkthrough.status == status)
-    return policy.visible_in_agreements(user, stmt, Walkthrough)
+    return policy.visible(user, stmt, Walkthrough)
 
 
 # --- references named in bodies ------------------------------------------------------------------

@@ -59,12 +59,12 @@ def walks_stmt(user: Any, *, agreement_id: int | None = None, neighbourhood_id: 
         stmt = stmt.where(Walkthrough.kind == WalkKind(kind))
     if status:
         stmt = stmt.where(Walkthrough.status == WalkStatus(status))
-    return policy.visible_in_agreements(user, stmt, Walkthrough)
+    return policy.visible(user, stmt, Walkthrough)
 
 
 def agreements_where(user: Any, verb: str) -> list[Agreement]:
     """Agreements user reads and may `verb` (e.g. plan a walk: "manage", log a finding: "log_finding")."""
-    stmt = policy.visible_agreements(user, sa.select(Agreement).order_by(Agreement.reference)).options(
+    stmt = policy.visible(user, sa.select(Agreement).order_by(Agreement.reference), Agreement).options(
         selectinload(Agreement.coordinators), selectinload(Agreement.partners), selectinload(Agreement.signatories))
     return [a for a in db.session.scalars(stmt) if policy.can(user, verb, a)]
 

@@ -1,0 +1,304 @@
+"""Who may do what: every authorization rule and list scope of gup, in one file, registered on gup.policy.
+
+Imported once by the application factory (after the features), never by a feature: features ask
+`gup.policy.can` / `authorize` / `visible`. Reviewed and tested as one matrix (tests/test_route_matrix.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Select
+
+from gup.actions.models import Action, ActionUpdate
+from gup.agreements.models import (
+    Agreement,
+    Amendment,
+    Commitment,
+    CommitmentUpdate,
+    Partner,
+    Signatory,
+    Theme,
+    agreement_coordinators,
+)
+from gup.auth.models import ApiToken, Role, User
+from gup.findings.models import PARTNER_MOVES, Finding, FindingStatus, RoutingRule
+from gup.hotline.models import ReportCategory, ResidentReport, ResponseTemplate, resident_report_photos
+from gup.media.models import Photo
+from gup.open311.models import Open311Client
+from gup.organisations.models import Organisation
+from gup.policy import can, rule, scope
+from gup.territory.models import Territory
+from gup.walks.models import Walkthrough
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def coordinates(user: Any, agreement: Agreement | None) -> bool:
+    """A coordinator manages the agreements they are named on (or creating a new one)."""
+    if user.role is not Role.COORDINATOR or agreement is None:
+        return False
+    if agreement.id is None:
+        return True
+    return any(u.id == user.id for u in agreement.coordinators)
+
+
+def is_party(user: Any, agreement: Agreement) -> bool:
+    """A referent's organisation is partner or signatory of the agreement."""
+    return user.organisation_id is not None and user.organisation_id in agreement.party_organisation_ids
+
+
+def reads_everything(user: Any) -> bool:
+    """Administrators and observers read every agreement; they change no agreement content."""
+    return user.role in (Role.ADMIN, Role.OBSERVER)
+
+
+def own_organisation(user: Any, organisation_id: int | None) -> bool:
+    return (user.role is Role.PARTNER_REFERENT and organisation_id is not None
+            and user.organisation_id == organisation_id)
+
+
+# --- reference data ------------------------------------------------------------------------------
+
+@rule(Organisation, "view")
+@rule(Territory, "view")
+@rule(Theme, "view")
+def _any_user(user: Any, obj: Any) -> bool:
+    return True
+
+
+@rule(Organisation, "create", "update")
+@rule(Theme, "create", "update")
+def _admin_only(user: Any, obj: Any) -> bool:
+    return user.role is Role.ADMIN
+
+
+@rule(Territory, "create", "update")
+def _territory_change(user: Any, obj: Any) -> bool:
+    return user.role in (Role.ADMIN, Role.COORDINATOR)
+
+
+@rule(User, "manage")
+def _manage_users(user: Any, obj: Any) -> bool:
+    return user.role is Role.ADMIN
+
+
+@rule(ApiToken, "revoke")
+def _revoke_token(user: Any, token: Any) -> bool:
+    return token.user_id == user.id or user.role is Role.ADMIN
+
+
+# --- agreements ----------------------------------------------------------------------------------
+
+@rule(Agreement, "view")
+def _view_agreement(user: Any, agreement: Agreement) -> bool:
+    return reads_everything(user) or coordinates(user, agreement) or is_party(user, agreement)
+
+
+@rule(Agreement, "create")
+def _create_agreement(user: Any, obj: Any) -> bool:
+    return user.role is Role.COORDINATOR
+
+
+@rule(Agreement, "update", "manage")
+def _manage_agreement(user: Any, agreement: Agreement) -> bool:
+    return coordinates(user, agreement)
+
+
+@rule(Partner, "update")
+@rule(Signatory, "update")
+@rule(Amendment, "update")
+def _agreement_part(user: Any, obj: Any) -> bool:
+    return coordinates(user, obj.agreement)
+
+
+@rule(Commitment, "view")
+def _view_commitment(user: Any, commitment: Commitment) -> bool:
+    return _view_agreement(user, commitment.agreement)
+
+
+@rule(Partner, "add_commitment")
+def _add_commitment(user: Any, partner: Partner) -> bool:
+    """Coordinators add any partner's commitments; a referent adds their own organisation's."""
+    if coordinates(user, partner.agreement):
+        return True
+    return own_organisation(user, partner.organisation_id) and is_party(user, partner.agreement)
+
+
+@rule(Commitment, "update", "add_update")
+def _change_commitment(user: Any, commitment: Commitment) -> bool:
+    return _add_commitment(user, commitment.partner)
+
+
+@rule(CommitmentUpdate, "view")
+def _view_update(user: Any, update: CommitmentUpdate) -> bool:
+    return _view_commitment(user, update.commitment)
+
+
+# --- walks, findings, actions ------------------------------------------------------------------
+
+def _agreement_of(obj: Any) -> Agreement:
+    return obj if isinstance(obj, Agreement) else obj.agreement
+
+
+@rule(Walkthrough, "view")
+@rule(Finding, "view")
+@rule(Action, "view")
+def _view_agreement_content(user: Any, obj: Any) -> bool:
+    return _view_agreement(user, obj.agreement)
+
+
+@rule(Walkthrough, "create", "update")
+@rule(Finding, "manage")
+@rule(RoutingRule, "update")
+def _coordinates_content(user: Any, obj: Any) -> bool:
+    """Planning walks, routing findings, checking them on site: the agreement's coordination."""
+    return coordinates(user, _agreement_of(obj))
+
+
+@rule(Agreement, "log_finding", "create_action")
+@rule(Walkthrough, "log_finding")
+def _contributes(user: Any, obj: Any) -> bool:
+    """Coordinators, and referents of organisations party to the agreement, log findings and actions."""
+    agreement = _agreement_of(obj)
+    return coordinates(user, agreement) or (user.role is Role.PARTNER_REFERENT and is_party(user, agreement))
+
+
+@rule(Finding, "respond")
+def _respond_finding(user: Any, finding: Finding) -> bool:
+    """Accept, refuse, plan, resolve, add photos: the responsible organisation (or the coordination)."""
+    return coordinates(user, finding.agreement) or own_organisation(user, finding.responsible_organisation_id)
+
+
+@rule(Action, "update")
+def _update_action(user: Any, action: Action) -> bool:
+    return coordinates(user, action.agreement) or own_organisation(user, action.responsible_organisation_id)
+
+
+@rule(Photo, "view")
+def _view_photo(user: Any, photo: Photo) -> bool:
+    if photo.finding is not None:
+        return _view_agreement(user, photo.finding.agreement)
+    from gup.extensions import db
+
+    update = db.session.scalar(sa.select(ActionUpdate).where(ActionUpdate.photo_id == photo.id))
+    if update is not None:
+        return _view_agreement(user, update.action.agreement)
+    report = db.session.scalar(sa.select(ResidentReport).join(
+        resident_report_photos, resident_report_photos.c.report_id == ResidentReport.id)
+        .where(resident_report_photos.c.photo_id == photo.id))
+    return report is not None and _view_report(user, report)
+
+
+@rule(Finding, "move")
+def _move_finding(user: Any, finding: Finding, *, target: Any) -> bool:
+    """Partner moves (accept, refuse, plan, resolve) belong to the responsible organisation; routing, checking
+    and out-of-scope referrals to the coordination."""
+    if target in PARTNER_MOVES:
+        return can(user, "respond", finding)
+    return can(user, "manage", finding)
+
+
+# --- resident reports (hotline) -----------------------------------------------------------------
+
+def _handles_reports(user: Any, report: ResidentReport) -> bool:
+    """The coordination: coordinators of the report's agreement, or any coordinator when no agreement covers
+    the place (someone must triage it)."""
+    if user.role is not Role.COORDINATOR:
+        return False
+    return report.agreement is None or coordinates(user, report.agreement)
+
+
+@rule(ResidentReport, "view")
+def _view_report(user: Any, report: ResidentReport) -> bool:
+    return (reads_everything(user) or _handles_reports(user, report)
+            or own_organisation(user, report.responsible_organisation_id))
+
+
+@rule(ResidentReport, "view_contact", "triage")
+def _triage_report(user: Any, report: ResidentReport) -> bool:
+    """Personal data and triage (qualify, route, merge, reject, convert): the coordination only."""
+    return _handles_reports(user, report)
+
+
+@rule(ResidentReport, "respond")
+def _respond_report(user: Any, report: ResidentReport) -> bool:
+    """Answering (in progress, resolved): the organisation in charge, or the coordination."""
+    return _handles_reports(user, report) or own_organisation(user, report.responsible_organisation_id)
+
+
+@rule(ResidentReport, "take_call")
+def _take_call(user: Any, obj: Any) -> bool:
+    """Phone intake (numéro vert): coordinators act as operators."""
+    return user.role is Role.COORDINATOR
+
+
+@rule(ResidentReport, "erase_contact")
+@rule(ReportCategory, "create", "update")
+@rule(ResponseTemplate, "create", "update")
+@rule(Open311Client, "create", "revoke")
+def _hotline_settings(user: Any, obj: Any) -> bool:
+    return user.role is Role.ADMIN
+
+
+@rule(ReportCategory, "view")
+@rule(ResponseTemplate, "view")
+def _hotline_settings_read(user: Any, obj: Any) -> bool:
+    return user.role in (Role.ADMIN, Role.COORDINATOR)
+
+
+@scope(ResidentReport)
+def _visible_reports(user: Any, stmt: Select, model: Any) -> Select:
+    """Restrict a select() on ResidentReport to what user may read."""
+    if reads_everything(user):
+        return stmt
+    readable = []
+    if user.role is Role.COORDINATOR:
+        mine = sa.select(agreement_coordinators.c.agreement_id).where(agreement_coordinators.c.user_id == user.id)
+        readable += [ResidentReport.agreement_id.is_(None), ResidentReport.agreement_id.in_(mine)]
+    if user.role is Role.PARTNER_REFERENT and user.organisation_id is not None:
+        readable.append(ResidentReport.responsible_organisation_id == user.organisation_id)
+    return stmt.where(sa.or_(*readable)) if readable else stmt.where(sa.false())
+
+
+@rule(Action, "resolve_findings")
+def _resolve_findings_of(user: Any, action: Action) -> bool:
+    """Finishing an action may resolve its open findings only if user may resolve each of them."""
+    from gup.actions.services import RESOLVABLE
+
+    return all(can(user, "move", finding, target=FindingStatus.RESOLVED) for finding in action.findings
+               if finding.status in RESOLVABLE)
+
+
+# --- list scoping --------------------------------------------------------------------------------
+
+@scope(Agreement)
+def _visible_agreements(user: Any, stmt: Select, model: Any = Agreement) -> Select:
+    """Restrict a select() on Agreement to what user may read."""
+    if reads_everything(user):
+        return stmt
+    readable = []
+    if user.role is Role.COORDINATOR:
+        readable.append(Agreement.id.in_(sa.select(agreement_coordinators.c.agreement_id)
+                                         .where(agreement_coordinators.c.user_id == user.id)))
+    if user.organisation_id is not None:
+        readable.append(Agreement.id.in_(sa.select(Partner.agreement_id)
+                                         .where(Partner.organisation_id == user.organisation_id)))
+        readable.append(Agreement.id.in_(sa.select(Signatory.agreement_id)
+                                         .where(Signatory.organisation_id == user.organisation_id)))
+    return stmt.where(sa.or_(*readable)) if readable else stmt.where(sa.false())
+
+
+@scope(Commitment)
+def _visible_commitments(user: Any, stmt: Select, model: Any) -> Select:
+    """Restrict a select() on Commitment to the agreements user may read."""
+    readable = _visible_agreements(user, sa.select(Agreement.id))
+    return stmt.where(Commitment.agreement_id.in_(readable))
+
+
+@scope(Walkthrough, Finding, Action)
+def _visible_in_agreements(user: Any, stmt: Select, model: Any) -> Select:
+    """Restrict a select() on a model with an agreement_id (walks, findings, actions) to readable agreements."""
+    readable = _visible_agreements(user, sa.select(Agreement.id))
+    return stmt.where(model.agreement_id.in_(readable))
