@@ -23,6 +23,8 @@ FEATURES: tuple[str, ...] = (
     "gup.hotline",
     "gup.open311",
     "gup.admin",
+    # aggregators: they read the features above through what those registered
+    "gup.inbox",
 )
 
 

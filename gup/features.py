@@ -62,6 +62,7 @@ class Registry:
     work_item_providers: list[Any] = field(default_factory=list)
     cli_commands: list[Any] = field(default_factory=list)
     features: list[str] = field(default_factory=list)
+    services: dict[str, Any] = field(default_factory=dict)
 
     def blueprints(self, *blueprints: Any, csrf_exempt: bool = False, **options: Any) -> None:
         """Register HTML blueprints (csrf_exempt for machine-to-machine routes only)."""
@@ -99,6 +100,14 @@ class Registry:
     def demo(self, func: Callable[..., Any], *, name: str | None = None, order: int = 100) -> None:
         """Declare a demo data loader."""
         self.demo_loaders.append(DemoLoader(name or func.__module__, func, order))
+
+    def provide(self, name: str, service: Any) -> None:
+        """Offer a service to the layers below, which may not import the provider (e.g. the API token check)."""
+        self.services[name] = service
+
+    def service(self, name: str) -> Any:
+        """A service some feature provided (KeyError when none did)."""
+        return self.services[name]
 
     def work_items(self, provider: Any) -> None:
         """Declare a provider of the work items a user must act on (see gup.inbox)."""

@@ -23,7 +23,7 @@ from gup.agreements.models import (
     agreement_coordinators,
 )
 from gup.auth.models import ApiToken, Role, User
-from gup.findings.models import PARTNER_MOVES, Finding, FindingStatus, RoutingRule
+from gup.findings.models import PARTNER_MOVES, RESOLVABLE, Finding, FindingStatus, RoutingRule
 from gup.hotline.models import ReportCategory, ResidentReport, ResponseTemplate, resident_report_photos
 from gup.media.models import Photo
 from gup.open311.models import Open311Client
@@ -265,8 +265,6 @@ def _visible_reports(user: Any, stmt: Select, model: Any) -> Select:
 @rule(Action, "resolve_findings")
 def _resolve_findings_of(user: Any, action: Action) -> bool:
     """Finishing an action may resolve its open findings only if user may resolve each of them."""
-    from gup.actions.services import RESOLVABLE
-
     return all(can(user, "move", finding, target=FindingStatus.RESOLVED) for finding in action.findings
                if finding.status in RESOLVABLE)
 

@@ -15,11 +15,10 @@ def init_app(app: Any, registry: Any) -> None:
     import gup.actions.views  # noqa: F401  (routes attach to bp on import)
     from gup.actions.api import actions_api
 
+    from gup.actions.inbox import PROVIDER
+
     registry.blueprints(bp)
     registry.api(actions_api)
-    registry.menu("actions.mine", _l("Mes actions"), current=("actions.mine", "actions.bulk"), visible=_is_referent, order=5)
     registry.menu("actions.index", _l("Actions"), current=("actions.",), order=60)
+    registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
 
-
-def _is_referent(user: Any) -> bool:
-    return bool(user.is_referent)

@@ -15,10 +15,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.actions import queries, services
-from gup.actions.models import Action, ActionKind, ActionStatus
+from gup.actions.models import Action, ActionKind, ActionStatus, answered_model
 from gup.actions.schemas import ActionIn, ActionOut, ActionPatchIn, ActionQueryArgs, ActionUpdateIn, ActionUpdateOut
 from gup.agreements.models import Agreement, Commitment
-from gup.apiauth import (
+from gup.rest import (
     api_blueprint,
     api_user,
     authorized,
@@ -33,7 +33,6 @@ from gup.auth.models import User
 from gup.db import now_utc, raise_others
 from gup.errors import NotAllowed
 from gup.extensions import db
-from gup.findings.models import Finding, finding_actions
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 
@@ -56,8 +55,7 @@ def _actions_stmt(user: Any, *, today: date, agreement_id: int | None = None, or
              Action.commitment_id: commitment_id, Action.kind: kind, Action.status: status}
     stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
     if finding_id is not None:
-        stmt = stmt.where(Action.id.in_(sa.select(finding_actions.c.action_id)
-                                        .where(finding_actions.c.finding_id == finding_id)))
+        stmt = stmt.where(Action.findings.any(id=finding_id))
     if overdue is not None:
         late = queries.overdue_clause(today)
         stmt = stmt.where(late if overdue else sa.not_(late))
@@ -112,8 +110,9 @@ def _action_fields(payload: dict[str, Any], agreement: Agreement, responsible: O
         fields["commitment"] = commitment
     if "finding_ids" in fields:
         ids = fields.pop("finding_ids")
-        found = list(db.session.scalars(sa.select(Finding).where(Finding.id.in_(ids or [-1]),
-                                                                 Finding.agreement_id == agreement.id)))
+        finding = answered_model()
+        found = list(db.session.scalars(sa.select(finding).where(finding.id.in_(ids or [-1]),
+                                                                 finding.agreement_id == agreement.id)))
         fields["findings"] = _all_or_422(found, ids, "finding_ids", "Constat(s)")
     return fields
 

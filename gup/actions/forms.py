@@ -1,4 +1,4 @@
-"""Forms of actions: definition, progress update, list filters, bulk status change of "Mes actions"."""
+"""Forms of actions: definition, progress update, list filters."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -77,28 +77,3 @@ class ActionFilterForm(FlaskForm):
     status = SelectField(_l("Statut"), choices=[("", _l("Tous"))] + ActionStatus.choices(), validate_choice=False)
     overdue = SelectField(_l("Échéance"), choices=[("", _l("Toutes")), ("1", _l("En retard")),
                                                    ("0", _l("Dans les temps"))], validate_choice=False)
-
-
-#: target statuses of the bulk update (findings and actions share planned and in progress)
-BULK_TARGETS = [
-    ("accepted", _l("Accepté (constats)")),
-    ("refused", _l("Refusé — la note donne la raison (constats)")),
-    ("planned", _l("Programmé / prévue")),
-    ("in_progress", _l("En cours")),
-    ("resolved", _l("Résolu (constats)")),
-    ("done", _l("Réalisée (actions)")),
-    ("blocked", _l("Bloquée — la note donne la raison (actions)")),
-    ("cancelled", _l("Annulée (actions)")),
-]
-
-
-class BulkStatusForm(FlaskForm):
-    """Move several findings and actions of "Mes actions" at once."""
-
-    items = SelectMultipleField(_l("Éléments à mettre à jour"), coerce=str, validate_choice=False,
-                                validators=[DataRequired(_l("Cochez au moins un élément de la liste."))])
-    status = SelectField(_l("Nouveau statut"), choices=[("", _l("— Choisir —"))] + BULK_TARGETS,
-                         validators=[DataRequired(REQUIRED)])
-    note = TextAreaField(_l("Note"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=10000)],
-                         description=_l("Enregistrée sur chaque élément : ce qui a été fait, ou la raison d'un refus "
-                                        "ou d'un blocage."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -150,3 +152,9 @@ class ActionUpdate(Audited, db.Model):
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()
     photo: Mapped["Photo | None"] = relationship()  # noqa: F821
+
+
+def answered_model() -> Any:
+    """The model of the records an action answers (findings), reached through `Action.findings`: actions import
+    no code of the features that create them; the relationship names its target."""
+    return Action.findings.property.mapper.class_

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,19 +12,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from gup import policy
-from gup.actions.models import CLOSED_ACTION_STATUSES, Action, ActionStatus, ActionUpdate
+from gup.actions.models import answered_model, CLOSED_ACTION_STATUSES, Action, ActionStatus, ActionUpdate
 from gup.agreements.models import Agreement, Commitment
 from gup.auth.models import User
 from gup.extensions import db
-from gup.findings.models import Finding, FindingStatus, finding_actions
 from gup.organisations.models import Organisation
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 from gup.territory.models import Territory, TerritoryKind
-from gup.walks.models import Walkthrough
 
 #: what "Mes actions" lists: findings waiting for the partner or being handled, actions not finished
-MY_FINDING_STATUSES = (FindingStatus.SENT, FindingStatus.ACCEPTED, FindingStatus.PLANNED, FindingStatus.IN_PROGRESS)
-MY_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED)
 
 
 def _agreement_for_policy():
@@ -43,7 +38,7 @@ def action_or_404(action_id: int) -> Action:
                                                           selectinload(Agreement.commitments)),
                      joinedload(Action.responsible_organisation), joinedload(Action.assignee),
                      joinedload(Action.commitment), selectinload(Action.contributors),
-                     selectinload(Action.findings).joinedload(Finding.theme),
+                     selectinload(Action.findings).joinedload(answered_model().theme),
                      selectinload(Action.updates).options(joinedload(ActionUpdate.author),
                                                           joinedload(ActionUpdate.photo))))
     action = db.session.scalar(stmt)
@@ -83,24 +78,23 @@ def _subtree(root_id: int) -> sa.Select:
     return sa.select(tree.c.id)
 
 
-def _linked_finding(*conditions: Any) -> sa.Exists:
+def _linked_finding(*conditions: Any) -> sa.ColumnElement[bool]:
     """EXISTS a finding answered by the action and matching conditions."""
-    return (sa.exists().where(finding_actions.c.action_id == Action.id,
-                              finding_actions.c.finding_id == Finding.id, *conditions))
+    return Action.findings.any(sa.and_(*conditions))
 
 
 def in_neighbourhood(neighbourhood_id: int) -> sa.ColumnElement[bool]:
     """An action is in a neighbourhood when one of the findings it answers was noted there (its place, or the
     walk it was noted on). Actions that answer no finding have no place and match no neighbourhood."""
-    walks = sa.select(Walkthrough.id).where(Walkthrough.neighbourhood_id == neighbourhood_id)
-    return _linked_finding(sa.or_(Finding.territory_id.in_(_subtree(neighbourhood_id)),
-                                  Finding.walkthrough_id.in_(walks)))
+    finding = answered_model()
+    return _linked_finding(sa.or_(finding.territory_id.in_(_subtree(neighbourhood_id)),
+                                  finding.walkthrough.has(neighbourhood_id=neighbourhood_id)))
 
 
 def with_theme(theme_id: int) -> sa.ColumnElement[bool]:
     """An action is about a theme through its commitment or through one of the findings it answers."""
     commitments = sa.select(Commitment.id).where(Commitment.theme_id == theme_id)
-    return sa.or_(Action.commitment_id.in_(commitments), _linked_finding(Finding.theme_id == theme_id))
+    return sa.or_(Action.commitment_id.in_(commitments), _linked_finding(answered_model().theme_id == theme_id))
 
 
 def actions_stmt(user: Any, *, today: date, agreement_id: int | None = None, neighbourhood_id: int | None = None,
@@ -169,87 +163,6 @@ def csv_rows(actions: list[Action], today: date, *, yes: str, no: str) -> list[l
              _csv_text(a.commitment.reference if a.commitment else ""),
              ", ".join(str(f.id) for f in a.findings), _csv_date(a.done_on)]
             for a in actions]
-
-
-# --- "Mes actions" -------------------------------------------------------------------------------
-
-@dataclass
-class WorkItem:
-    """One row of "Mes actions": a finding, an action or a resident report assigned to the user's organisation."""
-
-    obj: Any
-    overdue: bool
-
-    @property
-    def is_report(self) -> bool:
-        from gup.hotline.models import ResidentReport
-
-        return isinstance(self.obj, ResidentReport)
-
-    @property
-    def due_on(self) -> date | None:
-        """The item's deadline: a report's is its SLA resolution date."""
-        return self.obj.resolution_due_on() if self.is_report else self.obj.due_on
-
-    @property
-    def is_finding(self) -> bool:
-        return isinstance(self.obj, Finding)
-
-    @property
-    def key(self) -> str:
-        """The value of its checkbox in the bulk form: finding-<id> or action-<id>."""
-        kind = "finding" if self.is_finding else "report" if self.is_report else "action"
-        return f"{kind}-{self.obj.id}"
-
-
-def my_items(user: Any, today: date) -> list[WorkItem]:
-    """Open findings, actions and resident reports (sent, in progress) assigned to user's organisation across
-    agreements, overdue first, then by due date: three queries whatever the number of rows."""
-    if user.organisation_id is None:
-        return []
-    findings = sa.select(Finding).where(Finding.responsible_organisation_id == user.organisation_id,
-                                        Finding.status.in_(MY_FINDING_STATUSES)) \
-        .options(joinedload(Finding.agreement).raiseload("*"), joinedload(Finding.theme), raiseload("*"))
-    actions = sa.select(Action).where(Action.responsible_organisation_id == user.organisation_id,
-                                      Action.status.in_(MY_ACTION_STATUSES)) \
-        .options(joinedload(Action.agreement).raiseload("*"), raiseload("*"))
-    from gup.hotline.models import ResidentReport
-    from gup.hotline.queries import REFERENT_STATUSES
-
-    reports = sa.select(ResidentReport).where(ResidentReport.responsible_organisation_id == user.organisation_id,
-                                              ResidentReport.status.in_(REFERENT_STATUSES)) \
-        .options(joinedload(ResidentReport.agreement).raiseload("*"), joinedload(ResidentReport.category)
-                 .raiseload("*"), raiseload("*"))
-    rows = [WorkItem(obj, obj.is_overdue(today)) for obj in
-            [*db.session.scalars(policy.visible(user, findings, Finding)),
-             *db.session.scalars(policy.visible(user, actions, Action)),
-             *db.session.scalars(policy.visible(user, reports, ResidentReport))]]
-    rows.sort(key=lambda r: (not r.overdue, r.due_on is None, r.due_on or today, r.is_finding is False,
-                             r.is_report is False, r.obj.id))
-    return rows
-
-
-def items_by_keys(keys: list[str]) -> tuple[list[Finding | Action], list[str]]:
-    """The findings and actions named finding-<id> / action-<id>, in the given order, loaded with what the policy
-    and the services read; the keys that name nothing are returned apart."""
-    wanted: list[tuple[str, int]] = []
-    unknown: list[str] = []
-    for key in dict.fromkeys(keys):
-        kind, _sep, number = key.partition("-")
-        if kind in ("finding", "action") and number.isdigit() and len(number) < 12:
-            wanted.append((kind, int(number)))
-        else:
-            unknown.append(key)
-    found: dict[tuple[str, int], Any] = {}
-    for kind, model in (("finding", Finding), ("action", Action)):
-        ids = [i for k, i in wanted if k == kind]
-        if ids:
-            stmt = sa.select(model).where(model.id.in_(ids)).options(
-                joinedload(model.agreement).options(*_agreement_for_policy()))
-            found.update(((kind, obj.id), obj) for obj in db.session.scalars(stmt))
-    items = [found[w] for w in wanted if w in found]
-    unknown += [f"{k}-{i}" for k, i in wanted if (k, i) not in found]
-    return items, unknown
 
 
 # --- form choices --------------------------------------------------------------------------------

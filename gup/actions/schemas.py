@@ -6,22 +6,21 @@ import marshmallow as ma
 from marshmallow import validate
 
 from gup.actions.models import ActionKind, ActionStatus
-from gup.agreements.schemas import (
+from gup.agreements.schemas import AgreementRef, OverdueFlag
+from gup.api_fields import (
     TEXT_MAX,
-    AgreementRef,
-    OverdueFlag,
+    IdRef,
     PartialByDefault,
     UserRef,
-    _date,
-    _decimal_in,
-    _decimal_out,
-    _id,
-    _ids,
-    _text,
+    date_field,
+    decimal_in,
+    decimal_out,
+    id_field,
+    ids_field,
+    text_field,
 )
-from gup.findings.schemas import PhotoOut
+from gup.media.schemas import PhotoOut
 from gup.organisations.schemas import OrganisationOut
-from gup.walks.schemas import IdRef
 
 
 class ActionOut(ma.Schema):
@@ -53,7 +52,7 @@ class ActionOut(ma.Schema):
     blocked_reason = ma.fields.Str(allow_none=True, metadata={"description": "Ce qui bloque, quand elle est "
                                                                              "bloquée."})
     progress = ma.fields.Int(metadata={"description": "Avancement, en pourcentage (0 à 100)."})
-    cost = _decimal_out("Coût (€), le cas échéant.", allow_none=True)
+    cost = decimal_out("Coût (€), le cas échéant.", allow_none=True)
     done_on = ma.fields.Date(allow_none=True, metadata={"description": "Date de réalisation."})
     is_closed = ma.fields.Bool(metadata={"description": "Vrai quand l'action est réalisée ou annulée."})
     is_overdue = OverdueFlag(dump_only=True,
@@ -66,10 +65,10 @@ class ActionOut(ma.Schema):
 class ActionQueryArgs(ma.Schema):
     """Filtres de la liste des actions."""
 
-    agreement_id = _id(strict=False, description="Ne garder que les actions de cette convention.")
-    organisation_id = _id(strict=False, description="Ne garder que les actions dont cet organisme est responsable.")
-    commitment_id = _id(strict=False, description="Ne garder que les actions rattachées à cet engagement.")
-    finding_id = _id(strict=False, description="Ne garder que les actions qui répondent à ce constat.")
+    agreement_id = id_field(strict=False, description="Ne garder que les actions de cette convention.")
+    organisation_id = id_field(strict=False, description="Ne garder que les actions dont cet organisme est responsable.")
+    commitment_id = id_field(strict=False, description="Ne garder que les actions rattachées à cet engagement.")
+    finding_id = id_field(strict=False, description="Ne garder que les actions qui répondent à ce constat.")
     kind = ma.fields.Enum(ActionKind, by_value=ma.fields.Str, metadata={"description": "Ne garder que ce type."})
     status = ma.fields.Enum(ActionStatus, by_value=ma.fields.Str,
                             metadata={"description": "Ne garder que ce statut."})
@@ -80,22 +79,22 @@ class ActionQueryArgs(ma.Schema):
 class ActionIn(ma.Schema):
     """Nouvelle action (elle est créée au statut « planned »)."""
 
-    agreement_id = _id("Convention de l'action.", required=True)
-    title = _text(255, "Intitulé.", required=True)
-    description = _text(TEXT_MAX, "Description.")
+    agreement_id = id_field("Convention de l'action.", required=True)
+    title = text_field(255, "Intitulé.", required=True)
+    description = text_field(TEXT_MAX, "Description.")
     kind = ma.fields.Enum(ActionKind, by_value=ma.fields.Str,
                           metadata={"description": "Type d'action (intervention par défaut)."})
-    audience = _text(255, "Public visé (sensibilisation, formation).")
-    responsible_organisation_id = _id("Organisme responsable, partie à la convention (un·e référent·e ne peut "
+    audience = text_field(255, "Public visé (sensibilisation, formation).")
+    responsible_organisation_id = id_field("Organisme responsable, partie à la convention (un·e référent·e ne peut "
                                       "indiquer que son propre organisme).", required=True)
-    assignee_id = _id("Personne chargée, membre de l'organisme responsable, ou null.", allow_none=True)
-    contributor_ids = _ids("Organismes contributeurs (remplace la liste).")
-    due_on = _date("Échéance", allow_none=True)
-    cost = _decimal_in("Coût (€).")
-    commitment_id = _id("Engagement de la même convention, ou null.", allow_none=True)
+    assignee_id = id_field("Personne chargée, membre de l'organisme responsable, ou null.", allow_none=True)
+    contributor_ids = ids_field("Organismes contributeurs (remplace la liste).")
+    due_on = date_field("Échéance", allow_none=True)
+    cost = decimal_in("Coût (€).")
+    commitment_id = id_field("Engagement de la même convention, ou null.", allow_none=True)
     progress = ma.fields.Int(strict=True, validate=validate.Range(min=0, max=100),
                              metadata={"description": "Avancement, en pourcentage (0 à 100)."})
-    finding_ids = _ids("Constats de la même convention auxquels l'action répond.")
+    finding_ids = ids_field("Constats de la même convention auxquels l'action répond.")
 
 
 class ActionPatchIn(PartialByDefault, ActionIn):
@@ -109,13 +108,13 @@ class ActionPatchIn(PartialByDefault, ActionIn):
 class ActionUpdateIn(ma.Schema):
     """Point d'avancement à ajouter."""
 
-    note = _text(TEXT_MAX, "Note (obligatoire).", required=True)
+    note = text_field(TEXT_MAX, "Note (obligatoire).", required=True)
     progress = ma.fields.Int(strict=True, allow_none=True, validate=validate.Range(min=0, max=100),
                              metadata={"description": "Nouvel avancement, en pourcentage (0 à 100)."})
     status = ma.fields.Enum(ActionStatus, by_value=ma.fields.Str, allow_none=True,
                             metadata={"description": "Nouveau statut, selon le cycle de vie ; 409 sinon. done met "
                                                      "l'avancement à 100 %."})
-    reason = _text(TEXT_MAX, "Ce qui bloque, pour le statut blocked (la note sert à défaut).")
+    reason = text_field(TEXT_MAX, "Ce qui bloque, pour le statut blocked (la note sert à défaut).")
     resolve_findings = ma.fields.Bool(load_default=False,
                                       metadata={"description": "Quand l'action passe à done : marquer aussi comme "
                                                                "résolus les constats auxquels elle répond."})

@@ -1,22 +1,24 @@
-"""Use cases of actions: create (also from a finding), update, progress updates, bulk status. Flush only."""
+"""Use cases of actions: create, update, progress updates. Flush only.
+
+Actions import no other feature: findings create actions (findings.services.action_from_finding) and resolve
+themselves when an action they are answered by is finished (the `action_finished` signal)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 
-from gup.actions.models import ACTION_NEXT, Action, ActionKind, ActionStatus, ActionUpdate
+from gup.actions import signals
+from gup.actions.models import Action, ActionKind, ActionStatus, ActionUpdate
 from gup.agreements.models import Agreement
 from gup.audit.services import acting_as, record_status_change
 from gup.errors import DomainError
 from gup.extensions import db
-from gup.findings.models import Finding, FindingStatus
-from gup.findings.services import change_finding_status
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 
@@ -24,10 +26,6 @@ logger = logging.getLogger(__name__)
 
 ACTION_FIELDS = frozenset({"title", "description", "kind", "audience", "assignee", "contributors", "due_on",
                            "cost", "commitment", "progress"})
-#: finding statuses from which a finished action can resolve its findings
-RESOLVABLE = frozenset({FindingStatus.ACCEPTED, FindingStatus.PLANNED, FindingStatus.IN_PROGRESS})
-#: finding statuses that can be turned into an action (sent ones are accepted on the way)
-TAKEABLE = RESOLVABLE | {FindingStatus.SENT}
 
 
 def _actor_id(actor: Any) -> int | None:
@@ -64,7 +62,7 @@ def _check(action: Action) -> None:
 
 
 def create_action(agreement: Agreement, *, responsible_organisation: Organisation, actor: Any, now: datetime,
-                  findings: Iterable[Finding] = (), **fields: Any) -> Action:
+                  findings: Iterable[Any] = (), **fields: Any) -> Action:
     """Create a planned action, optionally answering findings of the same agreement."""
     acting_as(db.session, actor)
     if responsible_organisation is None:
@@ -81,27 +79,6 @@ def create_action(agreement: Agreement, *, responsible_organisation: Organisatio
     db.session.flush()
     record_status_change(action, from_status=None, to_status=ActionStatus.PLANNED, actor=actor, at=now)
     logger.info("action %s created by %s", action.id, _actor_id(actor))
-    return action
-
-
-def action_from_finding(finding: Finding, *, actor: Any, now: datetime, title: str | None = None,
-                        due_on: date | None = None, kind: ActionKind = ActionKind.INTERVENTION) -> Action:
-    """Turn a finding into an action of its responsible organisation in one step; the finding becomes planned
-    (a finding still waiting for its answer is accepted on the way: taking it on is the answer)."""
-    if finding.responsible_organisation is None or finding.status is FindingStatus.NEW:
-        raise DomainError(_("Transmettez d'abord le constat à un organisme."), field="responsible_organisation_id")
-    if finding.status not in TAKEABLE:
-        raise DomainError(_("Un constat « %(status)s » ne peut pas devenir une action.",
-                            status=finding.status.label), field="finding_id")
-    action = create_action(finding.agreement, responsible_organisation=finding.responsible_organisation,
-                           actor=actor, now=now, findings=[finding], kind=kind,
-                           title=(title or "").strip() or finding.description[:200],
-                           description=finding.description, due_on=due_on or finding.due_on)
-    note = _("Action n° %(id)s créée.", id=action.id)
-    if finding.status is FindingStatus.SENT:
-        change_finding_status(finding, to=FindingStatus.ACCEPTED, actor=actor, now=now, note=note)
-    if finding.status is FindingStatus.ACCEPTED:
-        change_finding_status(finding, to=FindingStatus.PLANNED, actor=actor, now=now, note=note)
     return action
 
 
@@ -141,46 +118,7 @@ def add_action_update(action: Action, *, note: str, actor: Any, now: datetime, p
                           status=status, photo=photo)
     db.session.add(update)
     if resolve_findings and action.status is ActionStatus.DONE:
-        for finding in action.findings:
-            if finding.status in RESOLVABLE:
-                change_finding_status(finding, to=FindingStatus.RESOLVED, actor=actor, now=now, note=note)
+        signals.action_finished.send(action, actor=actor, now=now, note=note)  # findings resolves its own
     db.session.flush()
     logger.info("progress update %s on action %s by %s", update.id, action.id, _actor_id(actor))
     return update
-
-
-def bulk_status(items: Iterable[Action | Finding], *, to: str, note: str, actor: Any, now: datetime,
-                may: Any) -> tuple[int, list[str]]:
-    """Move several actions and findings at once. Each item is checked first (permission through
-    `may(item, status)`, lifecycle, required note); those that cannot move are reported and left unchanged.
-    Returns (moved count, messages)."""
-    from gup.findings.models import FINDING_NEXT
-
-    moved, problems = 0, []
-    for item in items:
-        is_action = isinstance(item, Action)
-        label = _("Action n° %(id)s", id=item.id) if is_action else _("Constat n° %(id)s", id=item.id)
-        try:
-            target = ActionStatus(to) if is_action else FindingStatus(to)
-        except ValueError:
-            problems.append(_("%(item)s : statut inconnu pour cet élément.", item=label))
-            continue
-        allowed = (ACTION_NEXT if is_action else FINDING_NEXT)[item.status] | {item.status}
-        if not may(item, target):
-            problems.append(_("%(item)s : vous ne pouvez pas le modifier.", item=label))
-        elif target not in allowed or target is FindingStatus.SENT:
-            problems.append(_("%(item)s : passage impossible de « %(a)s » à « %(b)s ».", item=label,
-                              a=item.status.label, b=target.label))
-        elif not (note or "").strip():
-            problems.append(_("%(item)s : une note est nécessaire.", item=label))
-        else:
-            try:
-                if is_action:
-                    add_action_update(item, note=note, status=target, actor=actor, now=now)
-                else:
-                    change_finding_status(item, to=target, actor=actor, now=now, note=note)
-            except DomainError as exc:
-                problems.append(_("%(item)s : %(error)s", item=label, error=exc.message))
-            else:
-                moved += 1
-    return moved, problems

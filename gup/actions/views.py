@@ -8,11 +8,10 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from gup.actions import bp, queries, services
-from gup.actions.forms import ActionFilterForm, ActionForm, ActionUpdateForm, BulkStatusForm
+from gup.actions import bp, queries, services, signals
+from gup.actions.forms import ActionFilterForm, ActionForm, ActionUpdateForm
 from gup.actions.models import Action, ActionKind, ActionStatus
 from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Commitment
@@ -21,7 +20,6 @@ from gup.auth.models import User
 from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
-from gup.findings.models import Finding
 from gup.forms_common import show_domain_error
 from gup.i18n import local_today
 from gup.media import storage
@@ -87,7 +85,7 @@ def _detail_page(action: Action, form: ActionUpdateForm, code: int = 200):
     return render_template(
         "actions/detail.html", action=action, today=local_today(), update_form=form, statuses=statuses,
         history=history_of(action, *action.updates), can_update=can(current_user, "update", action),
-        offers_resolve=any(f.status in services.RESOLVABLE for f in action.findings)), code
+        offers_resolve=any(answer for _r, answer in signals.offers_resolution.send(action))), code
 
 
 @bp.route("/actions/<int:action_id>")
@@ -205,47 +203,3 @@ def add_update(action_id: int):
             flash(_("Point d'avancement ajouté."), "success")
             return redirect(url_for("actions.detail", action_id=action.id))
     return _detail_page(queries.action_or_404(action_id), form, 422)
-
-
-# --- "Mes actions" -------------------------------------------------------------------------------
-
-def _mine_page(form: BulkStatusForm, code: int = 200):
-    today = local_today()
-    items = queries.my_items(current_user, today) if current_user.is_referent else []
-    return render_template("actions/mine.html", items=items, form=form, today=today,
-                           selected=set(form.items.data or [])), code
-
-
-@bp.route("/mes-actions")
-@login_required
-def mine():
-    return _mine_page(BulkStatusForm())
-
-
-@bp.route("/mes-actions/bulk", methods=["POST"])
-@login_required
-def bulk():
-    form = BulkStatusForm()
-    if not form.validate_on_submit():
-        return _mine_page(form, 422)
-    user = current_user._get_current_object()
-    items, unknown = queries.items_by_keys(form.items.data)
-
-    def may(item: Any, target: Any) -> bool:
-        if isinstance(item, Finding):
-            return can(user, "move", item, target=target)
-        return can(user, "update", item)
-
-    try:
-        moved, problems = services.bulk_status(items, to=form.status.data, note=form.note.data, actor=user,
-                                               now=now_utc(), may=may)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("actions.mine"))
-    db.session.commit()
-    flash(ngettext("%(num)s élément mis à jour.", "%(num)s éléments mis à jour.", moved),
-          "success" if moved else "info")
-    for message in [*problems, *(_("%(item)s : élément introuvable.", item=key) for key in unknown)]:
-        flash(message, "warning")
-    return redirect(url_for("actions.mine"))

@@ -25,7 +25,7 @@ from gup.agreements.schemas import (
     CommitmentUpdateIn,
     CommitmentUpdateOut,
 )
-from gup.apiauth import (
+from gup.rest import (
     api_blueprint,
     api_user,
     authorized,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -17,78 +15,22 @@ from gup.agreements.models import (
     SignatoryRole,
     TfpbAxis,
 )
-from gup.apiauth import MAX_ID, CleanStr
+from gup.api_fields import (
+    INDICATOR_MAX,
+    TEXT_MAX,
+    CleanStr,
+    PartialByDefault,
+    UserRef,
+    date_field,
+    decimal_in,
+    decimal_out,
+    id_field,
+    ids_field,
+    text_field,
+)
 from gup.i18n import local_today
 from gup.organisations.schemas import OrganisationOut
 from gup.territory.schemas import TerritoryNodeOut
-
-#: dates outside this range are typing mistakes, and would overflow date arithmetic (mid-term, add_years)
-DATE_RANGE = validate.Range(min=date(1950, 1, 1), max=date(2200, 12, 31),
-                            error="La date doit être comprise entre {min} et {max}.")
-ID_RANGE = validate.Range(min=1, max=MAX_ID, error="Identifiant invalide.")
-AMOUNT_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
-INDICATOR_MAX = Decimal("999999999999.99")  # Numeric(14, 2)
-TEXT_MAX = 20_000
-
-
-def not_blank(value: str) -> None:
-    """Refuse a string made only of spaces."""
-    if not value.strip():
-        raise ma.ValidationError("Ce champ ne peut pas être vide.")
-
-
-def _text(max_length: int, description: str, *, required: bool = False, nullable: bool = True) -> ma.fields.Str:
-    validators = [validate.Length(max=max_length)]
-    if required:
-        validators = [validate.Length(min=1, max=max_length), not_blank]
-    return CleanStr(required=required, allow_none=nullable and not required, validate=validators,
-                         metadata={"description": description})
-
-
-def _id(description: str, *, strict: bool = True, **kwargs: Any) -> ma.fields.Int:
-    """An id in a JSON body (strict: 5, not "5") or, with strict=False, in the query string."""
-    return ma.fields.Int(strict=strict, validate=ID_RANGE, metadata={"description": description}, **kwargs)
-
-
-def _ids(description: str) -> ma.fields.List:
-    return ma.fields.List(ma.fields.Int(strict=True, validate=ID_RANGE), validate=validate.Length(max=500),
-                          metadata={"description": description})
-
-
-def _date(description: str, **kwargs: Any) -> ma.fields.Date:
-    return ma.fields.Date(validate=DATE_RANGE, metadata={"description": f"{description} (AAAA-MM-JJ)."}, **kwargs)
-
-
-def _between(low: Decimal, high: Decimal):
-    """Range check kept out of the OpenAPI document, where decimals are strings and bounds cannot be numbers."""
-    def check(value: Decimal) -> None:
-        if not low <= value <= high:
-            raise ma.ValidationError(f"La valeur doit être comprise entre {low} et {high}.")
-    return check
-
-
-#: decimals travel as strings ("12500.00"), so that no client rounds money through a float
-DECIMAL_DOC = {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d{1,2})?$", "example": "12500.00"}
-
-
-def _decimal_in(description: str, *, low: Decimal = Decimal(0), high: Decimal = AMOUNT_MAX) -> ma.fields.Decimal:
-    return ma.fields.Decimal(places=2, as_string=True, allow_none=True, validate=_between(low, high),
-                             metadata={**DECIMAL_DOC, "description": f"{description} Décimal en chaîne, deux "
-                                                                     "chiffres après le point (un nombre JSON est "
-                                                                     "aussi accepté)."})
-
-
-def _decimal_out(description: str, **kwargs: Any) -> ma.fields.Decimal:
-    return ma.fields.Decimal(as_string=True, metadata={**DECIMAL_DOC, "description": description}, **kwargs)
-
-
-class PartialByDefault:
-    """Mixin for PATCH bodies: every field becomes optional (and the OpenAPI schema lists none as required)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("partial", True)
-        super().__init__(*args, **kwargs)
-
 
 # --- small references ----------------------------------------------------------------------------
 
@@ -98,13 +40,6 @@ class ThemeOut(ma.Schema):
     id = ma.fields.Int(metadata={"description": "Identifiant de la thématique."})
     code = ma.fields.Str(metadata={"description": "Code de la thématique (cleanliness, waste…)."})
     label = ma.fields.Str(metadata={"description": "Libellé en français."})
-
-
-class UserRef(ma.Schema):
-    """Personne (compte utilisateur)."""
-
-    id = ma.fields.Int(metadata={"description": "Identifiant du compte."})
-    full_name = ma.fields.Str(metadata={"description": "Nom complet."})
 
 
 class AgreementRef(ma.Schema):
@@ -203,19 +138,19 @@ class AgreementQueryArgs(ma.Schema):
 class AgreementIn(ma.Schema):
     """Définition d'une convention (création)."""
 
-    reference = _text(60, "Référence unique de la convention.", required=True)
-    title = _text(255, "Intitulé.", required=True)
+    reference = text_field(60, "Référence unique de la convention.", required=True)
+    title = text_field(255, "Intitulé.", required=True)
     kind = ma.fields.Enum(AgreementKind, by_value=ma.fields.Str, required=True,
                           metadata={"description": "framework : convention cadre ; site : convention de site."})
-    start_on = _date("Date d'entrée en vigueur", required=True)
-    end_on = _date("Date de fin, postérieure au début", required=True)
-    midterm_on = _date("Date d'évaluation à mi-parcours, pendant la convention ; vide : date par défaut",
+    start_on = date_field("Date d'entrée en vigueur", required=True)
+    end_on = date_field("Date de fin, postérieure au début", required=True)
+    midterm_on = date_field("Date d'évaluation à mi-parcours, pendant la convention ; vide : date par défaut",
                        allow_none=True)
-    city_contract = _text(255, "Référence du contrat de ville.")
-    renewal_agreement = _text(255, "Référence de la convention NPNRU, le cas échéant.")
-    predecessor_id = _id("Convention précédente (identifiant), ou null.", allow_none=True)
-    territory_ids = _ids("Périmètre : identifiants des nœuds du territoire (remplace la liste).")
-    theme_ids = _ids("Identifiants des thématiques (remplace la liste).")
+    city_contract = text_field(255, "Référence du contrat de ville.")
+    renewal_agreement = text_field(255, "Référence de la convention NPNRU, le cas échéant.")
+    predecessor_id = id_field("Convention précédente (identifiant), ou null.", allow_none=True)
+    territory_ids = ids_field("Périmètre : identifiants des nœuds du territoire (remplace la liste).")
+    theme_ids = ids_field("Identifiants des thématiques (remplace la liste).")
 
 
 class AgreementPatchIn(PartialByDefault, AgreementIn):
@@ -251,13 +186,13 @@ class CommitmentOut(ma.Schema):
                                     metadata={"description": "Source de financement."})
     tfpb_axis = ma.fields.Enum(TfpbAxis, by_value=ma.fields.Str, allow_none=True,
                                metadata={"description": "Axe TFPB, pour un engagement financé par l'abattement."})
-    planned_investment_amount = _decimal_out("Montant prévu en investissement (€).", allow_none=True)
-    planned_operating_amount = _decimal_out("Montant prévu en fonctionnement (€).", allow_none=True)
-    planned_total = _decimal_out("Total prévu (€).")
+    planned_investment_amount = decimal_out("Montant prévu en investissement (€).", allow_none=True)
+    planned_operating_amount = decimal_out("Montant prévu en fonctionnement (€).", allow_none=True)
+    planned_total = decimal_out("Total prévu (€).")
     indicator_label = ma.fields.Str(allow_none=True, metadata={"description": "Indicateur suivi."})
     indicator_unit = ma.fields.Str(allow_none=True, metadata={"description": "Unité de l'indicateur."})
-    indicator_baseline = _decimal_out("Valeur de référence de l'indicateur.", allow_none=True)
-    indicator_target = _decimal_out("Valeur cible de l'indicateur.", allow_none=True)
+    indicator_baseline = decimal_out("Valeur de référence de l'indicateur.", allow_none=True)
+    indicator_target = decimal_out("Valeur cible de l'indicateur.", allow_none=True)
     due_on = ma.fields.Date(allow_none=True, metadata={"description": "Échéance."})
     status = ma.fields.Enum(CommitmentStatus, by_value=ma.fields.Str,
                             metadata={"description": "Statut de l'engagement."})
@@ -270,9 +205,9 @@ class CommitmentOut(ma.Schema):
 class CommitmentQueryArgs(ma.Schema):
     """Filtres de la liste des engagements."""
 
-    agreement_id = _id(strict=False, description="Ne garder que les engagements de cette convention.")
-    organisation_id = _id(strict=False, description="Ne garder que les engagements de cet organisme.")
-    theme_id = _id(strict=False, description="Ne garder que cette thématique.")
+    agreement_id = id_field(strict=False, description="Ne garder que les engagements de cette convention.")
+    organisation_id = id_field(strict=False, description="Ne garder que les engagements de cet organisme.")
+    theme_id = id_field(strict=False, description="Ne garder que cette thématique.")
     status = ma.fields.Enum(CommitmentStatus, by_value=ma.fields.Str,
                             metadata={"description": "Ne garder que ce statut."})
     overdue = ma.fields.Bool(metadata={"description": "Vrai : seulement les engagements en retard ; "
@@ -282,24 +217,24 @@ class CommitmentQueryArgs(ma.Schema):
 class CommitmentIn(ma.Schema):
     """Nouvel engagement (il est créé au statut « proposed »)."""
 
-    agreement_id = _id("Convention de l'engagement.", required=True)
-    partner_id = _id("Partenaire qui s'engage ; ou bien organisation_id.")
-    organisation_id = _id("Organisme partenaire de la convention qui s'engage ; ou bien partner_id.")
-    theme_id = _id("Thématique.", required=True)
-    reference = _text(40, "Référence dans la convention ; par défaut la suivante (ENG-NN).", nullable=False)
-    title = _text(255, "Intitulé.", required=True)
-    description = _text(TEXT_MAX, "Description.")
+    agreement_id = id_field("Convention de l'engagement.", required=True)
+    partner_id = id_field("Partenaire qui s'engage ; ou bien organisation_id.")
+    organisation_id = id_field("Organisme partenaire de la convention qui s'engage ; ou bien partner_id.")
+    theme_id = id_field("Thématique.", required=True)
+    reference = text_field(40, "Référence dans la convention ; par défaut la suivante (ENG-NN).", nullable=False)
+    title = text_field(255, "Intitulé.", required=True)
+    description = text_field(TEXT_MAX, "Description.")
     funding_source = ma.fields.Enum(FundingSource, by_value=ma.fields.Str, load_default=FundingSource.MAINSTREAM,
                                     metadata={"description": "Source de financement (mainstream par défaut)."})
     tfpb_axis = ma.fields.Enum(TfpbAxis, by_value=ma.fields.Str, allow_none=True,
                                metadata={"description": "Axe TFPB, obligatoire quand funding_source vaut tfpb."})
-    planned_investment_amount = _decimal_in("Montant prévu en investissement (€).")
-    planned_operating_amount = _decimal_in("Montant prévu en fonctionnement (€).")
-    indicator_label = _text(255, "Indicateur suivi.")
-    indicator_unit = _text(60, "Unité de l'indicateur.")
-    indicator_baseline = _decimal_in("Valeur de référence de l'indicateur.", low=-INDICATOR_MAX, high=INDICATOR_MAX)
-    indicator_target = _decimal_in("Valeur cible de l'indicateur.", low=-INDICATOR_MAX, high=INDICATOR_MAX)
-    due_on = _date("Échéance", allow_none=True)
+    planned_investment_amount = decimal_in("Montant prévu en investissement (€).")
+    planned_operating_amount = decimal_in("Montant prévu en fonctionnement (€).")
+    indicator_label = text_field(255, "Indicateur suivi.")
+    indicator_unit = text_field(60, "Unité de l'indicateur.")
+    indicator_baseline = decimal_in("Valeur de référence de l'indicateur.", low=-INDICATOR_MAX, high=INDICATOR_MAX)
+    indicator_target = decimal_in("Valeur cible de l'indicateur.", low=-INDICATOR_MAX, high=INDICATOR_MAX)
+    due_on = date_field("Échéance", allow_none=True)
     progress = ma.fields.Int(strict=True, validate=validate.Range(min=0, max=100),
                              metadata={"description": "Avancement, en pourcentage (0 à 100)."})
 
@@ -322,7 +257,7 @@ class CommitmentPatchIn(PartialByDefault, CommitmentIn):
 class CommitmentUpdateIn(ma.Schema):
     """Point d'avancement à ajouter."""
 
-    note = _text(TEXT_MAX, "Note (obligatoire).", required=True)
+    note = text_field(TEXT_MAX, "Note (obligatoire).", required=True)
     progress = ma.fields.Int(strict=True, allow_none=True, validate=validate.Range(min=0, max=100),
                              metadata={"description": "Nouvel avancement, en pourcentage (0 à 100)."})
     status = ma.fields.Enum(CommitmentStatus, by_value=ma.fields.Str, allow_none=True,

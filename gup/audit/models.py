@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gup.auth.models import User
 from gup.db import UTCDateTime, now_utc
 from gup.extensions import db
+
+if TYPE_CHECKING:  # audit sits below auth: no import at run time
+    from gup.auth.models import User
 
 
 class AuditEntry(db.Model):
@@ -27,7 +29,7 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(sa.String(10))
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped["User | None"] = relationship("User")
 
 
 class StatusChange(db.Model):
@@ -45,4 +47,4 @@ class StatusChange(db.Model):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped["User | None"] = relationship("User")

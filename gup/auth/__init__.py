@@ -14,7 +14,9 @@ def init_app(app: Any, registry: Any) -> None:
     import gup.auth.views  # noqa: F401  (routes attach to bp on import)
     from gup.auth.api import me_api
     from gup.auth.cli import register as cli
+    from gup.auth.services import user_for_token
 
     registry.blueprints(bp)
     registry.api(me_api)
     registry.cli(cli)
+    registry.provide("api_token_user", user_for_token)  # gup.rest checks bearer tokens with it

@@ -1,6 +1,6 @@
 """GET /api/v1/me."""
 
-from gup.apiauth import api_blueprint, api_user, documents_errors
+from gup.rest import api_blueprint, api_user, documents_errors
 from gup.auth.schemas import MeOut
 
 me_api = api_blueprint("me", "/me", "Le compte authentifié par le jeton.")

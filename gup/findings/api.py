@@ -19,17 +19,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.models import Agreement, Theme
-from gup.apiauth import (
-    api_blueprint,
-    api_user,
-    authorized,
-    committing,
-    documents_errors,
-    page_items,
-    page_number,
-    paginated,
-    unprocessable,
-)
 from gup.db import now_utc, raise_others
 from gup.errors import NotAllowed
 from gup.extensions import db
@@ -40,13 +29,24 @@ from gup.findings.schemas import (
     FindingOut,
     FindingPatchIn,
     FindingQueryArgs,
-    PhotoOut,
     PhotoUploadArgs,
     PhotoUploadSchema,
 )
 from gup.i18n import local_today
+from gup.media.schemas import PhotoOut
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
+from gup.rest import (
+    api_blueprint,
+    api_user,
+    authorized,
+    committing,
+    documents_errors,
+    page_items,
+    page_number,
+    paginated,
+    unprocessable,
+)
 from gup.territory.models import Territory
 from gup.walks.models import RouteStop, Walkthrough
 

@@ -93,6 +93,11 @@ FINDING_NEXT: dict[FindingStatus, frozenset[FindingStatus]] = {
     FindingStatus.OUT_OF_SCOPE: frozenset({FindingStatus.SENT}),
 }
 #: moves that the responsible partner makes; the others belong to the coordination
+#: finding statuses from which a finished action can resolve its findings
+RESOLVABLE = frozenset({FindingStatus.ACCEPTED, FindingStatus.PLANNED, FindingStatus.IN_PROGRESS})
+#: finding statuses that can be turned into an action (sent ones are accepted on the way)
+TAKEABLE = RESOLVABLE | {FindingStatus.SENT}
+
 PARTNER_MOVES = frozenset({FindingStatus.ACCEPTED, FindingStatus.REFUSED, FindingStatus.PLANNED,
                            FindingStatus.IN_PROGRESS, FindingStatus.RESOLVED})
 

@@ -7,40 +7,25 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from gup.agreements.schemas import TEXT_MAX, AgreementRef, OverdueFlag, PartialByDefault, ThemeOut, _date, _id, _text
+from gup.agreements.schemas import AgreementRef, OverdueFlag, ThemeOut
+from gup.api_fields import (
+    TEXT_MAX,
+    IdRef,
+    PartialByDefault,
+    check_point,
+    date_field,
+    id_field,
+    latitude,
+    longitude,
+    text_field,
+)
 from gup.findings.models import FindingKind, FindingStatus, LandOwnership, Priority
+from gup.media.schemas import PhotoOut
 from gup.organisations.schemas import OrganisationOut
-from gup.walks.schemas import IdRef, check_point, latitude, longitude
 
 #: statuses whose move needs a note: the reason of a refusal, the body a finding is referred to
 NOTE_REQUIRED = {FindingStatus.REFUSED: "Indiquez la raison du refus.",
                  FindingStatus.OUT_OF_SCOPE: "Indiquez vers qui le constat est réorienté."}
-
-
-class PhotoPath(ma.fields.Str):
-    """Address of a photo (or of its thumbnail) on the site, readable by whoever may read what it illustrates."""
-
-    def __init__(self, suffix: str = "", **kwargs: Any) -> None:
-        self.suffix = suffix
-        super().__init__(dump_only=True, **kwargs)
-
-    def serialize(self, attr: str, obj: Any, accessor: Any = None, **kwargs: Any) -> str:
-        return f"/photos/{obj.id}{self.suffix}"
-
-
-class PhotoOut(ma.Schema):
-    """Photo : un JPEG réencodé, sans métadonnées (ni position GPS), et sa vignette."""
-
-    id = ma.fields.Int(metadata={"description": "Identifiant de la photo."})
-    url = PhotoPath(metadata={"description": "Adresse de la photo sur le site (/photos/<id>), avec la même "
-                                             "authentification."})
-    thumbnail_url = PhotoPath("/thumbnail", metadata={"description": "Adresse de la vignette "
-                                                                     "(/photos/<id>/thumbnail)."})
-    width = ma.fields.Int(metadata={"description": "Largeur en pixels."})
-    height = ma.fields.Int(metadata={"description": "Hauteur en pixels."})
-    is_resolution = ma.fields.Bool(metadata={"description": "Vrai pour une photo de la résolution (après "
-                                                            "intervention)."})
-    created_at = ma.fields.AwareDateTime(metadata={"description": "Date d'envoi (ISO 8601, UTC)."})
 
 
 class TransferOut(ma.Schema):
@@ -112,14 +97,14 @@ class FindingOut(ma.Schema):
 class FindingQueryArgs(ma.Schema):
     """Filtres de la liste des constats."""
 
-    agreement_id = _id(strict=False, description="Ne garder que les constats de cette convention.")
-    walkthrough_id = _id(strict=False, description="Ne garder que les constats de ce diagnostic.")
-    neighbourhood_id = _id(strict=False,
+    agreement_id = id_field(strict=False, description="Ne garder que les constats de cette convention.")
+    walkthrough_id = id_field(strict=False, description="Ne garder que les constats de ce diagnostic.")
+    neighbourhood_id = id_field(strict=False,
                            description="Ne garder que les constats de ce quartier : ceux dont le lieu "
                                        "(territory_id) est dans le quartier, et ceux relevés pendant un diagnostic "
                                        "de ce quartier.")
-    theme_id = _id(strict=False, description="Ne garder que cette thématique.")
-    organisation_id = _id(strict=False, description="Ne garder que les constats dont cet organisme est responsable.")
+    theme_id = id_field(strict=False, description="Ne garder que cette thématique.")
+    organisation_id = id_field(strict=False, description="Ne garder que les constats dont cet organisme est responsable.")
     kind = ma.fields.Enum(FindingKind, by_value=ma.fields.Str, metadata={"description": "Ne garder que ce type."})
     status = ma.fields.Enum(FindingStatus, by_value=ma.fields.Str,
                             metadata={"description": "Ne garder que ce statut."})
@@ -135,27 +120,27 @@ class FindingIn(ma.Schema):
     """Constat à enregistrer. Sans organisme responsable indiqué, la règle d'orientation de la convention en
     propose un ; un dysfonctionnement qui a un organisme responsable lui est transmis aussitôt (statut sent)."""
 
-    agreement_id = _id("Convention du constat ; facultatif quand walkthrough_id est indiqué.")
-    walkthrough_id = _id("Diagnostic pendant lequel le constat est relevé, ou null.", allow_none=True)
-    stop_id = _id("Halte de ce diagnostic, ou null.", allow_none=True)
+    agreement_id = id_field("Convention du constat ; facultatif quand walkthrough_id est indiqué.")
+    walkthrough_id = id_field("Diagnostic pendant lequel le constat est relevé, ou null.", allow_none=True)
+    stop_id = id_field("Halte de ce diagnostic, ou null.", allow_none=True)
     kind = ma.fields.Enum(FindingKind, by_value=ma.fields.Str,
                           metadata={"description": "issue (par défaut), strength ou proposal."})
-    theme_id = _id("Thématique.", required=True)
-    description = _text(TEXT_MAX, "Description.", required=True)
-    resident_quote = _text(TEXT_MAX, "Parole d'habitant, sans nom ni donnée personnelle.")
-    address = _text(255, "Adresse ou repère.")
+    theme_id = id_field("Thématique.", required=True)
+    description = text_field(TEXT_MAX, "Description.", required=True)
+    resident_quote = text_field(TEXT_MAX, "Parole d'habitant, sans nom ni donnée personnelle.")
+    address = text_field(255, "Adresse ou repère.")
     latitude = latitude()
     longitude = longitude()
-    territory_id = _id("Nœud du territoire (résidence, bâtiment, cage d'escalier…), ou null.", allow_none=True)
+    territory_id = id_field("Nœud du territoire (résidence, bâtiment, cage d'escalier…), ou null.", allow_none=True)
     land_ownership = ma.fields.Enum(LandOwnership, by_value=ma.fields.Str, allow_none=True,
                                     metadata={"description": "Domanialité du lieu, qui guide l'orientation."})
     priority = ma.fields.Enum(Priority, by_value=ma.fields.Str,
                               metadata={"description": "Priorité (this_year par défaut) ; elle fixe l'échéance "
                                                        "par défaut."})
-    due_on = _date("Échéance ; vide : selon la priorité", allow_none=True)
-    responsible_organisation_id = _id("Organisme responsable, partie à la convention ; absent ou null : "
+    due_on = date_field("Échéance ; vide : selon la priorité", allow_none=True)
+    responsible_organisation_id = id_field("Organisme responsable, partie à la convention ; absent ou null : "
                                       "suggestion de la règle d'orientation.", allow_none=True)
-    routing_reason = _text(TEXT_MAX, "Motif de l'orientation choisie, le cas échéant.")
+    routing_reason = text_field(TEXT_MAX, "Motif de l'orientation choisie, le cas échéant.")
 
     @ma.validates_schema
     def _complete(self, data: dict, **kwargs: Any) -> None:
@@ -176,11 +161,11 @@ class FindingPatchIn(PartialByDefault, FindingIn):
     class Meta:
         exclude = ("agreement_id", "routing_reason")
 
-    reason = _text(TEXT_MAX, "Motif du changement d'organisme responsable (obligatoire quand il change).")
+    reason = text_field(TEXT_MAX, "Motif du changement d'organisme responsable (obligatoire quand il change).")
     status = ma.fields.Enum(FindingStatus, by_value=ma.fields.Str,
                             metadata={"description": "Nouveau statut, selon le cycle de vie ; 409 sinon. sent "
                                                      "renvoie le constat à son organisme responsable."})
-    note = _text(TEXT_MAX, "Note du changement de statut : obligatoire pour refused (raison du refus) et "
+    note = text_field(TEXT_MAX, "Note du changement de statut : obligatoire pour refused (raison du refus) et "
                            "out_of_scope (vers qui le constat est réorienté) ; note de résolution pour resolved.")
 
     @ma.validates_schema

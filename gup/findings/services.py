@@ -11,6 +11,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from gup.actions import signals as action_signals
+from gup.actions.models import Action, ActionKind
+from gup.actions.services import create_action
 from gup.agreements.models import Agreement, Theme
 from gup.audit.services import acting_as, record_status_change
 from gup.errors import DomainError, InvalidTransition
@@ -21,6 +24,8 @@ from gup.findings.models import (
     FindingKind,
     FindingStatus,
     LandOwnership,
+    RESOLVABLE,
+    TAKEABLE,
     Priority,
     RoutingRule,
     Transfer,
@@ -311,3 +316,39 @@ def delete_routing_rule(rule: RoutingRule, *, actor: Any) -> None:
     db.session.delete(rule)
     db.session.flush()
     logger.info("routing rule %s of agreement %s deleted by %s", rule.id, rule.agreement_id, _actor_id(actor))
+
+
+# --- findings answered by actions ----------------------------------------------------------------
+
+def action_from_finding(finding: Finding, *, actor: Any, now: datetime, title: str | None = None,
+                        due_on: date | None = None, kind: ActionKind = ActionKind.INTERVENTION) -> Action:
+    """Turn a finding into an action of its responsible organisation in one step; the finding becomes planned
+    (a finding still waiting for its answer is accepted on the way: taking it on is the answer)."""
+    if finding.responsible_organisation is None or finding.status is FindingStatus.NEW:
+        raise DomainError(_("Transmettez d'abord le constat à un organisme."), field="responsible_organisation_id")
+    if finding.status not in TAKEABLE:
+        raise DomainError(_("Un constat « %(status)s » ne peut pas devenir une action.",
+                            status=finding.status.label), field="finding_id")
+    action = create_action(finding.agreement, responsible_organisation=finding.responsible_organisation,
+                           actor=actor, now=now, findings=[finding], kind=kind,
+                           title=(title or "").strip() or finding.description[:200],
+                           description=finding.description, due_on=due_on or finding.due_on)
+    note = _("Action n° %(id)s créée.", id=action.id)
+    if finding.status is FindingStatus.SENT:
+        change_finding_status(finding, to=FindingStatus.ACCEPTED, actor=actor, now=now, note=note)
+    if finding.status is FindingStatus.ACCEPTED:
+        change_finding_status(finding, to=FindingStatus.PLANNED, actor=actor, now=now, note=note)
+    return action
+
+
+@action_signals.action_finished.connect
+def _resolve_answered_findings(action: Any, *, actor: Any, now: datetime, note: str) -> None:
+    """A finished action resolves the findings it answers that are still being worked on, with its note."""
+    for finding in action.findings:
+        if finding.status in RESOLVABLE:
+            change_finding_status(finding, to=FindingStatus.RESOLVED, actor=actor, now=now, note=note)
+
+
+@action_signals.offers_resolution.connect
+def _has_resolvable_findings(action: Any) -> bool:
+    return any(finding.status in RESOLVABLE for finding in action.findings)

@@ -6,7 +6,6 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from gup.actions import services as action_services
 from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Theme
 from gup.audit.services import history_of, status_history
@@ -281,7 +280,7 @@ def to_action(finding_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            action = action_services.action_from_finding(finding, title=form.title.data, due_on=form.due_on.data,
+            action = services.action_from_finding(finding, title=form.title.data, due_on=form.due_on.data,
                                                          actor=current_user, now=now_utc())
         except DomainError as exc:
             db.session.rollback()

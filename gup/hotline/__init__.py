@@ -16,7 +16,10 @@ def init_app(app: Any, registry: Any) -> None:
     from gup.hotline.api import resident_reports_api
     from gup.hotline.cli import register as cli
 
+    from gup.hotline.inbox import PROVIDER
+
     registry.blueprints(bp)
     registry.api(resident_reports_api)
     registry.cli(cli)
     registry.menu("hotline.reports_index", _l("Signalements"), current=("hotline.report", "hotline.phone", "hotline.categor", "hotline.template", "hotline.privacy"), order=30)
+    registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)

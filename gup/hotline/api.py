@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from gup import policy
-from gup.apiauth import (
+from gup.rest import (
     api_blueprint,
     api_user,
     authorized,

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 
 from gup.actions.models import Action
 from gup.agreements.models import Theme
-from gup.apiauth import MAX_ID, MAX_PAGE
+from gup.api_fields import MAX_ID
+from gup.rest import MAX_PAGE
 from gup.audit.services import history_of, status_history
 from gup.db import now_utc
 from gup.errors import DomainError, InvalidTransition

@@ -5,14 +5,14 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from gup.apiauth import MAX_ID, CleanStr
+from gup.api_fields import MAX_ID, CleanStr
 from gup.hotline.models import Channel, ReportStatus
 
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error="Identifiant invalide.")
 TEXT_MAX = 4000
 
 
-def _id(description: str, *, strict: bool = True, **kwargs) -> ma.fields.Int:
+def id_field(description: str, *, strict: bool = True, **kwargs) -> ma.fields.Int:
     return ma.fields.Int(strict=strict, validate=ID_RANGE, metadata={"description": description}, **kwargs)
 
 
@@ -25,10 +25,10 @@ class ReportQueryArgs(ma.Schema):
     """Filtres de la liste des signalements."""
 
     status = ma.fields.Enum(ReportStatus, by_value=ma.fields.Str, metadata={"description": "Ne garder que ce statut."})
-    category_id = _id("Ne garder que cette catégorie.", strict=False)
+    category_id = id_field("Ne garder que cette catégorie.", strict=False)
     channel = ma.fields.Enum(Channel, by_value=ma.fields.Str, metadata={"description": "Ne garder que ce canal."})
-    neighbourhood_id = _id("Ne garder que ce quartier.", strict=False)
-    organisation_id = _id("Ne garder que les signalements confiés à cet organisme.", strict=False)
+    neighbourhood_id = id_field("Ne garder que ce quartier.", strict=False)
+    organisation_id = id_field("Ne garder que les signalements confiés à cet organisme.", strict=False)
     overdue = ma.fields.Bool(metadata={"description": "Vrai : seulement les signalements en retard (délai de "
                                                       "première réponse ou de résolution dépassé) ; faux : les "
                                                       "autres."})
@@ -131,7 +131,7 @@ class ReportStatusIn(ma.Schema):
 class ReportMergeIn(ma.Schema):
     """Fusion d'un doublon dans le signalement d'origine (par identifiant ou par référence)."""
 
-    into_id = _id("Identifiant du signalement d'origine.", allow_none=True)
+    into_id = id_field("Identifiant du signalement d'origine.", allow_none=True)
     into_reference = CleanStr(validate=validate.Length(max=20), allow_none=True,
                               metadata={"description": "Référence du signalement d'origine."})
     public_text = CleanStr(validate=validate.Length(max=TEXT_MAX), allow_none=True,
@@ -146,6 +146,6 @@ class ReportMergeIn(ma.Schema):
 class ReportRerouteIn(ma.Schema):
     """Transmission (ou réorientation) à un organisme ; l'historique est gardé et le délai continue."""
 
-    organisation_id = _id("Organisme chargé du signalement.", required=True)
+    organisation_id = id_field("Organisme chargé du signalement.", required=True)
     public_text = CleanStr(validate=validate.Length(max=TEXT_MAX), allow_none=True,
                            metadata={"description": "Explication publique ; vide : le modèle de réponse."})

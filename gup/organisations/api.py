@@ -1,7 +1,7 @@
 """GET /api/v1/organisations: the organisations (organismes) known to gup."""
 
 from gup import policy
-from gup.apiauth import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
+from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
 from gup.extensions import db
 from gup.organisations import queries
 from gup.organisations.models import Organisation

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from gup.apiauth import CleanStr
+from gup.api_fields import CleanStr
 from gup.organisations.models import OrganisationKind
 
 

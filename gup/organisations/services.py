@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from gup.audit.services import acting_as
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.organisations import signals
 from gup.organisations.models import Organisation, OrganisationKind
 
 logger = logging.getLogger(__name__)
@@ -109,13 +110,9 @@ def update_organisation(org: Organisation, *, actor: Any, **fields: Any) -> Orga
 
 
 def _check_no_managed_territory(org: Organisation) -> None:
-    from gup.territory.models import Territory
-
+    """Ask the features holding housing-provider links (territory) whether org may stop being one."""
     if org.id is None:
         return
-    with db.session.no_autoflush:
-        managed = db.session.scalar(sa.select(sa.func.count()).select_from(Territory)
-                                    .where(Territory.housing_provider_id == org.id))
-    if managed:
-        raise DomainError(_("Cet organisme est le bailleur de %(n)d lieu(x) : il doit rester un bailleur social.",
-                            n=managed), field="kind")
+    for _receiver, refusal in signals.leaving_housing_provider.send(org):
+        if refusal:
+            raise DomainError(refusal, field="kind")

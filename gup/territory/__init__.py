@@ -12,6 +12,7 @@ bp = Blueprint("territory", __name__)
 
 def init_app(app: Any, registry: Any) -> None:
     """Plug territory in: its routes, API and menu."""
+    import gup.territory.services  # noqa: F401  (connects its signal receivers)
     import gup.territory.views  # noqa: F401  (routes attach to bp on import)
     from gup.territory.api import neighbourhoods_api
 

@@ -1,7 +1,7 @@
 """GET /api/v1/neighbourhoods: neighbourhoods (QPV or not) and their residences, buildings and stairwells."""
 
 from gup import policy
-from gup.apiauth import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
+from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
 from gup.pagination import paginate
 from gup.territory import queries
 from gup.territory.models import Territory

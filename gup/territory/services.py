@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from gup.audit.services import acting_as
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.organisations import signals as org_signals
 from gup.organisations.models import Organisation, OrganisationKind
 from gup.territory.models import PARENT_KIND, Territory, TerritoryKind
 
@@ -152,3 +153,14 @@ def update_territory(node: Territory, *, actor: Any, **fields: Any) -> Territory
     if changed:
         logger.info("territory %s updated (%s) by %s", node.id, ", ".join(changed), _actor_id(actor))
     return node
+
+
+@org_signals.leaving_housing_provider.connect
+def _keeps_managed_places(org: Any) -> str | None:
+    """An organisation that manages places must stay a housing provider."""
+    with db.session.no_autoflush:
+        managed = db.session.scalar(sa.select(sa.func.count()).select_from(Territory)
+                                    .where(Territory.housing_provider_id == org.id))
+    if managed:
+        return _("Cet organisme est le bailleur de %(n)d lieu(x) : il doit rester un bailleur social.", n=managed)
+    return None

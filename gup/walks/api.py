@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.models import Agreement, Theme
-from gup.apiauth import (
+from gup.rest import (
     api_blueprint,
     api_user,
     authorized,

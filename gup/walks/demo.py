@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
 from gup.actions.models import Action, ActionKind, ActionStatus
-from gup.actions.services import action_from_finding, add_action_update, update_action
+from gup.actions.services import add_action_update, update_action
+from gup.findings.services import action_from_finding
 from gup.agreements.models import Agreement, Commitment, Theme
 from gup.auth.models import User
 from gup.extensions import db

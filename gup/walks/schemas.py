@@ -8,33 +8,25 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from gup.agreements.schemas import TEXT_MAX, AgreementRef, PartialByDefault, ThemeOut, UserRef, _date, _id, _ids, _text
+from gup.agreements.schemas import AgreementRef, ThemeOut
+from gup.api_fields import (
+    TEXT_MAX,
+    IdRef,
+    PartialByDefault,
+    UserRef,
+    check_point,
+    date_field,
+    id_field,
+    ids_field,
+    latitude,
+    longitude,
+    text_field,
+)
 from gup.organisations.schemas import OrganisationOut
 from gup.walks.models import WalkKind, WalkStatus
 
 RESIDENTS_MAX = 100_000
 STOPS_MAX = 100
-
-
-def latitude(description: str = "Latitude (WGS 84, degrés décimaux), ou null.", **kwargs: Any) -> ma.fields.Float:
-    """A latitude in a body: a number between -90 and 90."""
-    return ma.fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90),
-                           metadata={"description": description}, **kwargs)
-
-
-def longitude(description: str = "Longitude (WGS 84, degrés décimaux), ou null.", **kwargs: Any) -> ma.fields.Float:
-    """A longitude in a body: a number between -180 and 180."""
-    return ma.fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180),
-                           metadata={"description": description}, **kwargs)
-
-
-def check_point(data: dict[str, Any], *, partial: bool) -> None:
-    """Latitude and longitude go together (both or neither); in a partial body only when both are sent."""
-    if partial and not ("latitude" in data and "longitude" in data):
-        return
-    if (data.get("latitude") is None) != (data.get("longitude") is None):
-        missing = "longitude" if data.get("longitude") is None else "latitude"
-        raise ma.ValidationError("Indiquez la latitude et la longitude, ou aucune des deux.", field_name=missing)
 
 
 class WholeNested(ma.fields.Nested):
@@ -70,12 +62,6 @@ class StopOut(ma.Schema):
     latitude = ma.fields.Float(allow_none=True, metadata={"description": "Latitude (WGS 84), le cas échéant."})
     longitude = ma.fields.Float(allow_none=True, metadata={"description": "Longitude (WGS 84), le cas échéant."})
     notes = ma.fields.Str(allow_none=True, metadata={"description": "Notes sur la halte."})
-
-
-class IdRef(ma.Schema):
-    """Identifiant seul (listes d'identifiants)."""
-
-    id = ma.fields.Int(metadata={"description": "Identifiant."})
 
 
 class WalkthroughOut(ma.Schema):
@@ -120,8 +106,8 @@ class WalkthroughOut(ma.Schema):
 class WalkthroughQueryArgs(ma.Schema):
     """Filtres de la liste des diagnostics."""
 
-    agreement_id = _id(strict=False, description="Ne garder que les diagnostics de cette convention.")
-    neighbourhood_id = _id(strict=False, description="Ne garder que les diagnostics de ce quartier.")
+    agreement_id = id_field(strict=False, description="Ne garder que les diagnostics de cette convention.")
+    neighbourhood_id = id_field(strict=False, description="Ne garder que les diagnostics de ce quartier.")
     kind = ma.fields.Enum(WalkKind, by_value=ma.fields.Str, metadata={"description": "Ne garder que ce type."})
     status = ma.fields.Enum(WalkStatus, by_value=ma.fields.Str, metadata={"description": "Ne garder que ce statut."})
 
@@ -131,13 +117,13 @@ class WalkthroughQueryArgs(ma.Schema):
 class StopIn(ma.Schema):
     """Halte du parcours (la liste envoyée remplace le parcours, dans son ordre)."""
 
-    id = _id("Halte existante à conserver (les constats qui y sont rattachés la gardent) ; absent : nouvelle "
+    id = id_field("Halte existante à conserver (les constats qui y sont rattachés la gardent) ; absent : nouvelle "
              "halte.")
-    name = _text(200, "Nom de la halte.", required=True)
+    name = text_field(200, "Nom de la halte.", required=True)
     latitude = latitude()
     longitude = longitude()
-    notes = _text(TEXT_MAX, "Notes sur la halte.")
-    territory_id = _id("Nœud du territoire (résidence, bâtiment…), ou null.", allow_none=True)
+    notes = text_field(TEXT_MAX, "Notes sur la halte.")
+    territory_id = id_field("Nœud du territoire (résidence, bâtiment…), ou null.", allow_none=True)
 
     @ma.validates_schema
     def _point(self, data: dict, **kwargs: Any) -> None:
@@ -147,25 +133,25 @@ class StopIn(ma.Schema):
 class WalkthroughIn(ma.Schema):
     """Diagnostic à planifier (il est créé au statut « planned »)."""
 
-    agreement_id = _id("Convention du diagnostic.", required=True)
-    neighbourhood_id = _id("Quartier parcouru, dans le périmètre de la convention.", required=True)
-    title = _text(200, "Intitulé.", required=True)
-    walked_on = _date("Date de la marche", required=True)
+    agreement_id = id_field("Convention du diagnostic.", required=True)
+    neighbourhood_id = id_field("Quartier parcouru, dans le périmètre de la convention.", required=True)
+    title = text_field(200, "Intitulé.", required=True)
+    walked_on = date_field("Date de la marche", required=True)
     starts_at = ma.fields.Time(allow_none=True, validate=_no_timezone,
                                metadata={"description": "Heure de départ, heure locale (HH:MM), ou null."})
     kind = ma.fields.Enum(WalkKind, by_value=ma.fields.Str,
                           metadata={"description": "Type de marche (day par défaut)."})
-    route_description = _text(TEXT_MAX, "Description du parcours.")
+    route_description = text_field(TEXT_MAX, "Description du parcours.")
     residents_count = ma.fields.Int(strict=True, validate=validate.Range(min=0, max=RESIDENTS_MAX),
                                     metadata={"description": "Nombre d'habitants participants."})
-    other_participants = _text(TEXT_MAX, "Autres participants (texte libre, sans données personnelles "
+    other_participants = text_field(TEXT_MAX, "Autres participants (texte libre, sans données personnelles "
                                          "d'habitants).")
-    organisation_ids = _ids("Organismes participants (remplace la liste).")
-    user_ids = _ids("Comptes participants (remplace la liste).")
-    grid_theme_ids = _ids("Grille d'observation : identifiants des thématiques (remplace la liste).")
-    follow_up_of_id = _id("Diagnostic précédent de la même convention, sur le même parcours, ou null.",
+    organisation_ids = ids_field("Organismes participants (remplace la liste).")
+    user_ids = ids_field("Comptes participants (remplace la liste).")
+    grid_theme_ids = ids_field("Grille d'observation : identifiants des thématiques (remplace la liste).")
+    follow_up_of_id = id_field("Diagnostic précédent de la même convention, sur le même parcours, ou null.",
                           allow_none=True)
-    restitution_on = _date("Date de la restitution", allow_none=True)
+    restitution_on = date_field("Date de la restitution", allow_none=True)
     stops = ma.fields.List(WholeNested(StopIn), validate=validate.Length(max=STOPS_MAX),
                            metadata={"description": "Haltes du parcours, dans l'ordre (remplace le parcours)."})
 

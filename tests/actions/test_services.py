@@ -9,12 +9,13 @@ from decimal import Decimal
 import pytest
 
 from gup.actions.models import ACTION_NEXT, ActionKind, ActionStatus
-from gup.actions.services import (action_from_finding, add_action_update, bulk_status, create_action,
-                                  update_action)
+from gup.actions.services import add_action_update, create_action, update_action
 from gup.audit.services import history_of, status_history
 from gup.auth.models import Role
 from gup.errors import DomainError, InvalidTransition
 from gup.findings.models import FindingStatus
+from gup.findings.services import action_from_finding
+from gup.inbox.services import bulk_status
 
 NOW = datetime(2026, 10, 20, 8, 0, tzinfo=UTC)
 

@@ -27,7 +27,7 @@ def uploads(app, tmp_path, monkeypatch):
     return tmp_path / "uploads"
 
 
-def _text(response) -> str:
+def text_field(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -55,7 +55,7 @@ def test_mes_actions_lists_own_organisation_items_across_agreements_overdue_firs
     db.session.commit()
 
     login(w["referent1"])
-    html = _text(client.get("/mes-actions"))
+    html = text_field(client.get("/mes-actions"))
     for shown in ("Tag sur la porte du hall", "Encombrants au local vélos", "Réparer la porte du parking",
                   "Sensibiliser au tri", other.reference):
         assert shown in html
@@ -79,7 +79,7 @@ def test_mes_actions_explains_itself_to_coordinators_observers_and_admins(client
     db.session.commit()
     for role in ("coordinator", "observer", "admin"):
         login(w[role])
-        html = _text(client.get("/mes-actions"))
+        html = text_field(client.get("/mes-actions"))
         assert "référent·e partenaire" in html
         assert 'href="/actions"' in html and 'href="/findings"' in html
         assert "Action visible ailleurs" not in html
@@ -96,7 +96,7 @@ def test_bulk_update_moves_allowed_items_and_reports_refused_ones(client, f, log
     response = client.post("/mes-actions/bulk", data={
         "items": [f"finding-{mine.id}", f"finding-{forged.id}", f"action-{action.id}", "finding-999999", "x-1"],
         "status": "accepted", "note": "Pris en charge par l'équipe de proximité"}, follow_redirects=True)
-    html = _text(response)
+    html = text_field(response)
     assert response.status_code == 200
     flashes = _flashes(html)
     assert ("success", "1 élément mis à jour.") in flashes
@@ -112,7 +112,7 @@ def test_bulk_update_moves_allowed_items_and_reports_refused_ones(client, f, log
     response = client.post("/mes-actions/bulk", data={
         "items": [f"finding-{mine.id}", f"action-{action.id}"], "status": "in_progress", "note": "Travaux lancés"},
         follow_redirects=True)
-    assert ("success", "2 éléments mis à jour.") in _flashes(_text(response))
+    assert ("success", "2 éléments mis à jour.") in _flashes(text_field(response))
     db.session.expire_all()
     assert db.session.get(Finding, mine.id).status is FindingStatus.IN_PROGRESS
     moved = db.session.get(Action, action.id)
@@ -125,7 +125,7 @@ def test_bulk_refusal_keeps_the_reason_and_bad_input_is_a_422_with_french_errors
     db.session.commit()
     login(w["referent1"])
     response = client.post("/mes-actions/bulk", data={"status": "", "note": ""})
-    html = _text(response)
+    html = text_field(response)
     assert response.status_code == 422
     assert "Cochez au moins un élément de la liste." in html and "Champ obligatoire." in html
     assert "Constat à refuser" in html
@@ -143,13 +143,13 @@ def test_quick_accept_button_posts_its_own_form(client, f, login):
     finding = f.make_finding(w["agreement"], w["hp1"], description="À accepter")
     db.session.commit()
     login(w["referent1"])
-    html = _text(client.get("/mes-actions"))
+    html = text_field(client.get("/mes-actions"))
     form = re.search(rf'<form id="accept-finding-{finding.id}"[^>]*>(.*?)</form>', html, re.S)
     assert form and f'form="accept-finding-{finding.id}"' in html
     data = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(1)))
     assert data["status"] == "accepted" and data["items"] == f"finding-{finding.id}"
     response = client.post("/mes-actions/bulk", data=data, follow_redirects=True)
-    assert ("success", "1 élément mis à jour.") in _flashes(_text(response))
+    assert ("success", "1 élément mis à jour.") in _flashes(text_field(response))
     db.session.expire_all()
     assert db.session.get(Finding, finding.id).status is FindingStatus.ACCEPTED
 
@@ -162,13 +162,13 @@ def test_other_referent_gets_403_on_updates_and_edit_but_may_read(client, f, log
     db.session.commit()
     login(w["referent2"])
     assert client.get(f"/actions/{action.id}").status_code == 200
-    assert "Ajouter le point d'avancement" not in _text(client.get(f"/actions/{action.id}"))
+    assert "Ajouter le point d'avancement" not in text_field(client.get(f"/actions/{action.id}"))
     for method, url, data in (("post", f"/actions/{action.id}/updates", {"note": "intrusion", "status": "done"}),
                               ("get", f"/actions/{action.id}/edit", None),
                               ("post", f"/actions/{action.id}/edit", {"title": "Piratée", "kind": "works",
                                                                       "responsible_organisation_id": w["hp2"].id})):
         response = getattr(client, method)(url, data=data)
-        assert response.status_code == 403 and "Accès refusé" in _text(response)
+        assert response.status_code == 403 and "Accès refusé" in text_field(response)
     db.session.expire_all()
     unchanged = db.session.get(Action, action.id)
     assert unchanged.title == "Action de hp1" and unchanged.status is ActionStatus.PLANNED and not unchanged.updates
@@ -179,8 +179,8 @@ def test_outsider_sees_no_action_of_an_agreement_they_are_not_party_to(client, f
     action = f.make_action(w["agreement"], w["hp1"], title="Action confidentielle")
     db.session.commit()
     login(w["outsider"])
-    assert "Action confidentielle" not in _text(client.get("/actions"))
-    assert "Action confidentielle" not in _text(client.get("/actions.csv"))
+    assert "Action confidentielle" not in text_field(client.get("/actions"))
+    assert "Action confidentielle" not in text_field(client.get("/actions.csv"))
     assert client.get(f"/actions/{action.id}").status_code == 403
 
 
@@ -191,13 +191,13 @@ def test_progress_update_with_a_photo_stores_it_without_exif(client, f, login, u
     action = f.make_action(w["agreement"], w["hp1"])
     db.session.commit()
     login(w["referent1"])
-    html = _text(client.get(f"/actions/{action.id}"))
+    html = text_field(client.get(f"/actions/{action.id}"))
     assert 'accept="image/*"' in html and 'capture="environment"' in html and 'enctype="multipart/form-data"' in html
 
     response = client.post(f"/actions/{action.id}/updates", data={
         "note": "Première couche de peinture", "progress": "40", "status": "in_progress",
         "photo": (io.BytesIO(f.jpeg_bytes(gps=True)), "IMG_0001.jpg")}, content_type="multipart/form-data")
-    assert response.status_code == 302, _text(response)
+    assert response.status_code == 302, text_field(response)
     db.session.expire_all()
     update = db.session.scalar(sa.select(ActionUpdate).where(ActionUpdate.action_id == action.id))
     assert update.note == "Première couche de peinture" and update.progress == 40
@@ -207,7 +207,7 @@ def test_progress_update_with_a_photo_stores_it_without_exif(client, f, login, u
     assert 0x8825 not in exif and 0x010F not in exif and "exif" not in stored.info
     assert str(uploads) in str(storage.path_for(update.photo.storage_key))
 
-    html = _text(client.get(f"/actions/{action.id}"))
+    html = text_field(client.get(f"/actions/{action.id}"))
     assert "Première couche de peinture" in html and "Avancement : 40 %" in html
     assert f'href="/photos/{update.photo.id}"' in html and f'src="/photos/{update.photo.id}/thumbnail"' in html
     thumbnail = client.get(f"/photos/{update.photo.id}/thumbnail")
@@ -228,7 +228,7 @@ def test_a_bad_photo_is_a_field_error_and_nothing_is_saved(client, f, login, upl
     response = client.post(f"/actions/{action.id}/updates", data={
         "note": "Note à garder", "progress": "30", "photo": (io.BytesIO(data), "photo.jpg")},
         content_type="multipart/form-data")
-    html = _text(response)
+    html = text_field(response)
     assert response.status_code == 422
     assert message.replace("'", "&#39;") in html and 'id="photo-err"' in html
     assert "Note à garder" in html and 'value="30"' in html
@@ -257,11 +257,11 @@ def test_invalid_update_keeps_input_and_shows_french_errors(client, f, login):
     db.session.commit()
     login(w["referent1"])
     response = client.post(f"/actions/{action.id}/updates", data={"note": "", "progress": "140"})
-    html = _text(response)
+    html = text_field(response)
     assert response.status_code == 422 and "Champ obligatoire." in html and "Entre 0 et 100." in html
     response = client.post(f"/actions/{action.id}/updates", data={"note": "On revient en arrière",
                                                                   "status": "planned"})
-    html = _text(response)
+    html = text_field(response)
     assert response.status_code == 422 and "Passage impossible de « Réalisée » à « Prévue »" in html
     statuses = re.search(r'<select[^>]*id="status".*?</select>', html, re.S).group(0)
     assert 'value="in_progress"' in statuses and 'value="cancelled"' not in statuses  # only allowed moves
@@ -276,7 +276,7 @@ def test_blocking_takes_the_note_as_reason(client, f, login):
     response = client.post(f"/actions/{action.id}/updates", data={"note": "En attente du devis de l'entreprise",
                                                                   "status": "blocked"})
     assert response.status_code == 302
-    html = _text(client.get(f"/actions/{action.id}"))
+    html = text_field(client.get(f"/actions/{action.id}"))
     assert "Ce qui bloque :" in html and "En attente du devis de l&#39;entreprise" in html
     assert "Prévue → Bloquée" in html
 
@@ -292,7 +292,7 @@ def test_done_can_resolve_the_linked_findings(client, f, login):
     second.findings = [other]
     db.session.commit()
     login(w["referent1"])
-    html = _text(client.get(f"/actions/{action.id}"))
+    html = text_field(client.get(f"/actions/{action.id}"))
     assert re.search(r'<input checked id="resolve_findings" name="resolve_findings" type="checkbox" value="y">', html)
     assert "Marquer aussi les constats liés comme résolus" in html
 
@@ -308,7 +308,7 @@ def test_done_can_resolve_the_linked_findings(client, f, login):
     assert resolved.status is FindingStatus.RESOLVED and resolved.resolution_note == "Porte remplacée"
     assert db.session.get(Finding, waiting.id).status is FindingStatus.SENT
     assert db.session.get(Finding, other.id).status is FindingStatus.PLANNED
-    assert "Marquer aussi les constats liés" not in _text(client.get(f"/actions/{action.id}"))
+    assert "Marquer aussi les constats liés" not in text_field(client.get(f"/actions/{action.id}"))
 
 
 # --- create and edit -----------------------------------------------------------------------------
@@ -317,7 +317,7 @@ def test_coordinator_creates_an_action_with_french_amount_and_dates(client, f, l
     w = f.world()
     db.session.commit()
     login(w["coordinator"])
-    page = _text(client.get(f"/agreements/{w['agreement'].id}/actions/new"))
+    page = text_field(client.get(f"/agreements/{w['agreement'].id}/actions/new"))
     for org in (w["town"], w["hp1"], w["hp2"]):
         assert f'<option value="{org.id}">{org.name}</option>' in page
     response = client.post(f"/agreements/{w['agreement'].id}/actions/new", data={
@@ -326,7 +326,7 @@ def test_coordinator_creates_an_action_with_french_amount_and_dates(client, f, l
         "responsible_organisation_id": w["hp1"].id, "assignee_id": w["referent1"].id,
         "contributor_ids": [w["town"].id, w["hp2"].id], "due_on": "31/12/2026", "cost": "1 250,50",
         "commitment_id": w["c1"].id})
-    assert response.status_code == 302, _text(response)
+    assert response.status_code == 302, text_field(response)
     action = db.session.scalar(sa.select(Action).where(Action.title == "Atelier tri des déchets"))
     assert response.headers["Location"].endswith(f"/actions/{action.id}")
     assert action.cost == Decimal("1250.50") and action.due_on.isoformat() == "2026-12-31"
@@ -341,7 +341,7 @@ def test_referent_may_only_choose_their_own_organisation(client, f, login):
     db.session.commit()
     login(w["referent1"])
     url = f"/agreements/{w['agreement'].id}/actions/new"
-    page = _text(client.get(url))
+    page = text_field(client.get(url))
     select = re.search(r'<select[^>]*id="responsible_organisation_id".*?</select>', page, re.S).group(0)
     assert w["hp1"].name in select and w["hp2"].name not in select and "selected" in select
     response = client.post(url, data={"title": "Action pour les autres", "kind": "works",
@@ -363,14 +363,14 @@ def test_create_errors_are_french_and_keep_what_was_typed(client, f, login):
     response = client.post(url, data={"title": "", "description": "Texte à garder", "kind": "works",
                                       "responsible_organisation_id": w["hp2"].id, "assignee_id": w["referent1"].id,
                                       "cost": "douze euros", "due_on": "32/13/2026"})
-    html = _text(response)
+    html = text_field(response)
     assert response.status_code == 422
     assert "Champ obligatoire." in html and "<li>Nombre invalide.</li></ul>" in html and "Date invalide" in html
     assert "Texte à garder" in html and "douze euros" in html
     # the service refuses an assignee from another organisation: the message sits next to the field
     response = client.post(url, data={"title": "Nettoyage", "kind": "works",
                                       "responsible_organisation_id": w["hp2"].id, "assignee_id": w["referent1"].id})
-    html = _text(response)
+    html = text_field(response)
     assert response.status_code == 422
     assert re.search(r'id="assignee_id-err"><li>La personne chargée de l&#39;action doit appartenir', html)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Action)) == 0
@@ -382,7 +382,7 @@ def test_referent_edits_own_action_and_history_shows_it(client, f, login):
                            cost=Decimal("99.5"))
     db.session.commit()
     login(w["referent1"])
-    page = _text(client.get(f"/actions/{action.id}/edit"))
+    page = text_field(client.get(f"/actions/{action.id}/edit"))
     assert 'value="Ancien titre"' in page and '<option selected value="works">' in page
     cost = re.search(r'<input[^>]*id="cost"[^>]*>', page).group(0)
     assert 'type="text"' in cost and 'value="99,50"' in cost and "required" not in cost  # French amount, optional
@@ -393,7 +393,7 @@ def test_referent_edits_own_action_and_history_shows_it(client, f, login):
     db.session.expire_all()
     edited = db.session.get(Action, action.id)
     assert edited.title == "Nouveau titre" and edited.cost == Decimal("300.00")
-    html = _text(client.get(f"/actions/{action.id}"))
+    html = text_field(client.get(f"/actions/{action.id}"))
     assert "Historique des modifications" in html and "Nouveau titre" in html and "Intitulé : " in html
 
 
@@ -417,7 +417,7 @@ def test_action_page_shows_everything(client, f, login):
                                actor=w["referent1"], now=w["now"])
     db.session.commit()
     login(w["observer"])
-    html = _text(client.get(f"/actions/{action.id}"))
+    html = text_field(client.get(f"/actions/{action.id}"))
     for text in ("Former les gardiens", "Deux sessions", "Sensibilisation / formation", "Gardiens d&#39;immeuble",
                  w["hp1"].name, w["referent1"].full_name, w["town"].name, "En retard", "Bloquée",
                  "Ce qui bloque :", "Salle indisponible", "Avancement : 50 %", "1\u202f250,50\xa0€",
@@ -451,7 +451,7 @@ def test_list_filters(client, f, login):
     login(w["coordinator"])
 
     def titles(**args) -> set[str]:
-        html = _text(client.get("/actions", query_string=args))
+        html = text_field(client.get("/actions", query_string=args))
         return {t for t in ("Alpha", "Bravo", "Charlie", "Delta") if f"{t} " in html}
 
     assert titles() == {"Alpha", "Bravo", "Charlie", "Delta"}
@@ -464,7 +464,7 @@ def test_list_filters(client, f, login):
     assert titles(theme_id=clean.id) == {"Bravo", "Charlie", "Delta"}  # Delta through its commitment only
     assert titles(agreement_id=w["agreement"].id, status="nonsense", theme_id="abc") == {"Alpha", "Bravo", "Charlie",
                                                                                          "Delta"}
-    html = _text(client.get("/actions", query_string={"agreement_id": w["agreement"].id, "page": 1}))
+    html = text_field(client.get("/actions", query_string={"agreement_id": w["agreement"].id, "page": 1}))
     assert f'href="/agreements/{w["agreement"].id}/actions/new"' in html
     assert f'href="/actions.csv?agreement_id={w["agreement"].id}"' in html
 
@@ -551,7 +551,7 @@ def test_menu_marks_exactly_one_entry(client, f, login, url, current):
     w = f.world()
     db.session.commit()
     login(w["referent1"])
-    html = _text(client.get(url))
+    html = text_field(client.get(url))
     marked = re.findall(r'<a href="[^"]*" aria-current="page">([^<]*)</a>', html)
     assert marked == [current]
     assert html.index(">Mes actions</a>") < html.index(">Tableau de bord</a>")
@@ -570,7 +570,7 @@ def test_garbage_input_never_gives_a_500(client, f, login):
     response = client.post(f"/actions/{action.id}/updates", data={"note": "ok", "progress": "dix"})
     assert response.status_code == 422
     response = client.post(f"/actions/{action.id}/updates", data={"note": "ok", "status": "zzz"})
-    assert response.status_code == 422 and "Statut inconnu." in _text(response)
+    assert response.status_code == 422 and "Statut inconnu." in text_field(response)
     login(w["referent1"])
     response = client.post("/mes-actions/bulk", data={"items": ["action-abc", "finding-1" + "9" * 30],
                                                       "status": "zzz", "note": "n"})

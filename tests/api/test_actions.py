@@ -21,7 +21,7 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def _ids(response) -> list[int]:
+def ids_field(response) -> list[int]:
     assert response.status_code == 200, response.json
     return [row["id"] for row in response.json]
 
@@ -54,16 +54,16 @@ def _body(w, **overrides):
 
 def test_list_filters(api, w, sample):
     late, done, study = sample["late"].id, sample["done"].id, sample["study"].id
-    assert _ids(api("referent2", "GET", URL)) == [done, late, study]  # by due date
-    assert _ids(api("referent2", "GET", f"{URL}?overdue=true")) == [late]
-    assert _ids(api("referent2", "GET", f"{URL}?overdue=false")) == [done, study]
-    assert _ids(api("referent2", "GET", f"{URL}?organisation_id={w['hp1'].id}")) == [late, study]
-    assert _ids(api("referent2", "GET", f"{URL}?status=done")) == [done]
-    assert _ids(api("referent2", "GET", f"{URL}?kind=study")) == [study]
-    assert _ids(api("referent2", "GET", f"{URL}?commitment_id={w['c1'].id}")) == [late]
-    assert _ids(api("referent2", "GET", f"{URL}?finding_id={sample['finding'].id}")) == [late]
-    assert _ids(api("referent2", "GET", f"{URL}?agreement_id={w['agreement'].id}&status=planned")) == [late, study]
-    assert _ids(api("referent2", "GET", f"{URL}?agreement_id=999999")) == []
+    assert ids_field(api("referent2", "GET", URL)) == [done, late, study]  # by due date
+    assert ids_field(api("referent2", "GET", f"{URL}?overdue=true")) == [late]
+    assert ids_field(api("referent2", "GET", f"{URL}?overdue=false")) == [done, study]
+    assert ids_field(api("referent2", "GET", f"{URL}?organisation_id={w['hp1'].id}")) == [late, study]
+    assert ids_field(api("referent2", "GET", f"{URL}?status=done")) == [done]
+    assert ids_field(api("referent2", "GET", f"{URL}?kind=study")) == [study]
+    assert ids_field(api("referent2", "GET", f"{URL}?commitment_id={w['c1'].id}")) == [late]
+    assert ids_field(api("referent2", "GET", f"{URL}?finding_id={sample['finding'].id}")) == [late]
+    assert ids_field(api("referent2", "GET", f"{URL}?agreement_id={w['agreement'].id}&status=planned")) == [late, study]
+    assert ids_field(api("referent2", "GET", f"{URL}?agreement_id=999999")) == []
 
 
 def test_list_rows(api, w, sample):
@@ -79,7 +79,7 @@ def test_list_rows(api, w, sample):
                                             ("observer", 4), ("admin", 4), ("other_coordinator", 4),
                                             ("outsider", 1)])
 def test_list_is_scoped_by_the_policy(api, w, sample, role, sees):
-    ids = _ids(api(role, "GET", URL))
+    ids = ids_field(api(role, "GET", URL))
     assert len(ids) == sees
     if role == "outsider":
         assert ids == [sample["elsewhere"].id]

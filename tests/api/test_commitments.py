@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from gup.agreements.models import Commitment, CommitmentStatus, CommitmentUpdate, FundingSource
-from gup.i18n import local_today
 from gup.extensions import db
+from gup.i18n import local_today
 from gup.organisations.models import OrganisationKind
 
 URL = "/api/v1/commitments"
@@ -20,7 +20,7 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def _ids(response) -> list[int]:
+def ids_field(response) -> list[int]:
     assert response.status_code == 200, response.json
     return [c["id"] for c in response.json]
 
@@ -47,15 +47,15 @@ def dated(w, f):
 
 
 def test_list_filters(api, w, dated):
-    assert _ids(api("referent1", "GET", URL)) == [dated["c3"], dated["c1"], dated["c2"]]
-    assert _ids(api("referent1", "GET", f"{URL}?overdue=true")) == [dated["c1"]]
-    assert _ids(api("referent1", "GET", f"{URL}?overdue=false")) == [dated["c3"], dated["c2"]]
-    assert _ids(api("referent1", "GET", f"{URL}?organisation_id={w['hp2'].id}")) == [dated["c3"], dated["c2"]]
-    assert _ids(api("referent1", "GET", f"{URL}?status=fulfilled")) == [dated["c3"]]
-    assert _ids(api("referent1", "GET", f"{URL}?theme_id={w['c1'].theme_id}&overdue=false")) == [dated["c2"]]
-    assert _ids(api("referent1", "GET", f"{URL}?agreement_id={w['agreement'].id}&status=agreed")) == \
+    assert ids_field(api("referent1", "GET", URL)) == [dated["c3"], dated["c1"], dated["c2"]]
+    assert ids_field(api("referent1", "GET", f"{URL}?overdue=true")) == [dated["c1"]]
+    assert ids_field(api("referent1", "GET", f"{URL}?overdue=false")) == [dated["c3"], dated["c2"]]
+    assert ids_field(api("referent1", "GET", f"{URL}?organisation_id={w['hp2'].id}")) == [dated["c3"], dated["c2"]]
+    assert ids_field(api("referent1", "GET", f"{URL}?status=fulfilled")) == [dated["c3"]]
+    assert ids_field(api("referent1", "GET", f"{URL}?theme_id={w['c1'].theme_id}&overdue=false")) == [dated["c2"]]
+    assert ids_field(api("referent1", "GET", f"{URL}?agreement_id={w['agreement'].id}&status=agreed")) == \
         [dated["c1"], dated["c2"]]
-    assert _ids(api("referent1", "GET", f"{URL}?agreement_id=999999")) == []
+    assert ids_field(api("referent1", "GET", f"{URL}?agreement_id=999999")) == []
 
 
 def test_list_rows(api, w, dated):
@@ -80,7 +80,7 @@ def test_list_bad_filters_are_422_naming_them(api, w, query):
                                             ("admin", True), ("outsider", False), ("other_coordinator", True)])
 def test_list_is_scoped_by_the_policy(api, w, role, sees):
     expected = sorted([w["c1"].id, w["c2"].id]) if sees else []
-    assert sorted(_ids(api(role, "GET", URL))) == expected
+    assert sorted(ids_field(api(role, "GET", URL))) == expected
 
 
 def test_list_pages_cost_the_same_number_of_queries(api, w, f, count_queries):

@@ -26,7 +26,7 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def _ids(response) -> list[int]:
+def ids_field(response) -> list[int]:
     assert response.status_code == 200, response.json
     return [row["id"] for row in response.json]
 
@@ -66,18 +66,18 @@ def _body(w, f, **overrides):
 
 def test_list_filters(api, w, f, sample):
     hp1, hp2, new = sample["hp1"].id, sample["hp2"].id, sample["new"].id
-    assert _ids(api("referent2", "GET", URL)) == [hp1, hp2, new]  # oldest due date first
-    assert _ids(api("referent2", "GET", f"{URL}?overdue=true")) == [hp1]
-    assert _ids(api("referent2", "GET", f"{URL}?overdue=false")) == [hp2, new]
-    assert _ids(api("referent2", "GET", f"{URL}?recurring=true")) == [new]
-    assert _ids(api("referent2", "GET", f"{URL}?recurring=false")) == [hp1, hp2]
-    assert _ids(api("referent2", "GET", f"{URL}?organisation_id={w['hp2'].id}")) == [hp2]
-    assert _ids(api("referent2", "GET", f"{URL}?status=new")) == [new]
-    assert _ids(api("referent2", "GET", f"{URL}?priority=urgent")) == [hp2]
-    assert _ids(api("referent2", "GET", f"{URL}?theme_id={f.theme('waste').id}")) == [new]
-    assert _ids(api("referent2", "GET", f"{URL}?walkthrough_id={sample['walk'].id}")) == [hp1]
-    assert _ids(api("referent2", "GET", f"{URL}?kind=issue&agreement_id={w['agreement'].id}")) == [hp1, hp2, new]
-    assert _ids(api("referent2", "GET", f"{URL}?agreement_id=999999")) == []
+    assert ids_field(api("referent2", "GET", URL)) == [hp1, hp2, new]  # oldest due date first
+    assert ids_field(api("referent2", "GET", f"{URL}?overdue=true")) == [hp1]
+    assert ids_field(api("referent2", "GET", f"{URL}?overdue=false")) == [hp2, new]
+    assert ids_field(api("referent2", "GET", f"{URL}?recurring=true")) == [new]
+    assert ids_field(api("referent2", "GET", f"{URL}?recurring=false")) == [hp1, hp2]
+    assert ids_field(api("referent2", "GET", f"{URL}?organisation_id={w['hp2'].id}")) == [hp2]
+    assert ids_field(api("referent2", "GET", f"{URL}?status=new")) == [new]
+    assert ids_field(api("referent2", "GET", f"{URL}?priority=urgent")) == [hp2]
+    assert ids_field(api("referent2", "GET", f"{URL}?theme_id={f.theme('waste').id}")) == [new]
+    assert ids_field(api("referent2", "GET", f"{URL}?walkthrough_id={sample['walk'].id}")) == [hp1]
+    assert ids_field(api("referent2", "GET", f"{URL}?kind=issue&agreement_id={w['agreement'].id}")) == [hp1, hp2, new]
+    assert ids_field(api("referent2", "GET", f"{URL}?agreement_id=999999")) == []
 
 
 def test_neighbourhood_filter_takes_the_walk_or_the_place(api, w, f, sample):
@@ -86,9 +86,9 @@ def test_neighbourhood_filter_takes_the_walk_or_the_place(api, w, f, sample):
     building = f.make_territory(TerritoryKind.BUILDING, parent=residence)
     sample["hp2"].territory = building
     db.session.commit()
-    assert _ids(api("coordinator", "GET", f"{URL}?neighbourhood_id={neighbourhood.id}")) == \
+    assert ids_field(api("coordinator", "GET", f"{URL}?neighbourhood_id={neighbourhood.id}")) == \
         [sample["hp1"].id, sample["hp2"].id]
-    assert _ids(api("coordinator", "GET", f"{URL}?neighbourhood_id={residence.id}")) == [sample["hp2"].id]
+    assert ids_field(api("coordinator", "GET", f"{URL}?neighbourhood_id={residence.id}")) == [sample["hp2"].id]
 
 
 def test_list_rows(api, w, sample):
@@ -104,7 +104,7 @@ def test_list_rows(api, w, sample):
                                             ("observer", 4), ("admin", 4), ("other_coordinator", 4),
                                             ("outsider", 1)])
 def test_list_is_scoped_by_the_policy(api, w, sample, role, sees):
-    ids = _ids(api(role, "GET", URL))
+    ids = ids_field(api(role, "GET", URL))
     assert len(ids) == sees
     if role == "outsider":
         assert ids == [sample["elsewhere"].id]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from gup.extensions import db
 from gup.territory.models import TerritoryKind
-from gup.walks.models import RouteStop, Walkthrough, WalkKind, WalkStatus
+from gup.walks.models import RouteStop, WalkKind, WalkStatus, Walkthrough
 from tests.api.test_bad_input import BAD_QUERY_VALUES, BAD_VALUES, RAW_BODIES
 
 URL = "/api/v1/walkthroughs"
@@ -20,7 +20,7 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def _ids(response) -> list[int]:
+def ids_field(response) -> list[int]:
     assert response.status_code == 200, response.json
     return [row["id"] for row in response.json]
 
@@ -49,12 +49,12 @@ def _body(w, walk, **overrides):
 
 def test_list_filters(api, w, walks):
     day, night = walks["day"].id, walks["night"].id
-    assert _ids(api("referent2", "GET", URL)) == [night, day]  # newest first
-    assert _ids(api("referent2", "GET", f"{URL}?kind=night")) == [night]
-    assert _ids(api("referent2", "GET", f"{URL}?status=done")) == [day]
-    assert _ids(api("referent2", "GET", f"{URL}?neighbourhood_id={walks['day'].neighbourhood_id}")) == [day]
-    assert _ids(api("referent2", "GET", f"{URL}?agreement_id={w['agreement'].id}&kind=day")) == [day]
-    assert _ids(api("referent2", "GET", f"{URL}?agreement_id=999999")) == []
+    assert ids_field(api("referent2", "GET", URL)) == [night, day]  # newest first
+    assert ids_field(api("referent2", "GET", f"{URL}?kind=night")) == [night]
+    assert ids_field(api("referent2", "GET", f"{URL}?status=done")) == [day]
+    assert ids_field(api("referent2", "GET", f"{URL}?neighbourhood_id={walks['day'].neighbourhood_id}")) == [day]
+    assert ids_field(api("referent2", "GET", f"{URL}?agreement_id={w['agreement'].id}&kind=day")) == [day]
+    assert ids_field(api("referent2", "GET", f"{URL}?agreement_id=999999")) == []
 
 
 def test_list_rows(api, w, walks):
@@ -70,7 +70,7 @@ def test_list_rows(api, w, walks):
                                             ("observer", 3), ("admin", 3), ("other_coordinator", 3),
                                             ("outsider", 1)])
 def test_list_is_scoped_by_the_policy(api, w, walks, role, sees):
-    ids = _ids(api(role, "GET", URL))
+    ids = ids_field(api(role, "GET", URL))
     assert len(ids) == sees
     assert (walks["elsewhere"].id in ids) == (role in ("observer", "admin", "other_coordinator", "outsider"))
 

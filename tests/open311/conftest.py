@@ -16,12 +16,12 @@ ROOTS = {"services": "service", "service_requests": "request", "errors": "error"
 LISTS = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format"}
 
 
-def _text(value: Any) -> Any:
+def text_field(value: Any) -> Any:
     """JSON values as XML would carry them (strings), nested structures kept."""
     if isinstance(value, dict):
-        return {k: _text(v) for k, v in value.items()}
+        return {k: text_field(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_text(v) for v in value]
+        return [text_field(v) for v in value]
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
@@ -50,7 +50,7 @@ def parse(response, fmt: str, root: str | None = None) -> Any:
             return [_element(child) for child in el]
         return {child.tag: _element(child) for child in el}
     assert response.content_type == "application/json; charset=utf-8"
-    return _text(json.loads(response.get_data(as_text=True)))
+    return text_field(json.loads(response.get_data(as_text=True)))
 
 
 @pytest.fixture

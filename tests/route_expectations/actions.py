@@ -9,9 +9,9 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "actions.create": {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS},
     "actions.edit": {"GET": OWNER, "POST": OWNER},
     "actions.add_update": {"POST": OWNER},
-    "actions.mine": {"GET": LOGGED},
+    "inbox.index": {"GET": LOGGED},
     #: anyone signed in may post; each item is then checked by the policy (refused items are reported)
-    "actions.bulk": {"POST": LOGGED},
+    "inbox.bulk": {"POST": LOGGED},
 }
 
 

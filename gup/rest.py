@@ -1,4 +1,5 @@
-"""Plumbing shared by every /api/v1 blueprint: bearer-token authentication, id guard, pagination, error docs."""
+"""The REST API plumbing shared by every /api/v1 blueprint: bearer-token authentication (the check itself is
+provided by auth), id guard, pagination, error documentation, policy decorator and the commit helper."""
 
 from __future__ import annotations
 
@@ -7,14 +8,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import marshmallow as ma
 from flask import g, request
 from flask_smorest import Blueprint, abort
 
+from gup.api_fields import MAX_ID
 from gup.db import now_utc
+from gup.features import registry
 
-#: largest id a client may send (the columns are 32-bit integers on PostgreSQL)
-MAX_ID = 2**31 - 1
 #: pages beyond this one are empty anyway; the cap keeps OFFSET inside the database's integer range
 MAX_PAGE = 1_000_000
 PAGE_SIZE = 25
@@ -27,13 +27,11 @@ def api_user():
 
 
 def _authenticate() -> None:
-    from gup.auth.services import user_for_token
-
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         abort(401, message="Authentification requise : en-tête « Authorization: Bearer <jeton> ».")
-    user = user_for_token(raw.strip(), now=now_utc())
+    user = registry().service("api_token_user")(raw.strip(), now=now_utc())
     if user is None:
         abort(401, message="Jeton invalide, révoqué ou compte désactivé.")
     g.api_user = user
@@ -120,20 +118,3 @@ def committing() -> Iterator[None]:
         db.session.rollback()
         raise
     db.session.commit()
-
-
-class CleanStr(ma.fields.Str):
-    """A string the database can store: no NUL character (PostgreSQL refuses it), no lone UTF-16 surrogate
-    (JSON can spell one, UTF-8 cannot encode it)."""
-
-    default_error_messages = {"unstorable": "Caractère non valide dans le texte."}
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise self.make_error("unstorable") from exc
-        if "\x00" in text:
-            raise self.make_error("unstorable")
-        return text

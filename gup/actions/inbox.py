@@ -1,0 +1,44 @@
+"""The actions' work items for « Mes actions »: open actions of the user's organisation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, raiseload, selectinload
+
+from gup import policy
+from gup.actions.models import ACTION_NEXT, Action, ActionStatus
+from gup.actions.services import add_action_update
+from gup.agreements.models import Agreement
+from gup.extensions import db
+from gup.worklist import WorkItem, WorkItemProvider
+
+MY_ACTION_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED)
+
+
+def _items(user: Any, today: date) -> list[WorkItem]:
+    stmt = (sa.select(Action).where(Action.responsible_organisation_id == user.organisation_id,
+                                    Action.status.in_(MY_ACTION_STATUSES))
+            .options(joinedload(Action.agreement).raiseload("*"), raiseload("*")))
+    return [WorkItem(a, "action", a.is_overdue(today), a.due_on, "actions/_inbox_row.html", 2, True)
+            for a in db.session.scalars(policy.visible(user, stmt, Action))]
+
+
+def _load(ids: list[int]) -> list[Action]:
+    stmt = sa.select(Action).where(Action.id.in_(ids)).options(joinedload(Action.agreement).options(
+        selectinload(Agreement.coordinators), selectinload(Agreement.partners), selectinload(Agreement.signatories)))
+    return list(db.session.scalars(stmt))
+
+
+def _move(action: Action, target: ActionStatus, *, note: str, actor: Any, now: Any) -> None:
+    add_action_update(action, note=note, status=target, actor=actor, now=now)
+
+
+PROVIDER = WorkItemProvider(
+    kind="action", model=Action, items=_items, load=_load,
+    label=lambda action: _("Action n° %(id)s", id=action.id),
+    target=ActionStatus, allowed=lambda action: ACTION_NEXT[action.status] | {action.status},
+    may=lambda user, action, target: policy.can(user, "update", action), move=_move)

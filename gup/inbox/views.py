@@ -1,0 +1,51 @@
+"""Pages of « Mes actions »: the list and the bulk status change."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from gup.db import now_utc
+from gup.errors import DomainError
+from gup.extensions import db
+from gup.i18n import local_today
+from gup.inbox import bp, services
+from gup.inbox.forms import BulkStatusForm
+
+
+def _page(form: BulkStatusForm, code: int = 200):
+    today = local_today()
+    items = services.my_items(current_user, today) if current_user.is_referent else []
+    return render_template("inbox/index.html", items=items, form=form, today=today,
+                           selected=set(form.items.data or [])), code
+
+
+@bp.route("/mes-actions")
+@login_required
+def index():
+    return _page(BulkStatusForm())
+
+
+@bp.route("/mes-actions/bulk", methods=["POST"])
+@login_required
+def bulk():
+    form = BulkStatusForm()
+    if not form.validate_on_submit():
+        return _page(form, 422)
+    user = current_user._get_current_object()
+    items, unknown = services.items_by_keys(form.items.data)
+    try:
+        moved, problems = services.bulk_status(items, to=form.status.data, note=form.note.data, actor=user,
+                                               now=now_utc(), may=services.may_move(user))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("inbox.index"))
+    db.session.commit()
+    flash(ngettext("%(num)s élément mis à jour.", "%(num)s éléments mis à jour.", moved),
+          "success" if moved else "info")
+    for message in [*problems, *(_("%(item)s : élément introuvable.", item=key) for key in unknown)]:
+        flash(message, "warning")
+    return redirect(url_for("inbox.index"))

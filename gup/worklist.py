@@ -1,0 +1,61 @@
+"""Work items: what a user must act on, as each feature describes it for « Mes actions » (gup.inbox).
+
+A feature registers a `WorkItemProvider` (`registry.work_items(...)`); the inbox aggregator lists every
+provider's items and moves the selected ones, without knowing any feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One row of « Mes actions »: a record assigned to the user's organisation."""
+
+    obj: Any
+    kind: str
+    overdue: bool
+    due_on: date | None
+    #: the template of its row (it receives `item`, `o` = the record, `selected` and `today`)
+    row_template: str
+    #: its tie-break rank among items due the same day (findings first, then actions, then reports)
+    rank: int
+    #: whether its checkbox is offered (the kind can be moved in bulk)
+    selectable: bool
+
+    @property
+    def key(self) -> str:
+        """The value of its checkbox in the bulk form: <kind>-<id>."""
+        return f"{self.kind}-{self.obj.id}"
+
+
+@dataclass(frozen=True)
+class WorkItemProvider:
+    """How one feature lists its work items and moves them in bulk."""
+
+    kind: str
+    #: the model of its records
+    model: type
+    #: items(user, today) -> the user's open items of this kind (a constant number of queries)
+    items: Callable[[Any, date], list[WorkItem]]
+    #: load(ids) -> the records with these ids, loaded with what the policy reads (None: not movable in bulk)
+    load: Callable[[list[int]], list[Any]] | None = None
+    #: label(obj) -> how a problem names it (« Constat n° 3 »)
+    label: Callable[[Any], str] | None = None
+    #: target(value) -> the status enum member (ValueError when the kind has no such status)
+    target: Callable[[str], Any] | None = None
+    #: allowed(obj) -> the statuses it may move to from its own (its status included)
+    allowed: Callable[[Any], Any] | None = None
+    #: may(user, obj, target) -> whether the policy lets user make this move
+    may: Callable[[Any, Any, Any], bool] | None = None
+    #: move(obj, target, note, actor, now): the service call (raises DomainError)
+    move: Callable[..., Any] | None = None
+    #: statuses never reached in bulk (e.g. a finding is never « sent » back from the list)
+    refused_targets: frozenset[Any] = frozenset()
+
+    def sort_key(self, item: WorkItem, today: date) -> tuple[Any, ...]:
+        return (not item.overdue, item.due_on is None, item.due_on or today, item.rank, item.obj.id)
