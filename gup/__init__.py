@@ -25,6 +25,8 @@ FEATURES: tuple[str, ...] = (
     "gup.admin",
     # aggregators: they read the features above through what those registered
     "gup.inbox",
+    "gup.dashboard",
+    "gup.demo",
 )
 
 

@@ -44,11 +44,23 @@ class JobSpec:
 
 @dataclass(frozen=True)
 class DemoLoader:
-    """A demo data loader, `func(context)`; loaders run by ascending order."""
+    """A demo data loader, `func(context) -> DemoResult`; loaders run by ascending order and share context."""
 
     name: str
     func: Callable[..., Any]
     order: int = 100
+
+
+@dataclass
+class DemoResult:
+    """What a demo loader did: whether anything changed and the lines `flask gup demo` prints."""
+
+    changed: bool
+    lines: list[str] = field(default_factory=list)
+    #: printed whatever happened (e.g. the import summary)
+    headline: str | None = None
+    #: print `lines` whenever any loader changed something, not only this one
+    always_report: bool = False
 
 
 @dataclass

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from gup.agreements import bp, queries, services
+from gup.agreements.signals import agreement_page
 from gup.agreements.forms import (
     AgreementForm,
     AgreementStatusForm,
@@ -39,20 +40,10 @@ from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.pagination import page_arg
 from gup.policy import authorize, can
-from gup.reports import followup_charts
+from gup.pages import sections
 from gup.territory.models import Territory, TerritoryKind
 
-# --- dashboard and agreements --------------------------------------------------------------------
-
-@bp.route("/")
-@login_required
-def dashboard():
-    days = current_app.config["DUE_SOON_DAYS"]
-    data = queries.dashboard_data(current_user, today=local_today(), due_days=days)
-    stats = queries.followup_stats(current_user, today=local_today())
-    return render_template("agreements/dashboard.html", days=days, today=local_today(), **data,
-                           charts=followup_charts(stats, prefix="tableau"))
-
+# --- agreements --------------------------------------------------------------------------------
 
 @bp.route("/agreements")
 @login_required
@@ -116,12 +107,9 @@ def detail(agreement_id: int):
     authorize(current_user, "view", agreement)
     day = local_today()
     status_form = AgreementStatusForm(status=agreement.status.value)
-    link = lambda finding_id: url_for("findings.detail", finding_id=finding_id)  # noqa: E731
-    stats = queries.followup_stats(current_user, today=day, agreement_id=agreement.id)
     return render_template(
         "agreements/detail.html", agreement=agreement, today=day,
-        charts=followup_charts(stats, prefix="convention"), recurring=queries.recurring_findings(agreement.id),
-        map_points=queries.finding_map_points(agreement_id=agreement.id, link=link, limit=100), map_limit=100,
+        sections=sections(agreement_page, agreement, user=current_user, today=day),
         groups=queries.commitments_by_partner(agreement, day), counts=queries.status_counts(agreement),
         can_manage=can(current_user, "manage", agreement), status_form=status_form,
         can_log_finding=can(current_user, "log_finding", agreement),

@@ -28,7 +28,7 @@ def _safe_next(target: str | None) -> str | None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("agreements.dashboard"))
+        return redirect(url_for("dashboard.index"))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -43,7 +43,7 @@ def login():
             if user is not None:
                 login_user(user, remember=form.remember.data)
                 flash(_("Bienvenue, %(name)s.", name=user.full_name), "success")
-                return redirect(_safe_next(request.args.get("next")) or url_for("agreements.dashboard"))
+                return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
             form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
             status = 401
     elif form.errors:

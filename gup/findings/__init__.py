@@ -13,11 +13,12 @@ bp = Blueprint("findings", __name__)
 def init_app(app: Any, registry: Any) -> None:
     """Plug findings in: its routes, API and menu."""
     import gup.findings.views  # noqa: F401  (routes attach to bp on import)
+    from gup.findings import demo
     from gup.findings.api import findings_api
-
     from gup.findings.inbox import PROVIDER
 
     registry.blueprints(bp)
     registry.api(findings_api)
     registry.menu("findings.index", _l("Constats"), current=("findings.", "media."), order=50)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
+    registry.demo(demo.load, name="findings", order=20)

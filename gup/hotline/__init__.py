@@ -13,9 +13,9 @@ bp = Blueprint("hotline", __name__)
 def init_app(app: Any, registry: Any) -> None:
     """Plug hotline in: its routes, API, commands and menu."""
     import gup.hotline.views  # noqa: F401  (routes attach to bp on import)
+    from gup.hotline import demo
     from gup.hotline.api import resident_reports_api
     from gup.hotline.cli import register as cli
-
     from gup.hotline.inbox import PROVIDER
 
     registry.blueprints(bp)
@@ -23,3 +23,4 @@ def init_app(app: Any, registry: Any) -> None:
     registry.cli(cli)
     registry.menu("hotline.reports_index", _l("Signalements"), current=("hotline.report", "hotline.phone", "hotline.categor", "hotline.template", "hotline.privacy"), order=30)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
+    registry.demo(demo.load, name="hotline", order=30)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from gup.agreements.models import Theme
 from gup.auth.models import User
 from gup.extensions import db
+from gup.features import DemoResult
 from gup.hotline import services
 from gup.hotline.models import Channel, ReportCategory, ReportStatus, ResidentReport
 from gup.organisations.models import Organisation
@@ -117,3 +119,9 @@ def load_demo_hotline() -> DemoHotline:
            clos)
     db.session.flush()
     return done
+
+
+def load(context: dict[str, Any]) -> DemoResult:
+    """Demo loader: report categories and a few resident reports in several statuses."""
+    hotline = load_demo_hotline()
+    return DemoResult(changed=hotline.changed, lines=[hotline.line()])

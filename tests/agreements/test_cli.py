@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from gup import ROOT
-from gup.agreements.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+from gup.agreements.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gup.agreements.conventions import export_convention
 from gup.agreements.models import Agreement, Commitment, CommitmentUpdate, Partner
 from gup.audit.models import AuditEntry

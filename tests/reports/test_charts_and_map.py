@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gup.actions.models import ActionStatus
-from gup.agreements import queries
+from gup.dashboard import queries
 from gup.extensions import db
 from gup.findings.models import FindingStatus
 from gup.reports.svg import Series, bar_chart, stacked_bar_chart

@@ -11,7 +11,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "auth.create_token": {"POST": LOGGED},
     "auth.revoke_token": {"POST": {"referent1", "admin"}},
     "auth.set_language": {"POST": EVERYONE},
-    "agreements.dashboard": {"GET": LOGGED},
+    "dashboard.index": {"GET": LOGGED},
     "agreements.index": {"GET": LOGGED},
     "agreements.create": {"GET": {"coordinator", "other_coordinator"}, "POST": {"coordinator", "other_coordinator"}},
     "agreements.detail": {"GET": READERS},

@@ -19,12 +19,12 @@ from PIL import Image, ImageDraw
 
 from gup.actions.models import Action, ActionKind, ActionStatus
 from gup.actions.services import add_action_update, update_action
-from gup.findings.services import action_from_finding
 from gup.agreements.models import Agreement, Commitment, Theme
 from gup.auth.models import User
 from gup.extensions import db
+from gup.features import DemoResult
 from gup.findings.models import Finding, FindingKind, FindingStatus, LandOwnership, Priority, RoutingRule
-from gup.findings.services import change_finding_status, create_finding, save_routing_rule
+from gup.findings.services import action_from_finding, change_finding_status, create_finding, save_routing_rule
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory
@@ -376,3 +376,9 @@ def load_demo_walks(reference: str) -> DemoWalks:
         loader.story()
     logger.info("demo walks: %s", loader.summary)
     return loader.summary
+
+
+def load(context: dict[str, Any]) -> DemoResult:
+    """Demo loader (after the agreement's): the walks of the demo agreement, their findings and actions."""
+    walks = load_demo_walks(context["reference"]) if context.get("reference") else DemoWalks()
+    return DemoResult(changed=walks.changed, lines=[walks.line()])

@@ -1,0 +1,137 @@
+"""Figures of the dashboard and of the follow-up shown on an agreement's page: commitments due, findings and
+actions counted (a constant number of queries), structural problems, the map of findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from statistics import median
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, raiseload
+
+from gup import policy
+from gup.actions.models import CLOSED_ACTION_STATUSES, Action, ActionStatus
+from gup.agreements.models import Theme
+from gup.agreements.queries import agreements_stmt, commitments_stmt
+from gup.extensions import db
+from gup.findings.models import OPEN_FINDING_STATUSES, Finding, FindingStatus
+from gup.i18n import local_today
+from gup.organisations.models import Organisation
+
+
+def dashboard_data(user: Any, *, today: date, due_days: int, limit: int = 20) -> dict[str, Any]:
+    """Agreements, overdue commitments and those due soon, as user may see them."""
+    own_org = user.organisation_id if getattr(user, "is_referent", False) else None
+    overdue_stmt = commitments_stmt(user, today=today, overdue=True, organisation_id=own_org)
+    soon_stmt = commitments_stmt(user, today=today, due_within_days=due_days, organisation_id=own_org)
+    count = lambda stmt: db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))  # noqa: E731
+    return {
+        "agreements": list(db.session.scalars(agreements_stmt(user).limit(limit))),
+        "overdue": list(db.session.scalars(overdue_stmt.limit(limit))),
+        "overdue_total": count(overdue_stmt),
+        "due_soon": list(db.session.scalars(soon_stmt.limit(limit))),
+        "due_soon_total": count(soon_stmt),
+        "own_organisation_only": own_org is not None,
+    }
+
+
+# --- follow-up of findings and actions (charts, structural problems, map) ------------------------
+
+@dataclass(frozen=True)
+class FollowUpStats:
+    """Figures of the follow-up charts, for one agreement or for every agreement a user may read."""
+
+    findings_by_status: list[tuple[Any, int]]
+    findings_by_theme: list[tuple[str, int]]
+    #: (organisation name, done, open within their due date, overdue); cancelled actions left out
+    actions_by_organisation: list[tuple[str, int, int, int]]
+    #: (organisation name, median days from logging to resolution, resolved findings)
+    resolution_delays: list[tuple[str, float, int]]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.findings_by_status or self.actions_by_organisation)
+
+
+def _scoped(stmt: sa.Select, model: Any, user: Any, agreement_id: int | None) -> sa.Select:
+    if agreement_id is not None:
+        return stmt.where(model.agreement_id == agreement_id)
+    return policy.visible(user, stmt, model)
+
+
+def followup_stats(user: Any, *, today: date, agreement_id: int | None = None) -> FollowUpStats:
+    """Aggregates for the charts: four queries whatever the number of findings and actions.
+
+    With `agreement_id` the caller has checked that user may view that agreement; without it, every agreement
+    user may read is counted.
+    """
+
+    count = sa.func.count(Finding.id)
+    by_status = dict(db.session.execute(
+        _scoped(sa.select(Finding.status, count).group_by(Finding.status), Finding, user, agreement_id)).all())
+    by_theme = db.session.execute(_scoped(
+        sa.select(Theme.label, count).join(Theme, Theme.id == Finding.theme_id)
+        .group_by(Theme.id, Theme.label, Theme.position).order_by(count.desc(), Theme.position, Theme.label),
+        Finding, user, agreement_id)).all()
+
+    overdue = sa.and_(Action.due_on.is_not(None), Action.due_on < today,
+                      Action.status.not_in(list(CLOSED_ACTION_STATUSES)))
+    done = Action.status == ActionStatus.DONE
+    as_int = lambda cond: sa.func.sum(sa.case((cond, 1), else_=0))  # noqa: E731
+    actions = db.session.execute(_scoped(
+        sa.select(Organisation.name, as_int(done), as_int(sa.and_(sa.not_(done), sa.not_(overdue))), as_int(overdue))
+        .join(Organisation, Organisation.id == Action.responsible_organisation_id)
+        .where(Action.status != ActionStatus.CANCELLED)
+        .group_by(Organisation.id, Organisation.name).order_by(Organisation.name), Action, user, agreement_id)).all()
+
+    delays: dict[str, list[int]] = {}
+    resolved = db.session.execute(_scoped(
+        sa.select(Organisation.name, Finding.created_at, Finding.resolved_on)
+        .join(Organisation, Organisation.id == Finding.responsible_organisation_id)
+        .where(Finding.resolved_on.is_not(None)), Finding, user, agreement_id))
+    for name, created_at, resolved_on in resolved:
+        delays.setdefault(name, []).append(max(0, (resolved_on - local_today(created_at)).days))
+    return FollowUpStats(
+        findings_by_status=[(s, by_status[s]) for s in FindingStatus if by_status.get(s)],
+        findings_by_theme=[(label, n) for label, n in by_theme],
+        actions_by_organisation=[(name, int(d or 0), int(ok or 0), int(late or 0)) for name, d, ok, late in actions],
+        resolution_delays=[(name, float(median(days)), len(days)) for name, days in sorted(delays.items())])
+
+
+def recurring_findings(agreement_id: int, limit: int = 50) -> list[Any]:
+    """Open findings flagged as structural problems (recurrence), newest first, ready for a list."""
+
+    stmt = (sa.select(Finding)
+            .where(Finding.agreement_id == agreement_id, Finding.is_recurring.is_(True),
+                   Finding.status.in_(list(OPEN_FINDING_STATUSES)))
+            .options(joinedload(Finding.theme), joinedload(Finding.responsible_organisation),
+                     joinedload(Finding.territory), raiseload("*"))
+            .order_by(Finding.created_at.desc(), Finding.id.desc()).limit(limit))
+    return list(db.session.scalars(stmt))
+
+
+def finding_map_points(*, agreement_id: int | None = None, walkthrough_id: int | None = None,
+                       link: Any = None, limit: int = 300) -> list[dict[str, Any]]:
+    """Located findings as points for the `findings_map` macro: {lat, lng, label, status, status_label, url}.
+
+    One query; `link(finding_id)` gives the URL of a finding's page (or None when there is none).
+    """
+
+    stmt = (sa.select(Finding.id, Finding.description, Finding.address, Finding.latitude, Finding.longitude,
+                      Finding.status)
+            .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
+            .order_by(Finding.id.desc()).limit(limit))
+    if agreement_id is not None:
+        stmt = stmt.where(Finding.agreement_id == agreement_id)
+    if walkthrough_id is not None:
+        stmt = stmt.where(Finding.walkthrough_id == walkthrough_id)
+    points = []
+    for row in db.session.execute(stmt):
+        label = row.description if len(row.description) <= 80 else row.description[:79] + "…"
+        status = FindingStatus(row.status)
+        points.append({"id": row.id, "lat": row.latitude, "lng": row.longitude, "label": label,
+                       "address": row.address or "", "status": status.value, "status_label": str(status.label),
+                       "url": link(row.id) if link else None})
+    return points

@@ -1,0 +1,52 @@
+"""Command: flask gup demo [--if-empty]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from gup.agreements.demo import has_data
+from gup.cli import quiet_info_logs
+from gup.errors import DomainError
+from gup.extensions import db
+from gup.features import DemoResult, registry
+
+
+def load_all() -> list[DemoResult]:
+    """Run every registered loader in order (they share one context); the caller commits."""
+    context: dict[str, Any] = {}
+    with quiet_info_logs():
+        return [loader.func(context) for loader in sorted(registry().demo_loaders, key=lambda d: d.order)]
+
+
+def register(group: AppGroup) -> None:
+    @group.command("demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds an agreement.")
+    def demo_command(if_empty: bool) -> None:
+        """Load the demo data: the Bellerive agreement, six demo accounts, a few progress updates, a day and a
+        night walk of Les Tilleuls with their findings, actions and photos, and resident reports.
+
+        Idempotent: a second run changes nothing. Every demo account uses the password demo-gup-2026.
+        """
+        if if_empty and has_data():
+            click.echo("Une convention existe déjà : données de démonstration non chargées (--if-empty).")
+            return
+        try:
+            results = load_all()
+        except DomainError as exc:
+            db.session.rollback()
+            raise click.ClickException(f"Données de démonstration refusées, rien n'a été enregistré : {exc}") \
+                from exc
+        db.session.commit()
+        for result in results:
+            if result.headline:
+                click.echo(result.headline)
+        if not any(result.changed for result in results):
+            click.echo("Données de démonstration déjà en place : rien n'a changé.")
+            return
+        for result in results:
+            if result.changed or result.always_report:
+                for line in result.lines:
+                    click.echo(line)
