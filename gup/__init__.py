@@ -26,6 +26,7 @@ FEATURES: tuple[str, ...] = (
     # aggregators: they read the features above through what those registered
     "gup.inbox",
     "gup.dashboard",
+    "gup.reports",
     "gup.demo",
 )
 

@@ -13,6 +13,7 @@ bp = Blueprint("findings", __name__)
 def init_app(app: Any, registry: Any) -> None:
     """Plug findings in: its routes, API and menu."""
     import gup.findings.views  # noqa: F401  (routes attach to bp on import)
+    import gup.findings.walk_section  # noqa: F401  (the findings part of a walk's page)
     from gup.findings import demo
     from gup.findings.api import findings_api
     from gup.findings.inbox import PROVIDER

@@ -1,6 +1,6 @@
 """PDF reports (ReportLab builders on a shared BasePdf), their data functions and the accessible SVG charts.
 
-Features never import this package, except through the public functions below (views may call them).
+An aggregator: it reads the features, which never import it; it serves the PDF downloads itself (HTML and API).
 """
 
 from __future__ import annotations
@@ -9,7 +9,20 @@ import logging
 from datetime import date
 from typing import Any
 
+from flask import Blueprint
+
 logger = logging.getLogger(__name__)
+
+bp = Blueprint("reports", __name__)
+
+
+def init_app(app: Any, registry: Any) -> None:
+    """Plug the reports in: the PDF downloads (HTML and API)."""
+    import gup.reports.views  # noqa: F401  (routes attach to bp on import)
+    from gup.reports.api import reports_api
+
+    registry.blueprints(bp)
+    registry.api(reports_api)
 
 
 def walk_restitution_pdf(walk: Any, *, today: date) -> bytes:

@@ -1,4 +1,5 @@
-"""/api/v1/walkthroughs: walk-through diagnostics (diagnostics en marchant), their route and restitution PDF.
+"""/api/v1/walkthroughs: walk-through diagnostics (diagnostics en marchant) and their route (the restitution PDF is
+served by gup.reports).
 
 Each route follows load → authorize → validate → service → commit, like the HTML views, and calls the same
 services and policy. Ids in a body that name nothing (or nothing that fits the agreement) are refused with a
@@ -10,12 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response
 from flask_smorest import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.models import Agreement, Theme
+from gup.auth.models import User
+from gup.db import now_utc
+from gup.extensions import db
+from gup.organisations.models import Organisation
 from gup.rest import (
     api_blueprint,
     api_user,
@@ -27,11 +31,6 @@ from gup.rest import (
     paginated,
     unprocessable,
 )
-from gup.auth.models import User
-from gup.db import now_utc
-from gup.extensions import db
-from gup.i18n import local_today
-from gup.organisations.models import Organisation
 from gup.territory.models import Territory, TerritoryKind
 from gup.walks import queries, services
 from gup.walks.models import WalkKind, WalkStatus, Walkthrough
@@ -39,7 +38,6 @@ from gup.walks.schemas import WalkthroughIn, WalkthroughOut, WalkthroughPatchIn,
 
 walkthroughs_api = api_blueprint("walkthroughs", "/walkthroughs", "Diagnostics en marchant.")
 
-PDF_DOC = {"type": "string", "format": "binary"}
 #: what an API list row shows, loaded up front; any other relationship raises (a forgotten one fails a test)
 _LOADED = (Walkthrough.agreement, Walkthrough.neighbourhood, Walkthrough.organisations, Walkthrough.users,
            Walkthrough.grid_themes, Walkthrough.stops, Walkthrough.findings)
@@ -211,20 +209,3 @@ def edit_walkthrough(payload: dict, walk: Walkthrough):
         if status is not None and status is not walk.status:
             services.change_walk_status(walk, to=status, actor=user, now=now_utc())
     return queries.walk_or_404(walk.id)
-
-
-@walkthroughs_api.route("/<int:walkthrough_id>/restitution.pdf", endpoint="restitution")
-@walkthroughs_api.response(200, PDF_DOC, content_type="application/pdf",
-                           description="Document PDF de restitution (participants, parcours, constats par statut "
-                                       "et par partenaire responsable, ce qui est prévu et quand ; sans donnée "
-                                       "personnelle d'habitant).")
-@documents_errors(walkthroughs_api, 403, 404)
-def restitution_pdf(walkthrough_id: int):
-    """Download the walk's restitution document (PDF), for residents and partners."""
-    from gup.reports import walk_restitution_pdf
-
-    walk = queries.walk_or_404(walkthrough_id)
-    policy.authorize(api_user(), "view", walk)
-    data = walk_restitution_pdf(walk, today=local_today())
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="restitution-diagnostic-{walk.id}.pdf"'})

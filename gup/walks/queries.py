@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,14 +9,13 @@ from flask import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
-from gup.agreements.models import Agreement, Partner, Signatory, Theme
+from gup.agreements.models import Agreement, Partner, Signatory
 from gup.auth.models import Role, User
 from gup.db import raise_others
 from gup.extensions import db
-from gup.findings.models import Finding
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 from gup.territory.models import Territory, TerritoryKind
-from gup.walks.models import RouteStop, WalkKind, WalkStatus, Walkthrough
+from gup.walks.models import WalkKind, WalkStatus, Walkthrough
 
 
 def _agreement_options(path: Any) -> list[Any]:
@@ -29,15 +26,14 @@ def _agreement_options(path: Any) -> list[Any]:
 
 
 def walk_or_404(walkthrough_id: int) -> Walkthrough:
-    """One walk with its participants, route and findings (and what their rows show), loaded up front."""
+    """One walk with its participants, route and findings, loaded up front (the findings section of its page
+    loads what their rows show: gup.findings.walk_section)."""
     stmt = (sa.select(Walkthrough).where(Walkthrough.id == walkthrough_id)
             .options(*_agreement_options(joinedload(Walkthrough.agreement)),
                      joinedload(Walkthrough.neighbourhood), joinedload(Walkthrough.follow_up_of),
                      selectinload(Walkthrough.organisations), selectinload(Walkthrough.users),
                      selectinload(Walkthrough.grid_themes), selectinload(Walkthrough.stops),
-                     selectinload(Walkthrough.findings).options(
-                         joinedload(Finding.theme), joinedload(Finding.responsible_organisation),
-                         joinedload(Finding.stop), selectinload(Finding.photos))))
+                     selectinload(Walkthrough.findings)))
     walk = db.session.scalar(stmt)
     if walk is None:
         abort(404)
@@ -73,8 +69,8 @@ def finding_counts(walk_ids: list[int]) -> dict[int, int]:
     """Number of findings of each walk, in one query."""
     if not walk_ids:
         return {}
-    rows = db.session.execute(sa.select(Finding.walkthrough_id, sa.func.count(Finding.id))
-                              .where(Finding.walkthrough_id.in_(walk_ids)).group_by(Finding.walkthrough_id))
+    rows = db.session.execute(sa.select(Walkthrough.id, sa.func.count()).join(Walkthrough.findings)
+                              .where(Walkthrough.id.in_(walk_ids)).group_by(Walkthrough.id))
     return {walk_id: count for walk_id, count in rows}
 
 
@@ -120,79 +116,3 @@ def objects_by_ids(model: Any, ids: list[int] | None) -> list[Any]:
     if not ids:
         return []
     return list(db.session.scalars(sa.select(model).where(model.id.in_(set(ids)))))
-
-
-@dataclass
-class StopGroup:
-    """Findings of one stop (None: outside any stop), grouped by theme."""
-
-    stop: RouteStop | None
-    themes: list[tuple[Theme, list[Finding]]] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(len(items) for _theme, items in self.themes)
-
-
-def findings_by_stop(walk: Walkthrough) -> list[StopGroup]:
-    """The walk's (already loaded) findings grouped by stop in route order, then by theme; findings outside
-    any stop come last."""
-    groups = {s.id: StopGroup(stop=s) for s in walk.stops}
-    loose = StopGroup(stop=None)
-    buckets: dict[int, dict[int, tuple[Theme, list[Finding]]]] = {}
-    for item in sorted(walk.findings, key=lambda f: (f.theme.position, f.theme.label, f.id)):
-        group = groups.get(item.stop_id, loose) if item.stop_id is not None else loose
-        buckets.setdefault(id(group), {}).setdefault(item.theme_id, (item.theme, []))[1].append(item)
-    ordered = [*groups.values(), loose]
-    for group in ordered:
-        group.themes = list(buckets.get(id(group), {}).values())
-    return [g for g in ordered if g.stop is not None or g.total]
-
-
-@dataclass
-class Comparison:
-    """Findings counted by theme for two walks of the same route (e.g. day and night)."""
-
-    first: Walkthrough
-    second: Walkthrough
-    rows: list[tuple[Theme, int, int]]
-
-    @property
-    def totals(self) -> tuple[int, int]:
-        return sum(r[1] for r in self.rows), sum(r[2] for r in self.rows)
-
-
-def comparisons(walk: Walkthrough) -> list[Comparison]:
-    """The walk against the walk it follows up and against the walks that follow it up, counts by theme."""
-    others: list[Walkthrough] = []
-    if walk.follow_up_of is not None:
-        others.append(walk.follow_up_of)
-    others += list(db.session.scalars(sa.select(Walkthrough).options(*raise_others(Walkthrough))
-                                      .where(Walkthrough.follow_up_of_id == walk.id)
-                                      .order_by(Walkthrough.walked_on, Walkthrough.id)))
-    if not others:
-        return []
-    ids = [walk.id] + [o.id for o in others]
-    counts: dict[tuple[int, int], int] = {}
-    for walk_id, theme_id, count in db.session.execute(
-            sa.select(Finding.walkthrough_id, Finding.theme_id, sa.func.count(Finding.id))
-            .where(Finding.walkthrough_id.in_(ids)).group_by(Finding.walkthrough_id, Finding.theme_id)):
-        counts[(walk_id, theme_id)] = count
-    themes = {t.id: t for t in db.session.scalars(
-        sa.select(Theme).where(Theme.id.in_({theme_id for _w, theme_id in counts} or {-1})))}
-    result = []
-    for other in others:
-        first, second = (other, walk) if other is walk.follow_up_of else (walk, other)
-        rows = [(theme, counts.get((first.id, theme.id), 0), counts.get((second.id, theme.id), 0))
-                for theme in sorted(themes.values(), key=lambda t: (t.position, t.label))]
-        result.append(Comparison(first=first, second=second, rows=[r for r in rows if r[1] or r[2]]))
-    return result
-
-
-def map_points(walk_findings: list[Finding], url_for_finding: Any) -> list[dict[str, Any]]:
-    """Findings with coordinates, as the map macro wants them."""
-    return [{"lat": f.latitude, "lng": f.longitude,
-             "label": f"{f.theme.label} — {textwrap.shorten(f.description, 90, placeholder='…')}",
-             "status": f.status.value, "status_label": str(f.status.label), "url": url_for_finding(f),
-             "address": f.address}
-            for f in walk_findings if f.latitude is not None and f.longitude is not None]

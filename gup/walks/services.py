@@ -6,7 +6,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from gup.agreements.models import Agreement
@@ -93,8 +92,6 @@ def set_stops(walk: Walkthrough, stops: list[dict], *, actor: Any) -> list[Route
     """Replace the route by these ordered stops (dicts: id of an existing stop or None, name, latitude,
     longitude, notes, optional territory); stops left out that findings point to are kept at the end, and
     every stop is renumbered from 1."""
-    from gup.findings.models import Finding
-
     acting_as(db.session, actor)
     for data in stops:  # every row is checked before anything changes
         if not (data.get("name") or "").strip():
@@ -117,7 +114,7 @@ def set_stops(walk: Walkthrough, stops: list[dict], *, actor: Any) -> list[Route
     if existing:
         # a stop that findings were logged at stays on the route (at its end), so they keep their place
         with db.session.no_autoflush:  # new stops have no position yet
-            used = set(db.session.scalars(sa.select(Finding.stop_id).where(Finding.stop_id.in_(list(existing)))))
+            used = {finding.stop_id for finding in walk.findings}
         for stop_id, orphan in sorted(existing.items(), key=lambda item: item[1].position):
             if stop_id in used:
                 kept.append(orphan)

@@ -1,10 +1,9 @@
-"""HTML routes of walks: list, plan, edit, status, walk page and its restitution PDF."""
+"""HTML routes of walks: list, plan, edit, status and walk page (its restitution PDF: gup.reports)."""
 
 from __future__ import annotations
 
-import io
 
-from flask import current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,11 +17,13 @@ from gup.extensions import db
 from gup.forms_common import show_domain_error
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.pages import sections
 from gup.policy import authorize, can
 from gup.territory.models import Territory
 from gup.walks import bp, queries, services
 from gup.walks.forms import WalkFilterForm, WalkForm, WalkStatusForm
 from gup.walks.models import WalkKind, WalkStatus, Walkthrough
+from gup.walks.signals import walk_page
 
 # --- list ----------------------------------------------------------------------------------------
 
@@ -151,22 +152,8 @@ def detail(walkthrough_id: int):
     walk = queries.walk_or_404(walkthrough_id)
     authorize(current_user, "view", walk)
     return render_template(
-        "walks/detail.html", walk=walk, today=local_today(), groups=queries.findings_by_stop(walk),
-        comparisons=queries.comparisons(walk),
-        map_points=queries.map_points(walk.findings,
-                                      lambda f: url_for("findings.detail", finding_id=f.id)),
+        "walks/detail.html", walk=walk, today=local_today(),
+        sections=sections(walk_page, walk, user=current_user, today=local_today()),
         status_form=WalkStatusForm(status=walk.status.value), can_update=can(current_user, "update", walk),
         can_log=can(current_user, "log_finding", walk), history=history_of(walk, *walk.stops),
         draft_clear=session.pop("gup_draft_clear", None))
-
-
-@bp.route("/walks/<int:walkthrough_id>/restitution.pdf")
-@login_required
-def restitution(walkthrough_id: int):
-    walk = queries.walk_or_404(walkthrough_id)
-    authorize(current_user, "view", walk)
-    from gup.reports import walk_restitution_pdf  # reports may import features, not the other way round
-
-    data = walk_restitution_pdf(walk, today=local_today())
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"restitution-diagnostic-{walk.id}.pdf")

@@ -12,7 +12,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api_walkthroughs.detail": {"GET": READERS},
     "api_walkthroughs.create": {"POST": COORD},
     "api_walkthroughs.edit": {"PATCH": COORD},
-    "api_walkthroughs.restitution": {"GET": READERS},
+    "api_reports.walk_restitution": {"GET": READERS},
     "api_findings.index": {"GET": LOGGED},
     "api_findings.detail": {"GET": READERS},
     "api_findings.create": {"POST": CONTRIBUTORS},

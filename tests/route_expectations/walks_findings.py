@@ -12,7 +12,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "walks.edit": {"GET": COORD, "POST": COORD},
     "walks.change_status": {"POST": COORD},
     "walks.detail": {"GET": READERS},
-    "walks.restitution": {"GET": READERS},
+    "reports.walk_restitution": {"GET": READERS},
     "findings.create": {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS},
     "findings.create_for_agreement": {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS},
     "findings.index": {"GET": LOGGED},

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from gup.extensions import db
 from gup.findings.models import FindingStatus
+from gup.findings import walk_section
 from gup.walks import queries
 from gup.walks.models import RouteStop, Walkthrough, WalkKind, WalkStatus
 from gup.territory.models import TerritoryKind
@@ -170,7 +171,7 @@ def test_map_points_only_for_findings_with_coordinates(client, f, login, app):
     f.make_finding(w["agreement"], w["hp1"], walkthrough=walk)
     db.session.commit()
     walk = queries.walk_or_404(walk.id)
-    points = queries.map_points(walk.findings, lambda item: f"/findings/{item.id}")
+    points = walk_section.map_points(walk.findings, lambda item: f"/findings/{item.id}")
     assert points == [{"lat": 47.21, "lng": -1.55, "label": f"Propreté — {placed.description}",
                        "status": "sent", "status_label": "Transmis au partenaire", "url": f"/findings/{placed.id}",
                        "address": "3 rue des Lilas"}]
