@@ -4,13 +4,13 @@ few dated progress updates. Registered as a demo loader (gup.demo runs it first)
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
 import sqlalchemy as sa
 from flask import current_app
 
-from gup import ROOT
 from gup.agreements import services
 from gup.agreements.cli import import_with_progress, load_convention
 from gup.agreements.models import Agreement, Commitment, CommitmentUpdate
@@ -21,7 +21,8 @@ from gup.extensions import db
 from gup.features import DemoResult
 from gup.organisations.models import Organisation
 
-DEMO_FILE = ROOT / "conventions" / "bellerive-2025.yaml"
+#: conventions/ beside the package (the project root)
+DEMO_FILE = Path(__file__).resolve().parents[2] / "conventions" / "bellerive-2025.yaml"
 DEMO_PASSWORD = "demo-gup-2026"
 
 #: (e-mail, full name, role, organisation code, coordinates the demo agreement)

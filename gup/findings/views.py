@@ -13,6 +13,7 @@ from gup.db import now_utc
 from gup.errors import DomainError, NotAllowed
 from gup.extensions import db
 from gup.findings import bp, csv_export, queries, services
+from gup.findings.signals import finding_page
 from gup.findings.forms import (
     ActionForm,
     FindingEditForm,
@@ -25,9 +26,8 @@ from gup.findings.forms import (
 )
 from gup.findings.models import FINDING_NEXT, Finding, FindingKind, FindingStatus, LandOwnership, Priority
 from gup.forms_common import show_domain_error
-from gup.hotline import services as hotline_services
-from gup.hotline.queries import report_for_finding
 from gup.i18n import local_today
+from gup.pages import sections
 from gup.media import services as media_services
 from gup.media import storage
 from gup.media.services import PhotoError
@@ -183,8 +183,7 @@ def _render_detail(finding: Finding, *, code: int = 200, **forms):
         status_history=status_history(finding), history=history_of(finding),
         statuses={s.value: s.label for s in FindingStatus},
         action_url=_action_url, draft_clear=session.pop(DRAFT_KEY, None),
-        report_categories=hotline_services.published_categories() if can_manage else [],
-        linked_report=report_for_finding(finding.id)), code
+        sections=sections(finding_page, finding, user=user)), code
 
 
 def _action_url(action) -> str | None:

@@ -12,6 +12,7 @@ bp = Blueprint("hotline", __name__)
 
 def init_app(app: Any, registry: Any) -> None:
     """Plug hotline in: its routes, API, commands and menu."""
+    import gup.hotline.finding_section  # noqa: F401  (its part of a finding's page)
     import gup.hotline.views  # noqa: F401  (routes attach to bp on import)
     from gup.hotline import demo
     from gup.hotline.api import resident_reports_api

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, send_file
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
-from gup.agreements.models import Agreement, Partner
 from gup.extensions import db
-from gup.findings.models import Finding
 from gup.media import bp, storage
 from gup.media.models import Photo
 from gup.policy import authorize
 
 
 def _photo_or_404(photo_id: int) -> Photo:
-    """A photo with what the policy reads (its finding's agreement), loaded up front."""
-    agreement = joinedload(Photo.finding).joinedload(Finding.agreement)
-    photo = db.session.scalar(sa.select(Photo).where(Photo.id == photo_id).options(
-        agreement.selectinload(Agreement.coordinators), agreement.selectinload(Agreement.signatories),
-        agreement.selectinload(Agreement.partners).joinedload(Partner.organisation)))
+    """A photo (the policy loads what it reads of the record the photo illustrates)."""
+    photo = db.session.get(Photo, photo_id)
     if photo is None:
         abort(404)
     return photo
