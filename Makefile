@@ -12,7 +12,7 @@ ARGS ?=
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-pg test-browser test-all bench lint i18n clean distclean
+.PHONY: help venv run test test-pg test-browser test-all bench lint lint-imports i18n clean distclean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ lint: venv  ## ruff when installed (pip install ruff), otherwise a byte-compile 
 	@if [ -x $(BIN)/ruff ]; then $(BIN)/ruff check gup tests config.py wsgi.py; \
 	else echo "ruff is not installed in $(VENV); byte-compiling only."; \
 	     $(BIN)/python -m compileall -q gup tests config.py wsgi.py >/dev/null && echo "compileall: ok"; fi
+
+lint-imports: venv  ## Check the import contracts (no cycle; aggregators, features, core layers): pyproject.toml
+	$(BIN)/lint-imports
 
 i18n: venv  ## Extract messages, refresh the fr/en catalogs (French filled from the msgids), compile them
 	$(BIN)/python -c "from gup.i18n_catalog import update; print('untranslated:', update())"
