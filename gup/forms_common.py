@@ -6,9 +6,11 @@ from typing import Any
 
 import wtforms
 from flask_babel import lazy_gettext as _l
+from wtforms import StringField
 
 BAD_DATE = _l("Date invalide (format attendu : JJ/MM/AAAA ou AAAA-MM-JJ).")
 BAD_NUMBER = _l("Nombre invalide.")
+REQUIRED = _l("Champ obligatoire.")
 
 
 def strip(value: Any) -> Any:
@@ -101,3 +103,46 @@ class FrenchDecimalField(wtforms.DecimalField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(BAD_NUMBER) from exc
+
+
+class RadioField(wtforms.RadioField):
+    """RadioField accepting (value, label) pairs (WTForms 3.3 deprecates raw tuples)."""
+
+    choices = _choices_property(wtforms.RadioField)
+
+    def __init__(self, label=None, validators=None, choices=None, **kwargs):
+        super().__init__(label, validators, choices=_select_choices(choices), **kwargs)
+
+
+class FrenchFloatField(StringField):
+    """A decimal number typed the French way (« 47,2101 ») or with a dot; empty means none.
+
+    `data` keeps the text as typed (re-rendered on errors); `value` is the number or None."""
+
+    def __init__(self, label=None, validators=None, minimum: float | None = None, maximum: float | None = None,
+                 **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(label, validators, filters=[strip], **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+        self.value: float | None = None
+
+    def process_data(self, value):
+        self.value = value if isinstance(value, int | float) else None
+        self.data = "" if self.value is None else str(self.value)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = valuelist[0] or ""
+        self.value = None
+        text = self.data.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+        if not text:
+            return
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(BAD_NUMBER) from None
+        if number != number or (self.minimum is not None and number < self.minimum) \
+                or (self.maximum is not None and number > self.maximum):
+            raise ValueError(_l("Valeur hors limites (entre %(a)s et %(b)s).", a=self.minimum, b=self.maximum))
+        self.value = number

@@ -11,6 +11,7 @@ from flask_login import current_user
 from gup import policy
 from gup.features import registry
 
+
 @dataclass
 class NavItem:
     url: str

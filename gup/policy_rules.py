@@ -32,7 +32,6 @@ from gup.policy import can, rule, scope
 from gup.territory.models import Territory
 from gup.walks.models import Walkthrough
 
-
 # --- helpers -------------------------------------------------------------------------------------
 
 def coordinates(user: Any, agreement: Agreement | None) -> bool:

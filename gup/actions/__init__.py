@@ -14,7 +14,6 @@ def init_app(app: Any, registry: Any) -> None:
     """Plug actions in: its routes, API and menu."""
     import gup.actions.views  # noqa: F401  (routes attach to bp on import)
     from gup.actions.api import actions_api
-
     from gup.actions.inbox import PROVIDER
 
     registry.blueprints(bp)

@@ -7,9 +7,16 @@ from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from gup.actions.models import ACTION_NEXT, ActionKind, ActionStatus
-from gup.forms_common import FrenchDateField, FrenchDecimalField, SelectField, SelectMultipleField, int_or_none, strip
+from gup.forms_common import (
+    REQUIRED,
+    FrenchDateField,
+    FrenchDecimalField,
+    SelectField,
+    SelectMultipleField,
+    int_or_none,
+    strip,
+)
 
-REQUIRED = _l("Champ obligatoire.")
 PERCENT = _l("Entre 0 et 100.")
 
 

@@ -12,13 +12,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from gup import policy
-from gup.actions.models import answered_model, CLOSED_ACTION_STATUSES, Action, ActionStatus, ActionUpdate
+from gup.actions.models import CLOSED_ACTION_STATUSES, Action, ActionStatus, ActionUpdate, answered_model
 from gup.agreements.models import Agreement, Commitment
 from gup.auth.models import User
 from gup.extensions import db
 from gup.organisations.models import Organisation
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
-from gup.territory.models import Territory, TerritoryKind
+from gup.territory.queries import subtree
 
 #: what "Mes actions" lists: findings waiting for the partner or being handled, actions not finished
 
@@ -71,13 +71,6 @@ def overdue_clause(today: date) -> sa.ColumnElement[bool]:
                    Action.status.not_in(list(CLOSED_ACTION_STATUSES)))
 
 
-def _subtree(root_id: int) -> sa.Select:
-    """Ids of a territory node and all its descendants (residences, buildings, stairwells)."""
-    tree = sa.select(Territory.id).where(Territory.id == root_id).cte("subtree", recursive=True)
-    tree = tree.union_all(sa.select(Territory.id).where(Territory.parent_id == tree.c.id))
-    return sa.select(tree.c.id)
-
-
 def _linked_finding(*conditions: Any) -> sa.ColumnElement[bool]:
     """EXISTS a finding answered by the action and matching conditions."""
     return Action.findings.any(sa.and_(*conditions))
@@ -87,7 +80,7 @@ def in_neighbourhood(neighbourhood_id: int) -> sa.ColumnElement[bool]:
     """An action is in a neighbourhood when one of the findings it answers was noted there (its place, or the
     walk it was noted on). Actions that answer no finding have no place and match no neighbourhood."""
     finding = answered_model()
-    return _linked_finding(sa.or_(finding.territory_id.in_(_subtree(neighbourhood_id)),
+    return _linked_finding(sa.or_(finding.territory_id.in_(subtree(neighbourhood_id)),
                                   finding.walkthrough.has(neighbourhood_id=neighbourhood_id)))
 
 
@@ -123,11 +116,6 @@ def actions_stmt(user: Any, *, today: date, agreement_id: int | None = None, nei
     elif overdue is False:
         stmt = stmt.where(sa.not_(overdue_clause(today)))
     return policy.visible(user, stmt, Action)
-
-
-def neighbourhood_choices() -> list[tuple[int, str]]:
-    stmt = sa.select(Territory).where(Territory.kind == TerritoryKind.NEIGHBOURHOOD).order_by(Territory.name)
-    return [(t.id, t.name) for t in db.session.scalars(stmt)]
 
 
 # --- CSV export ----------------------------------------------------------------------------------

@@ -25,8 +25,10 @@ from gup.i18n import local_today
 from gup.media import storage
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
+from gup.organisations.queries import organisation_choices
 from gup.pagination import page_arg
 from gup.policy import authorize, can
+from gup.territory.queries import neighbourhood_choices
 
 # --- list and CSV export -------------------------------------------------------------------------
 
@@ -34,9 +36,9 @@ def _filters() -> tuple[ActionFilterForm, dict[str, Any]]:
     """The list's filter form and the query arguments it gives (unknown values are ignored)."""
     filters = ActionFilterForm(request.args)
     filters.agreement_id.choices = [("", _("Toutes"))] + agreement_queries.agreement_choices(current_user)
-    filters.neighbourhood_id.choices = [("", _("Tous"))] + queries.neighbourhood_choices()
+    filters.neighbourhood_id.choices = [("", _("Tous"))] + neighbourhood_choices()
     filters.theme_id.choices = [("", _("Toutes"))] + agreement_queries.theme_choices(include_inactive=True)
-    filters.organisation_id.choices = [("", _("Tous"))] + agreement_queries.organisation_choices()
+    filters.organisation_id.choices = [("", _("Tous"))] + organisation_choices()
     args: dict[str, Any] = {name: getattr(filters, name).data for name in
                             ("agreement_id", "neighbourhood_id", "theme_id", "organisation_id")
                             if isinstance(getattr(filters, name).data, int)}

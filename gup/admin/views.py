@@ -10,13 +10,13 @@ from sqlalchemy.orm import joinedload
 
 from gup.admin import bp
 from gup.admin.forms import NewUserForm, ResetPasswordForm, UserForm
-from gup.agreements.queries import organisation_choices
 from gup.audit.services import history_of
 from gup.auth import services
 from gup.auth.models import Role, User
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.organisations.models import Organisation
+from gup.organisations.queries import organisation_choices
 from gup.pagination import paginate
 from gup.policy import authorize
 

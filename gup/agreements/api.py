@@ -25,6 +25,9 @@ from gup.agreements.schemas import (
     CommitmentUpdateIn,
     CommitmentUpdateOut,
 )
+from gup.db import now_utc
+from gup.extensions import db
+from gup.i18n import local_today
 from gup.rest import (
     api_blueprint,
     api_user,
@@ -36,9 +39,6 @@ from gup.rest import (
     paginated,
     unprocessable,
 )
-from gup.db import now_utc
-from gup.extensions import db
-from gup.i18n import local_today
 from gup.territory.queries import territories_by_ids
 
 agreements_api = api_blueprint("agreements", "/agreements", "Conventions GUP.")

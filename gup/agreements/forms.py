@@ -15,6 +15,8 @@ from gup.agreements.models import (
 )
 from gup.forms_common import (
     BAD_DATE,
+    BAD_NUMBER,
+    REQUIRED,
     FrenchDateField,
     FrenchDecimalField,
     SelectField,
@@ -22,9 +24,6 @@ from gup.forms_common import (
     int_or_none,
     strip,
 )
-
-REQUIRED = _l("Champ obligatoire.")
-BAD_NUMBER = _l("Nombre invalide.")
 
 
 def _none_choice(label=_l("— Aucun —")):

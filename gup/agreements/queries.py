@@ -22,7 +22,6 @@ from gup.agreements.models import (
     Theme,
 )
 from gup.extensions import db
-from gup.organisations.models import Organisation
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 
 # --- agreements ----------------------------------------------------------------------------------
@@ -125,13 +124,6 @@ def commitments_stmt(user: Any, *, today: date, agreement_id: int | None = None,
         stmt = stmt.where(Commitment.due_on >= today, Commitment.due_on <= today + timedelta(days=due_within_days),
                           Commitment.status.not_in(list(CLOSED_COMMITMENT_STATUSES)))
     return policy.visible(user, stmt, Commitment)
-
-
-def organisation_choices(kind: str | None = None) -> list[tuple[int, str]]:
-    stmt = sa.select(Organisation).where(Organisation.is_active.is_(True)).order_by(Organisation.name)
-    if kind:
-        stmt = stmt.where(Organisation.kind == kind)
-    return [(o.id, o.name) for o in db.session.scalars(stmt)]
 
 
 def partner_choices(agreement: Agreement) -> list[tuple[int, str]]:

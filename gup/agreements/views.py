@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from gup.agreements import bp, queries, services
-from gup.agreements.signals import agreement_page
 from gup.agreements.forms import (
     AgreementForm,
     AgreementStatusForm,
@@ -30,6 +29,7 @@ from gup.agreements.models import (
     TfpbAxis,
     Theme,
 )
+from gup.agreements.signals import agreement_page
 from gup.audit.services import history_of
 from gup.auth.models import Role, User
 from gup.db import now_utc
@@ -38,9 +38,10 @@ from gup.extensions import db
 from gup.forms_common import show_domain_error
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.organisations.queries import organisation_choices
+from gup.pages import sections
 from gup.pagination import page_arg
 from gup.policy import authorize, can
-from gup.pages import sections
 from gup.territory.models import Territory, TerritoryKind
 
 # --- agreements --------------------------------------------------------------------------------
@@ -168,7 +169,7 @@ def partners(agreement_id: int):
     agreement = queries.agreement_or_404(agreement_id)
     authorize(current_user, "manage", agreement)
     form = PartnerForm()
-    form.organisation_id.choices = [("", _("— Choisir —"))] + queries.organisation_choices()
+    form.organisation_id.choices = [("", _("— Choisir —"))] + organisation_choices()
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
         services.add_partner(agreement, organisation=organisation, referent=form.referent.data, actor=current_user)
@@ -202,7 +203,7 @@ def signatories(agreement_id: int):
     agreement = queries.agreement_or_404(agreement_id)
     authorize(current_user, "manage", agreement)
     form = SignatoryForm()
-    form.organisation_id.choices = [("", _("— Choisir —"))] + queries.organisation_choices()
+    form.organisation_id.choices = [("", _("— Choisir —"))] + organisation_choices()
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
         try:
@@ -248,7 +249,7 @@ def add_amendment(agreement_id: int):
 def commitments():
     filters = CommitmentFilterForm(request.args)
     filters.agreement_id.choices = [("", _("Toutes"))] + queries.agreement_choices(current_user)
-    filters.organisation_id.choices = [("", _("Tous"))] + queries.organisation_choices()
+    filters.organisation_id.choices = [("", _("Tous"))] + organisation_choices()
     filters.theme_id.choices = [("", _("Toutes"))] + queries.theme_choices(include_inactive=True)
     try:
         args = {"agreement_id": filters.agreement_id.data, "organisation_id": filters.organisation_id.data,

@@ -1,7 +1,7 @@
 """GET /api/v1/me."""
 
-from gup.rest import api_blueprint, api_user, documents_errors
 from gup.auth.schemas import MeOut
+from gup.rest import api_blueprint, api_user, documents_errors
 
 me_api = api_blueprint("me", "/me", "Le compte authentifié par le jeton.")
 

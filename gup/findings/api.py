@@ -48,6 +48,7 @@ from gup.rest import (
     unprocessable,
 )
 from gup.territory.models import Territory
+from gup.territory.queries import subtree
 from gup.walks.models import RouteStop, Walkthrough
 
 findings_api = api_blueprint("findings", "/findings", "Constats.")
@@ -55,13 +56,6 @@ findings_api = api_blueprint("findings", "/findings", "Constats.")
 #: what an API list row shows, loaded up front; any other relationship raises (a forgotten one fails a test)
 _LOADED = (Finding.agreement, Finding.theme, Finding.responsible_organisation, Finding.photos, Finding.transfers,
            Finding.actions)
-
-
-def _subtree(root_id: int) -> sa.Select:
-    """Ids of a territory node and of every node under it (residences, buildings, stairwells)."""
-    tree = sa.select(Territory.id).where(Territory.id == root_id).cte("finding_subtree", recursive=True)
-    tree = tree.union_all(sa.select(Territory.id).where(Territory.parent_id == tree.c.id))
-    return sa.select(tree.c.id)
 
 
 def _findings_stmt(user: Any, *, today: date, agreement_id: int | None = None, walkthrough_id: int | None = None,
@@ -82,7 +76,7 @@ def _findings_stmt(user: Any, *, today: date, agreement_id: int | None = None, w
     stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
     if neighbourhood_id is not None:  # the place's neighbourhood, or the neighbourhood of the walk
         walks = sa.select(Walkthrough.id).where(Walkthrough.neighbourhood_id == neighbourhood_id)
-        stmt = stmt.where(sa.or_(Finding.territory_id.in_(_subtree(neighbourhood_id)),
+        stmt = stmt.where(sa.or_(Finding.territory_id.in_(subtree(neighbourhood_id)),
                                  Finding.walkthrough_id.in_(walks)))
     if overdue is not None:
         late = queries.overdue_clause(today)

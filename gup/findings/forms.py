@@ -2,36 +2,25 @@
 
 from __future__ import annotations
 
-import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from gup.agreements.forms import REQUIRED
 from gup.findings.models import FindingKind, FindingStatus, LandOwnership, Priority
 from gup.forms_common import (
     BAD_DATE,
+    REQUIRED,
     FrenchDateField,
+    FrenchFloatField,
+    RadioField,
     SelectField,
-    _choices_property,
-    _select_choices,
     int_or_none,
     strip,
 )
-from gup.walks.forms import FrenchFloatField
 
 PHOTO_ACCEPT = {"accept": "image/*", "capture": "environment"}
-
-
-class RadioField(wtforms.RadioField):
-    """RadioField accepting (value, label) pairs (WTForms 3.3 deprecates raw tuples)."""
-
-    choices = _choices_property(wtforms.RadioField)
-
-    def __init__(self, label=None, validators=None, choices=None, **kwargs):
-        super().__init__(label, validators, choices=_select_choices(choices), **kwargs)
 
 
 class _FindingFields(FlaskForm):

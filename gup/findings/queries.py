@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,7 +24,7 @@ from gup.findings.models import (
     Transfer,
 )
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
-from gup.territory.models import Territory, TerritoryKind
+from gup.territory.queries import Node, descendants, neighbourhood_of, territory_index
 from gup.walks.models import Walkthrough
 
 
@@ -77,53 +76,6 @@ def agreement_or_404(agreement_id: int) -> Agreement:
     if agreement is None:
         abort(404)
     return agreement
-
-
-# --- territory tree ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Node:
-    """A territory node as the tree helpers need it (no ORM object, no lazy load)."""
-
-    id: int
-    parent_id: int | None
-    kind: TerritoryKind
-    name: str
-
-
-def territory_index() -> dict[int, Node]:
-    """Every territory node, in one query (the tree is small: a few thousand nodes at most)."""
-    rows = db.session.execute(sa.select(Territory.id, Territory.parent_id, Territory.kind, Territory.name))
-    return {r.id: Node(r.id, r.parent_id, r.kind, r.name) for r in rows}
-
-
-def neighbourhood_of(node_id: int | None, index: dict[int, Node]) -> Node | None:
-    """The neighbourhood a node belongs to (itself, or its ancestor)."""
-    seen = set()
-    node = index.get(node_id) if node_id is not None else None
-    while node is not None and node.id not in seen:
-        if node.kind is TerritoryKind.NEIGHBOURHOOD:
-            return node
-        seen.add(node.id)
-        node = index.get(node.parent_id) if node.parent_id is not None else None
-    return None
-
-
-def descendants(root_ids: list[int], index: dict[int, Node]) -> list[tuple[Node, int]]:
-    """The roots and every node under them, depth first (tree order), each with its depth."""
-    children: dict[int | None, list[Node]] = {}
-    for node in index.values():
-        children.setdefault(node.parent_id, []).append(node)
-    out: list[tuple[Node, int]] = []
-
-    def walk(node: Node, depth: int) -> None:
-        out.append((node, depth))
-        for child in sorted(children.get(node.id, []), key=lambda n: n.name):
-            walk(child, depth + 1)
-
-    for root in sorted((index[i] for i in root_ids if i in index), key=lambda n: n.name):
-        walk(root, 0)
-    return out
 
 
 def territory_choices(agreement: Agreement) -> list[tuple[int, str]]:

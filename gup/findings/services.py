@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,12 +19,12 @@ from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
 from gup.findings.models import (
     FINDING_NEXT,
+    RESOLVABLE,
+    TAKEABLE,
     Finding,
     FindingKind,
     FindingStatus,
     LandOwnership,
-    RESOLVABLE,
-    TAKEABLE,
     Priority,
     RoutingRule,
     Transfer,
@@ -33,6 +32,7 @@ from gup.findings.models import (
 from gup.i18n import local_today
 from gup.organisations.models import Organisation, OrganisationKind
 from gup.territory.models import Territory, TerritoryKind
+from gup.territory.queries import distance_m
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +87,6 @@ def suggest_responsible(agreement: Agreement, *, land_ownership: LandOwnership |
 def default_due_on(priority: Priority, logged_on: date) -> date:
     """Due date from the priority's target time (a setting)."""
     return logged_on + timedelta(days=current_app.config["PRIORITY_DUE_DAYS"][priority.value])
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres (haversine)."""
-    r = 6_371_000.0
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 def _building_of(territory: Territory | None) -> int | None:

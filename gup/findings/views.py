@@ -13,7 +13,6 @@ from gup.db import now_utc
 from gup.errors import DomainError, NotAllowed
 from gup.extensions import db
 from gup.findings import bp, csv_export, queries, services
-from gup.findings.signals import finding_page
 from gup.findings.forms import (
     ActionForm,
     FindingEditForm,
@@ -25,17 +24,20 @@ from gup.findings.forms import (
     StatusForm,
 )
 from gup.findings.models import FINDING_NEXT, Finding, FindingKind, FindingStatus, LandOwnership, Priority
+from gup.findings.signals import finding_page
 from gup.forms_common import show_domain_error
 from gup.i18n import local_today
-from gup.pages import sections
 from gup.media import services as media_services
 from gup.media import storage
 from gup.media.services import PhotoError
 from gup.organisations.models import Organisation
+from gup.organisations.queries import organisation_choices
+from gup.pages import sections
 from gup.policy import authorize, can
 from gup.territory.models import Territory
+from gup.territory.queries import neighbourhood_choices
 from gup.walks.models import RouteStop, Walkthrough
-from gup.walks.queries import agreements_where, neighbourhood_choices, party_organisation_choices
+from gup.walks.queries import agreements_where, party_organisation_choices
 
 DRAFT_KEY = "gup_draft_clear"
 
@@ -323,7 +325,7 @@ def _filtered():
     filters.agreement_id.choices = [("", _("Toutes"))] + agreement_queries.agreement_choices(current_user)
     filters.neighbourhood_id.choices = [("", _("Tous"))] + neighbourhood_choices()
     filters.theme_id.choices = [("", _("Toutes"))] + agreement_queries.theme_choices(include_inactive=True)
-    filters.organisation_id.choices = [("", _("Tous"))] + agreement_queries.organisation_choices()
+    filters.organisation_id.choices = [("", _("Tous"))] + organisation_choices()
     ids = {name: getattr(filters, name).data for name in ("agreement_id", "neighbourhood_id", "theme_id",
                                                           "organisation_id")}
     stmt = queries.findings_stmt(

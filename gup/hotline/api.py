@@ -9,17 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from gup import policy
-from gup.rest import (
-    api_blueprint,
-    api_user,
-    authorized,
-    committing,
-    documents_errors,
-    page_items,
-    page_number,
-    paginated,
-    unprocessable,
-)
 from gup.db import now_utc
 from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
@@ -35,6 +24,17 @@ from gup.hotline.schemas import (
 )
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.rest import (
+    api_blueprint,
+    api_user,
+    authorized,
+    committing,
+    documents_errors,
+    page_items,
+    page_number,
+    paginated,
+    unprocessable,
+)
 
 resident_reports_api = api_blueprint("resident_reports", "/resident-reports", "Signalements des habitants.")
 

@@ -12,12 +12,10 @@ from flask_login import current_user, login_required
 from gup.actions.models import Action
 from gup.agreements.models import Theme
 from gup.api_fields import MAX_ID
-from gup.rest import MAX_PAGE
 from gup.audit.services import history_of, status_history
 from gup.db import now_utc
 from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
-from gup.findings.services import distance_m
 from gup.forms_common import show_domain_error
 from gup.hotline import bp, queries, services
 from gup.hotline.backoffice_forms import (
@@ -35,13 +33,23 @@ from gup.hotline.backoffice_forms import (
     StatusForm,
     TemplateForm,
 )
-from gup.hotline.models import REPORT_NEXT, CategoryRoute, Channel, ReportCategory, ReportStatus, ResidentReport, \
-    ResponseTemplate
+from gup.hotline.models import (
+    REPORT_NEXT,
+    CategoryRoute,
+    Channel,
+    ReportCategory,
+    ReportStatus,
+    ResidentReport,
+    ResponseTemplate,
+)
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.organisations.queries import organisation_choices
 from gup.pagination import page_arg
 from gup.policy import authorize, can
+from gup.rest import MAX_PAGE
 from gup.territory.models import Territory
+from gup.territory.queries import distance_m, neighbourhood_choices
 
 #: answers of the organisation in charge; every other move is triage (the coordination)
 RESPOND_TARGETS = (ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED)
@@ -88,7 +96,7 @@ def _forms(report: ResidentReport, **given: Any) -> dict[str, Any]:
             prefix="o", formdata=None, public_text=_("Le signalement a été rouvert."))
         forms["attach"] = given.get("attach") or ActionLinkForm(prefix="a", formdata=None)
         forms["qualify"].category_id.choices = queries.category_choices()
-        forms["route"].organisation_id.choices = [("", _("— Choisir —"))] + queries.organisation_choices()
+        forms["route"].organisation_id.choices = [("", _("— Choisir —"))] + organisation_choices()
         forms["attach"].action_id.choices = [("", _("— Choisir —"))] + queries.action_choices(report)
     status_forms = {}
     for target in _status_targets(report):
@@ -150,8 +158,8 @@ def _id(value: int | None) -> int | None:
 def reports_index():
     filters = QueueFilterForm(request.args)
     filters.category_id.choices = [("", _("Toutes"))] + queries.category_choices()
-    filters.neighbourhood_id.choices = [("", _("Tous"))] + queries.neighbourhood_choices()
-    filters.organisation_id.choices = [("", _("Tous"))] + queries.organisation_choices()
+    filters.neighbourhood_id.choices = [("", _("Tous"))] + neighbourhood_choices()
+    filters.organisation_id.choices = [("", _("Tous"))] + organisation_choices(include_inactive=True)
     filters.validate()
     today = local_today()
     status = filters.status.data if filters.status.data in {s.value for s in ReportStatus} else None
@@ -199,7 +207,7 @@ def report_route(report_id: int):
     report = queries.report_or_404(report_id)
     authorize(current_user, "triage", report)
     form = RouteForm(prefix="r")
-    form.organisation_id.choices = queries.organisation_choices()
+    form.organisation_id.choices = organisation_choices()
     if not form.validate():
         return _failed(report, "route", form)
     organisation = db.session.get(Organisation, form.organisation_id.data)
@@ -317,7 +325,7 @@ def phone_intake():
     authorize(current_user, "take_call", ResidentReport())
     form = PhoneIntakeForm()
     form.category_id.choices = [("", _("— Choisir —"))] + queries.category_choices()
-    form.neighbourhood_id.choices = [("", _("— Non précisé —"))] + queries.neighbourhood_choices()
+    form.neighbourhood_id.choices = [("", _("— Non précisé —"))] + neighbourhood_choices()
     if form.validate_on_submit():
         neighbourhood = db.session.get(Territory, form.neighbourhood_id.data) if form.neighbourhood_id.data else None
         try:
@@ -407,7 +415,7 @@ def _category_form(category: ReportCategory | None) -> CategoryForm:
             form.first_answer_days.data, form.resolution_days.data, form.is_published.data = 2, 30, True
     form.theme_id.choices = [("", _("— Choisir —"))] + [
         (t.id, t.label) for t in db.session.scalars(db.select(Theme).order_by(Theme.label))]
-    form.default_organisation_id.choices = [("", _("— Aucun —"))] + queries.organisation_choices()
+    form.default_organisation_id.choices = [("", _("— Aucun —"))] + organisation_choices()
     return form
 
 
@@ -441,8 +449,8 @@ def category_edit(category_id: int | None):
 
 
 def _route_choices(form: CategoryRouteForm) -> None:
-    form.neighbourhood_id.choices = [("", _("— Choisir —"))] + queries.neighbourhood_choices()
-    form.organisation_id.choices = [("", _("— Choisir —"))] + queries.organisation_choices()
+    form.neighbourhood_id.choices = [("", _("— Choisir —"))] + neighbourhood_choices()
+    form.organisation_id.choices = [("", _("— Choisir —"))] + organisation_choices()
 
 
 @bp.route("/signalements/categories/<int:category_id>/orientations", methods=["POST"])

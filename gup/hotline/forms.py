@@ -10,9 +10,12 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
-from gup.findings.forms import RadioField
-from gup.forms_common import SelectField, strip
-from gup.walks.forms import FrenchFloatField
+from gup.forms_common import (
+    FrenchFloatField,
+    RadioField,
+    SelectField,
+    strip,
+)
 
 #: longest description accepted from the public (a page of text; the API has its own limit)
 MAX_DESCRIPTION = 5000

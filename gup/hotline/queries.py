@@ -22,9 +22,7 @@ from gup.hotline.models import (
     ResidentReport,
     ResponseTemplate,
 )
-from gup.organisations.models import Organisation
 from gup.pagination import Page, paginate
-from gup.territory.models import Territory, TerritoryKind
 
 PER_PAGE = 25
 #: statuses of the reports a partner referent must answer
@@ -155,20 +153,11 @@ def action_choices(report: ResidentReport) -> list[tuple[int, str]]:
         .options(joinedload(Action.responsible_organisation)).order_by(Action.title))]
 
 
-def organisation_choices() -> list[tuple[int, str]]:
-    return [(o.id, o.name) for o in db.session.scalars(sa.select(Organisation).order_by(Organisation.name))]
-
-
 def category_choices(*, published_only: bool = False) -> list[tuple[int, str]]:
     stmt = sa.select(ReportCategory).order_by(ReportCategory.position, ReportCategory.label)
     if published_only:
         stmt = stmt.where(ReportCategory.is_published.is_(True))
     return [(c.id, c.label) for c in db.session.scalars(stmt)]
-
-
-def neighbourhood_choices() -> list[tuple[int, str]]:
-    return [(t.id, t.name) for t in db.session.scalars(
-        sa.select(Territory).where(Territory.kind == TerritoryKind.NEIGHBOURHOOD).order_by(Territory.name))]
 
 
 def categories() -> list[ReportCategory]:

@@ -19,11 +19,20 @@ from gup.agreements.models import Agreement, AgreementStatus, agreement_territor
 from gup.audit.services import acting_as, record_status_change
 from gup.errors import DomainError
 from gup.extensions import db
-from gup.findings.services import distance_m
-from gup.hotline.models import (CLOSED_REPORT_STATUSES, CategoryRoute, Channel, OutboundMail, ReportCategory,
-                                ReportStatus, ReportUpdate, ResidentReport, ResponseTemplate)
+from gup.hotline.models import (
+    CLOSED_REPORT_STATUSES,
+    CategoryRoute,
+    Channel,
+    OutboundMail,
+    ReportCategory,
+    ReportStatus,
+    ReportUpdate,
+    ResidentReport,
+    ResponseTemplate,
+)
 from gup.organisations.models import Organisation
-from gup.territory.models import Territory, TerritoryKind
+from gup.territory.models import Territory
+from gup.territory.queries import distance_m, neighbourhood_above
 
 logger = logging.getLogger(__name__)
 
@@ -50,13 +59,6 @@ def _actor_id(actor: Any) -> int | None:
 def published_categories() -> list[ReportCategory]:
     return list(db.session.scalars(sa.select(ReportCategory).where(ReportCategory.is_published.is_(True))
                                    .order_by(ReportCategory.position, ReportCategory.label)))
-
-
-def neighbourhood_of(territory: Territory | None) -> Territory | None:
-    node = territory
-    while node is not None and node.kind is not TerritoryKind.NEIGHBOURHOOD:
-        node = node.parent
-    return node
 
 
 def agreement_for(neighbourhood: Territory | None) -> Agreement | None:
@@ -169,7 +171,7 @@ def submit_report(*, channel: Channel, category: ReportCategory, description: st
         raise DomainError(_("Décrivez le problème."), field="description")
     if not category.is_published and channel in (Channel.WEB, Channel.OPEN311):
         raise DomainError(_("Cette catégorie n'est pas proposée."), field="category_id")
-    neighbourhood = neighbourhood or neighbourhood_of(territory)
+    neighbourhood = neighbourhood or neighbourhood_above(territory)
     clean = lambda v: (v.strip() or None) if isinstance(v, str) else v  # noqa: E731
     report = ResidentReport(
         channel=channel, category=category, description=description, address=clean(address),
@@ -544,7 +546,7 @@ def report_from_finding(finding: Any, *, category: ReportCategory, actor: Any, n
     if existing is not None:
         raise DomainError(_("Un signalement existe déjà pour ce constat : %(reference)s.",
                             reference=existing.reference), field="category_id")
-    neighbourhood = neighbourhood_of(finding.territory) or (finding.walkthrough.neighbourhood
+    neighbourhood = neighbourhood_above(finding.territory) or (finding.walkthrough.neighbourhood
                                                             if finding.walkthrough else None)
     report = submit_report(channel=Channel.FINDING, category=category, description=finding.description, actor=actor,
                            now=now, address=finding.address or (finding.stop.name if finding.stop else None),

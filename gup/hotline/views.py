@@ -21,10 +21,9 @@ from gup.forms_common import show_domain_error
 from gup.hotline import bp, services
 from gup.hotline.forms import MAX_PHOTOS, FixedAnswerForm, PublicReportForm, TrackForm
 from gup.hotline.models import Channel, ReportCategory
-from gup.media.services import PhotoError
-from gup.media.services import _size_label
+from gup.media.services import PhotoError, _size_label
 from gup.territory.models import Territory
-from gup.walks.queries import neighbourhood_choices
+from gup.territory.queries import neighbourhood_choices
 
 logger = logging.getLogger(__name__)
 

@@ -5,9 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from gup.forms_common import SelectField, SelectMultipleField, strip
-
-REQUIRED = _l("Champ obligatoire.")
+from gup.forms_common import (
+    REQUIRED,
+    SelectField,
+    SelectMultipleField,
+    strip,
+)
 
 #: target statuses of the bulk update (findings and actions share planned and in progress)
 BULK_TARGETS = [

@@ -1,12 +1,12 @@
 """GET /api/v1/organisations: the organisations (organismes) known to gup."""
 
 from gup import policy
-from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
 from gup.extensions import db
 from gup.organisations import queries
 from gup.organisations.models import Organisation
 from gup.organisations.schemas import OrganisationOut, OrganisationQueryArgs
 from gup.pagination import paginate
+from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
 
 organisations_api = api_blueprint("organisations", "/organisations", "Organismes.")
 

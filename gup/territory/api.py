@@ -1,8 +1,8 @@
 """GET /api/v1/neighbourhoods: neighbourhoods (QPV or not) and their residences, buildings and stairwells."""
 
 from gup import policy
-from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
 from gup.pagination import paginate
+from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
 from gup.territory import queries
 from gup.territory.models import Territory
 from gup.territory.schemas import NeighbourhoodOut, NeighbourhoodQueryArgs, NeighbourhoodTreeOut

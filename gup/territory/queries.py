@@ -1,6 +1,11 @@
-"""Read side of the territory tree: neighbourhood lists and one node with its descendants."""
+"""Read side of the territory tree, written once for every feature: neighbourhood lists and choices, one node
+with its descendants, the subtree of a node, the neighbourhood of a place, the distance between two points."""
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
@@ -42,3 +47,84 @@ def territories_by_ids(ids: list[int]) -> list[Territory]:
     if not ids:
         return []
     return list(db.session.scalars(sa.select(Territory).where(Territory.id.in_(set(ids))).order_by(Territory.name)))
+
+
+# --- territory tree ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Node:
+    """A territory node as the tree helpers need it (no ORM object, no lazy load)."""
+
+    id: int
+    parent_id: int | None
+    kind: TerritoryKind
+    name: str
+
+
+def territory_index() -> dict[int, Node]:
+    """Every territory node, in one query (the tree is small: a few thousand nodes at most)."""
+    rows = db.session.execute(sa.select(Territory.id, Territory.parent_id, Territory.kind, Territory.name))
+    return {r.id: Node(r.id, r.parent_id, r.kind, r.name) for r in rows}
+
+
+def neighbourhood_of(node_id: int | None, index: dict[int, Node]) -> Node | None:
+    """The neighbourhood a node belongs to (itself, or its ancestor)."""
+    seen = set()
+    node = index.get(node_id) if node_id is not None else None
+    while node is not None and node.id not in seen:
+        if node.kind is TerritoryKind.NEIGHBOURHOOD:
+            return node
+        seen.add(node.id)
+        node = index.get(node.parent_id) if node.parent_id is not None else None
+    return None
+
+
+def descendants(root_ids: list[int], index: dict[int, Node]) -> list[tuple[Node, int]]:
+    """The roots and every node under them, depth first (tree order), each with its depth."""
+    children: dict[int | None, list[Node]] = {}
+    for node in index.values():
+        children.setdefault(node.parent_id, []).append(node)
+    out: list[tuple[Node, int]] = []
+
+    def walk(node: Node, depth: int) -> None:
+        out.append((node, depth))
+        for child in sorted(children.get(node.id, []), key=lambda n: n.name):
+            walk(child, depth + 1)
+
+    for root in sorted((index[i] for i in root_ids if i in index), key=lambda n: n.name):
+        walk(root, 0)
+    return out
+
+
+def subtree(root_id: int) -> sa.Select:
+    """Ids of a territory node and of every node under it (residences, buildings, stairwells), as a subquery."""
+    tree = sa.select(Territory.id).where(Territory.id == root_id).cte("territory_subtree", recursive=True)
+    tree = tree.union_all(sa.select(Territory.id).where(Territory.parent_id == tree.c.id))
+    return sa.select(tree.c.id)
+
+
+def neighbourhood_above(territory: Territory | None) -> Territory | None:
+    """The neighbourhood a loaded place belongs to (itself, or its ancestor), walking its parents."""
+    node = territory
+    while node is not None and node.kind is not TerritoryKind.NEIGHBOURHOOD:
+        node = node.parent
+    return node
+
+
+def neighbourhood_choices(agreement: Any = None) -> list[tuple[int, str]]:
+    """Neighbourhoods of an agreement's perimeter (or every neighbourhood, for filters), by name."""
+    if agreement is not None:
+        nodes = [t for t in agreement.territories if t.kind is TerritoryKind.NEIGHBOURHOOD]
+    else:
+        nodes = list(db.session.scalars(sa.select(Territory).where(Territory.kind == TerritoryKind.NEIGHBOURHOOD)
+                                        .order_by(Territory.name)))
+    return [(t.id, t.name) for t in sorted(nodes, key=lambda t: t.name)]
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    r = 6_371_000.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))

@@ -7,8 +7,17 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from gup.agreements.forms import BAD_NUMBER, REQUIRED
-from gup.forms_common import BAD_DATE, FrenchDateField, SelectField, SelectMultipleField, int_or_none, strip
+from gup.forms_common import (
+    BAD_DATE,
+    BAD_NUMBER,
+    REQUIRED,
+    FrenchDateField,
+    FrenchFloatField,
+    SelectField,
+    SelectMultipleField,
+    int_or_none,
+    strip,
+)
 from gup.walks.models import WalkKind, WalkStatus
 
 #: blank stop rows offered under the existing ones (no JavaScript: rows are plain repeated fields)
@@ -16,40 +25,6 @@ BLANK_STOP_ROWS = 3
 MIN_STOP_ROWS = 8
 BAD_TIME = _l("Heure invalide (format attendu : HH:MM).")
 MULTI_HINT = _l("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs.")
-
-
-class FrenchFloatField(StringField):
-    """A decimal number typed the French way (« 47,2101 ») or with a dot; empty means none.
-
-    `data` keeps the text as typed (re-rendered on errors); `value` is the number or None."""
-
-    def __init__(self, label=None, validators=None, minimum: float | None = None, maximum: float | None = None,
-                 **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(label, validators, filters=[strip], **kwargs)
-        self.minimum, self.maximum = minimum, maximum
-        self.value: float | None = None
-
-    def process_data(self, value):
-        self.value = value if isinstance(value, int | float) else None
-        self.data = "" if self.value is None else str(self.value)
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        self.data = valuelist[0] or ""
-        self.value = None
-        text = self.data.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
-        if not text:
-            return
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(BAD_NUMBER) from None
-        if number != number or (self.minimum is not None and number < self.minimum) \
-                or (self.maximum is not None and number > self.maximum):
-            raise ValueError(_l("Valeur hors limites (entre %(a)s et %(b)s).", a=self.minimum, b=self.maximum))
-        self.value = number
 
 
 class FrenchTimeField(TimeField):

@@ -14,7 +14,6 @@ from gup.auth.models import Role, User
 from gup.db import raise_others
 from gup.extensions import db
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
-from gup.territory.models import Territory, TerritoryKind
 from gup.walks.models import WalkKind, WalkStatus, Walkthrough
 
 
@@ -72,16 +71,6 @@ def finding_counts(walk_ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(sa.select(Walkthrough.id, sa.func.count()).join(Walkthrough.findings)
                               .where(Walkthrough.id.in_(walk_ids)).group_by(Walkthrough.id))
     return {walk_id: count for walk_id, count in rows}
-
-
-def neighbourhood_choices(agreement: Agreement | None = None) -> list[tuple[int, str]]:
-    """Neighbourhoods of an agreement's perimeter (or every neighbourhood, for filters)."""
-    if agreement is not None:
-        nodes = [t for t in agreement.territories if t.kind is TerritoryKind.NEIGHBOURHOOD]
-    else:
-        nodes = list(db.session.scalars(sa.select(Territory).where(Territory.kind == TerritoryKind.NEIGHBOURHOOD)
-                                        .order_by(Territory.name)))
-    return [(t.id, t.name) for t in sorted(nodes, key=lambda t: t.name)]
 
 
 def party_organisation_choices(agreement: Agreement) -> list[tuple[int, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,6 +19,7 @@ from gup.organisations.models import Organisation
 from gup.pages import sections
 from gup.policy import authorize, can
 from gup.territory.models import Territory
+from gup.territory.queries import neighbourhood_choices
 from gup.walks import bp, queries, services
 from gup.walks.forms import WalkFilterForm, WalkForm, WalkStatusForm
 from gup.walks.models import WalkKind, WalkStatus, Walkthrough
@@ -32,7 +32,7 @@ from gup.walks.signals import walk_page
 def index():
     filters = WalkFilterForm(request.args)
     filters.agreement_id.choices = [("", _("Toutes"))] + agreement_queries.agreement_choices(current_user)
-    filters.neighbourhood_id.choices = [("", _("Tous"))] + queries.neighbourhood_choices()
+    filters.neighbourhood_id.choices = [("", _("Tous"))] + neighbourhood_choices()
     try:
         ids = {"agreement_id": filters.agreement_id.data, "neighbourhood_id": filters.neighbourhood_id.data}
     except (TypeError, ValueError):
@@ -52,7 +52,7 @@ def index():
 
 def _form_choices(form: WalkForm, agreement: Agreement, walk: Walkthrough | None) -> None:
     none = [("", _("— Choisir —"))]
-    form.neighbourhood_id.choices = none + queries.neighbourhood_choices(agreement)
+    form.neighbourhood_id.choices = none + neighbourhood_choices(agreement)
     form.follow_up_of_id.choices = [("", _("— Aucun —"))] + queries.follow_up_choices(
         agreement, walk.id if walk else None)
     form.organisation_ids.choices = queries.party_organisation_choices(agreement)

@@ -13,10 +13,18 @@ from gup.audit.services import status_history
 from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
 from gup.findings.models import FINDING_NEXT, Finding, FindingKind, FindingStatus, LandOwnership, Priority, RoutingRule
-from gup.findings.services import (change_finding_status, create_finding, default_due_on, distance_m, flag_recurrence,
-                                   route_finding, suggest_responsible, update_finding)
+from gup.findings.services import (
+    change_finding_status,
+    create_finding,
+    default_due_on,
+    flag_recurrence,
+    route_finding,
+    suggest_responsible,
+    update_finding,
+)
 from gup.organisations.models import OrganisationKind
 from gup.territory.models import TerritoryKind
+from gup.territory.queries import distance_m
 
 NOW = datetime(2026, 10, 6, 12, 0, tzinfo=UTC)  # 14:00 in Bellerive
 #: about 20 m and 60 m northwards, in degrees of latitude
