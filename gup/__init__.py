@@ -54,12 +54,13 @@ def create_app(config_object: Any = None, **overrides: Any) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    import gup.models  # noqa: F401  (every model registered before the mappers configure)
     from gup import database
     from gup.auth.loader import init_login
     from gup.extensions import api, babel, csrf, db, limiter, migrate
     from gup.i18n import select_locale
+    from gup.models import import_all
 
+    import_all(FEATURES)  # every model registered before the mappers configure
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -1,16 +1,20 @@
-"""Import every feature's models, for Alembic and the mappers."""
+"""Import every model module of the application, for the mappers and Alembic: the audit log's and each
+feature's `models` module (found from gup.FEATURES, so a new feature needs no line here)."""
 
-from gup.actions.models import *  # noqa: F401,F403
-from gup.agreements.models import *  # noqa: F401,F403
-from gup.audit.models import (
-    AuditEntry,  # noqa: F401
-    StatusChange,  # noqa: F401
-)
-from gup.auth.models import *  # noqa: F401,F403
-from gup.findings.models import *  # noqa: F401,F403
-from gup.hotline.models import *  # noqa: F401,F403
-from gup.media.models import Photo  # noqa: F401
-from gup.open311.models import Open311Client  # noqa: F401
-from gup.organisations.models import *  # noqa: F401,F403
-from gup.territory.models import *  # noqa: F401,F403
-from gup.walks.models import *  # noqa: F401,F403
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Iterable
+
+#: model modules outside the feature list
+CORE_MODELS = ("gup.audit.models",)
+
+
+def import_all(features: Iterable[str]) -> list[str]:
+    """Import the core model modules and each feature's `<feature>.models`, when it has one; returns them."""
+    names = [*CORE_MODELS, *(f"{feature}.models" for feature in features)]
+    found = [name for name in names if importlib.util.find_spec(name) is not None]
+    for name in found:
+        importlib.import_module(name)
+    return found
