@@ -7,12 +7,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy.orm import joinedload, raiseload
 
 from gup import policy
 from gup.actions.models import ACTION_NEXT, Action, ActionStatus
 from gup.actions.services import add_action_update
-from gup.agreements.models import Agreement
+from gup.agreements.queries import by_ids_for_policy
 from gup.extensions import db
 from gup.worklist import WorkItem, WorkItemProvider
 
@@ -27,18 +27,12 @@ def _items(user: Any, today: date) -> list[WorkItem]:
             for a in db.session.scalars(policy.visible(user, stmt, Action))]
 
 
-def _load(ids: list[int]) -> list[Action]:
-    stmt = sa.select(Action).where(Action.id.in_(ids)).options(joinedload(Action.agreement).options(
-        selectinload(Agreement.coordinators), selectinload(Agreement.partners), selectinload(Agreement.signatories)))
-    return list(db.session.scalars(stmt))
-
-
 def _move(action: Action, target: ActionStatus, *, note: str, actor: Any, now: Any) -> None:
     add_action_update(action, note=note, status=target, actor=actor, now=now)
 
 
 PROVIDER = WorkItemProvider(
-    kind="action", model=Action, items=_items, load=_load,
+    kind="action", model=Action, items=_items, load=lambda ids: by_ids_for_policy(Action, ids),
     label=lambda action: _("Action n° %(id)s", id=action.id),
     target=ActionStatus, allowed=lambda action: ACTION_NEXT[action.status] | {action.status},
     may=lambda user, action, target: policy.can(user, "update", action), move=_move)

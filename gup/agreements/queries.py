@@ -165,3 +165,13 @@ def themes_by_ids(ids: list[int]) -> list[Theme]:
     if not ids:
         return []
     return list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(set(ids))).order_by(Theme.position)))
+
+
+def by_ids_for_policy(model: Any, ids: list[int]) -> list[Any]:
+    """Records of a model belonging to an agreement, with what the policy reads on their agreement loaded up
+    front (coordinators, partners, signatories)."""
+    agreement = joinedload(model.agreement)
+    stmt = sa.select(model).where(model.id.in_(ids)).options(
+        agreement.selectinload(Agreement.coordinators), agreement.selectinload(Agreement.partners),
+        agreement.selectinload(Agreement.signatories))
+    return list(db.session.scalars(stmt))

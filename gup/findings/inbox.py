@@ -7,10 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy.orm import joinedload, raiseload
 
 from gup import policy
-from gup.agreements.models import Agreement
+from gup.agreements.queries import by_ids_for_policy
 from gup.extensions import db
 from gup.findings.models import FINDING_NEXT, Finding, FindingStatus
 from gup.findings.services import change_finding_status
@@ -27,18 +27,12 @@ def _items(user: Any, today: date) -> list[WorkItem]:
             for f in db.session.scalars(policy.visible(user, stmt, Finding))]
 
 
-def _load(ids: list[int]) -> list[Finding]:
-    stmt = sa.select(Finding).where(Finding.id.in_(ids)).options(joinedload(Finding.agreement).options(
-        selectinload(Agreement.coordinators), selectinload(Agreement.partners), selectinload(Agreement.signatories)))
-    return list(db.session.scalars(stmt))
-
-
 def _move(finding: Finding, target: FindingStatus, *, note: str, actor: Any, now: Any) -> None:
     change_finding_status(finding, to=target, actor=actor, now=now, note=note)
 
 
 PROVIDER = WorkItemProvider(
-    kind="finding", model=Finding, items=_items, load=_load,
+    kind="finding", model=Finding, items=_items, load=lambda ids: by_ids_for_policy(Finding, ids),
     label=lambda finding: _("Constat n° %(id)s", id=finding.id),
     target=FindingStatus, allowed=lambda finding: FINDING_NEXT[finding.status] | {finding.status},
     may=lambda user, finding, target: policy.can(user, "move", finding, target=target),

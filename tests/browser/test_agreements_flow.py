@@ -71,6 +71,7 @@ def test_bailleur2_updates_own_commitment_from_a_phone(browser, base_url):
         page.get_by_label("Partenaire").select_option(label="Logis du Val (ESH)")
         page.get_by_label("Statut").select_option(label="En cours")
         page.get_by_role("button", name="Filtrer").click()
+        page.wait_for_load_state("load")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         link = page.get_by_role("link", name=re.compile(r"^ENG-\d+ ")).first
         link.click()

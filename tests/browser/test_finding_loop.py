@@ -27,6 +27,7 @@ def _phone_page(browser, base_url, email):
 
 
 def _no_horizontal_scroll(page):
+    page.wait_for_load_state("load")  # measure the new page with its stylesheet, not one half loaded
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, page.url
 
 
