@@ -23,6 +23,8 @@ FEATURES: tuple[str, ...] = (
     "gup.hotline",
     "gup.open311",
     "gup.admin",
+    "gup.notifications",  # last among the jobs: `jobs run-due` sends the mails the jobs before it queued
+    "gup.scheduler",
 )
 
 

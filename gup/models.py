@@ -9,8 +9,10 @@ from gup.audit.models import (
 from gup.auth.models import *  # noqa: F401,F403
 from gup.findings.models import *  # noqa: F401,F403
 from gup.media.models import Photo  # noqa: F401
+from gup.notifications.models import OutboundMail  # noqa: F401
 from gup.organisations.models import *  # noqa: F401,F403
 from gup.territory.models import *  # noqa: F401,F403
 from gup.walks.models import *  # noqa: F401,F403
 from gup.hotline.models import *  # noqa: F401,F403
 from gup.open311.models import Open311Client  # noqa: F401
+from gup.scheduler.models import JobRun  # noqa: F401

@@ -331,3 +331,13 @@ def visible_in_agreements(user: Any, stmt: Select, model: Any) -> Select:
     """Restrict a select() on any model with an agreement_id (walks, findings, actions) to readable agreements."""
     readable = visible_agreements(user, sa.select(Agreement.id))
     return stmt.where(model.agreement_id.in_(readable))
+
+
+# --- notifications (moved by the integrator) ---
+from gup.notifications.models import OutboundMail  # noqa: E402  (self-contained block, see the header)
+
+
+@rule(OutboundMail, "list_failed", "resend")
+def _failed_mails(user: Any, obj: Any) -> bool:
+    """Failed mails (recipients' addresses, errors) are for administrators only."""
+    return user.role is Role.ADMIN

@@ -11,12 +11,15 @@ bp = Blueprint("hotline", __name__)
 
 
 def init_app(app: Any, registry: Any) -> None:
-    """Plug hotline in: its routes, API, commands and menu."""
+    """Plug hotline in: its routes, API, menu and periodic jobs."""
     import gup.hotline.views  # noqa: F401  (routes attach to bp on import)
+    from gup.hotline import jobs
     from gup.hotline.api import resident_reports_api
-    from gup.hotline.cli import register as cli
 
     registry.blueprints(bp)
     registry.api(resident_reports_api)
-    registry.cli(cli)
+    registry.job("hotline.ask_if_fixed", jobs.ask_if_fixed, trigger="cron", hour=10, minute=0,
+                 description="Ask reporters « is it fixed? » some weeks after resolution")
+    registry.job("hotline.erase_contact_data", jobs.erase_contact_data, trigger="cron", hour=3, minute=30,
+                 description="Erase reporters' contact details past the retention period")
     registry.menu("hotline.reports_index", _l("Signalements"), current=("hotline.report", "hotline.phone", "hotline.categor", "hotline.template", "hotline.privacy"), order=30)
