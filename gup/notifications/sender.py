@@ -39,10 +39,10 @@ def _message(mail: OutboundMail, sender: str) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message["Content-Language"] = mail.locale or "fr"
     message.set_content(mail.body, charset="utf-8")
     if mail.html_body:
         message.add_alternative(mail.html_body, subtype="html", charset="utf-8")
+    message["Content-Language"] = mail.locale or "fr"  # after the content, which resets Content-* headers
     return message
 
 

@@ -94,7 +94,7 @@ def resend(mail: OutboundMail, *, actor: Any, now: datetime) -> OutboundMail:
     """Give a failed mail a fresh set of attempts, starting at once."""
     if mail.failed_at is None or mail.sent_at is not None:
         raise DomainError(_("Ce courriel n'est pas en échec."), field="mail")
-    mail.failed_at, mail.attempts, mail.next_attempt_at = None, 0, now
+    mail.failed_at, mail.attempts, mail.next_attempt_at = None, 0, None  # due at once
     db.session.flush()
     logger.info("mail %s queued again by user %s", mail.id, getattr(actor, "id", None))
     return mail
