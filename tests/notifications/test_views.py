@@ -87,8 +87,9 @@ def test_resend_resets_the_mail_and_it_leaves(client, login, f, smtp):
     assert send_outbox(now=NOW) == 1
     assert [rcpt for rcpt, _m in smtp.messages] == [["resident7@example.org"]]
     # once sent, there is nothing to resend: a French message, no change
-    client.post(f"/admin/courriels/{mail.id}/renvoyer")
-    assert "n'est pas en échec" in client.get("/admin/courriels").get_data(as_text=True)
+    again = client.post(f"/admin/courriels/{mail.id}/renvoyer")
+    assert again.status_code == 302
+    assert "Ce courriel n&#39;est pas en échec." in client.get("/admin/courriels").get_data(as_text=True)
 
 
 def test_resend_needs_the_csrf_token(app, f, monkeypatch):
