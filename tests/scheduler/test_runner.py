@@ -217,3 +217,12 @@ def test_serve_catches_up_then_stops(app, app_ctx):
     caught_up = runner.serve(app, clock=lambda: NOW, max_seconds=0.3)
     assert {o.job: o.status for o in caught_up if o.job in ALL_JOBS} == dict.fromkeys(ALL_JOBS, "ok")
     assert len(_runs()) == len(ALL_JOBS)
+
+
+def test_a_trigger_firing_runs_its_occurrence_once(app, app_ctx):
+    """What APScheduler calls when a trigger fires: the occurrence just reached, once across callers."""
+    moment = NOW + timedelta(seconds=1)
+    runner._fire(app, "notifications.send_mails", lambda: moment)
+    runner._fire(app, "notifications.send_mails", lambda: moment)
+    run, = _runs("notifications.send_mails")
+    assert run.scheduled_for == NOW and run.status is JobRunStatus.OK
