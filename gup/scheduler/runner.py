@@ -221,15 +221,20 @@ def serve(app: Flask, *, clock: Clock, max_seconds: float | None = None,
     for spec in jobs(app).values():
         scheduler.add_job(_fire, trigger=build_trigger(spec, tz), args=[app, spec.name, clock], id=spec.name,
                           name=spec.name, replace_existing=True)
+    previous = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_args: stop.set())
-    logger.info("scheduler starting (%s job(s), pid %s)", len(jobs(app)), os.getpid())
-    caught_up = run_due(app, clock())
-    scheduler.start()
+            previous[signum] = signal.signal(signum, lambda *_args: stop.set())
     try:
-        stop.wait(max_seconds)
+        logger.info("scheduler starting (%s job(s), pid %s)", len(jobs(app)), os.getpid())
+        caught_up = run_due(app, clock())
+        scheduler.start()
+        try:
+            stop.wait(max_seconds)
+        finally:
+            scheduler.shutdown(wait=True)  # running jobs finish first
+            logger.info("scheduler stopped")
     finally:
-        scheduler.shutdown(wait=True)
-        logger.info("scheduler stopped")
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     return caught_up

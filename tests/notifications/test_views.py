@@ -12,7 +12,6 @@ from gup.extensions import db
 from gup.notifications import services
 from gup.notifications.models import OutboundMail
 from gup.notifications.sender import send_outbox
-from tests.conftest import login_client
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

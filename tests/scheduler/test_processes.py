@@ -135,3 +135,26 @@ def test_restart_with_nothing_missed_runs_nothing(app, app_ctx, processes):
         again = _schedulers(url, port, NOW, count=processes)
     assert {name: len(rs) for name, rs in _runs().items()} == before
     assert all("ok" not in r.stdout for r in again)
+
+
+def test_sigterm_stops_the_scheduler_cleanly(app, app_ctx):
+    """systemd stops the unit with SIGTERM: the process finishes what runs and exits 0."""
+    import signal
+    import time
+
+    url = db.engine.url.render_as_string(hide_password=False)
+    env = {**os.environ, "FLASK_APP": "wsgi.py", "GUP_ENV": "testing", "TEST_DATABASE_URL": url,
+           "GUP_MAIL_PORT": "9"}
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "gup", "scheduler", "run", "--now", NOW.isoformat()],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(_runs()) < 4 and time.monotonic() < deadline:  # caught up: the loop is running
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "scheduler stopped" in err and out.count(" ok") == 4
