@@ -90,6 +90,8 @@ class Config:
     #: the scheduler process: time zone of the cron triggers; a missed run older than the grace time is dropped
     SCHEDULER_TIMEZONE = os.environ.get("GUP_SCHEDULER_TIMEZONE", "Europe/Paris")
     SCHEDULER_MISFIRE_GRACE_SECONDS = int(os.environ.get("GUP_SCHEDULER_MISFIRE_GRACE_SECONDS", str(7 * 24 * 3600)))
+    #: successful job runs are kept this long (failed ones stay)
+    SCHEDULER_KEEP_RUNS_DAYS = int(os.environ.get("GUP_SCHEDULER_KEEP_RUNS_DAYS", "30"))
     RATELIMIT_STORAGE_URI = os.environ.get("GUP_RATELIMIT_STORAGE_URI", "memory://")
     PUBLIC_POST_LIMIT = os.environ.get("GUP_PUBLIC_POST_LIMIT", "5 per minute;30 per hour")
     MAP_TILE_URL = os.environ.get("GUP_MAP_TILE_URL", "")  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png

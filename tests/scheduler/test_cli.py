@@ -30,8 +30,8 @@ def test_run_due_is_idempotent(runner, app_ctx):
     assert "agreements.put_in_force          2026-12-01 05:00  ok (0)" in first.output
     second = runner.invoke(args=["gup", "jobs", "run-due", "--now", NOW])
     assert second.exit_code == 0
-    assert "ok" not in second.output and second.output.count("taken") == 4
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(JobRun)) == 4
+    assert "ok" not in second.output and second.output.count("taken") == 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(JobRun)) == 5
 
 
 def test_run_due_sends_the_outbox(app, runner, f):

@@ -27,7 +27,8 @@ from tests.smtp_server import smtp_server
 ROOT = Path(__file__).resolve().parents[2]
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=PARIS)
-DAILY = {"agreements.put_in_force": (5, 0), "hotline.ask_if_fixed": (10, 0), "hotline.erase_contact_data": (3, 30)}
+DAILY = {"agreements.put_in_force": (5, 0), "hotline.ask_if_fixed": (10, 0), "hotline.erase_contact_data": (3, 30),
+         "scheduler.purge_job_runs": (2, 15)}
 SENDER = "notifications.send_mails"
 
 
@@ -149,7 +150,7 @@ def test_sigterm_stops_the_scheduler_cleanly(app, app_ctx):
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
-        while len(_runs()) < 4 and time.monotonic() < deadline:  # caught up: the loop is running
+        while len(_runs()) < 5 and time.monotonic() < deadline:  # caught up: the loop is running
             time.sleep(0.2)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
@@ -157,4 +158,4 @@ def test_sigterm_stops_the_scheduler_cleanly(app, app_ctx):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
-    assert "scheduler stopped" in err and out.count(" ok") == 4
+    assert "scheduler stopped" in err and out.count(" ok") == 5

@@ -22,7 +22,7 @@ from gup.scheduler.models import JobRun, JobRunStatus
 PARIS = ZoneInfo("Europe/Paris")
 #: Tuesday 1 December 2026, 12:00 in Paris (11:00 UTC)
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=PARIS)
-DAILY = ("agreements.put_in_force", "hotline.ask_if_fixed", "hotline.erase_contact_data")
+DAILY = ("agreements.put_in_force", "hotline.ask_if_fixed", "hotline.erase_contact_data", "scheduler.purge_job_runs")
 ALL_JOBS = (*DAILY, "notifications.send_mails")
 
 
@@ -115,6 +115,7 @@ def test_run_due_runs_each_latest_occurrence_once(app, app_ctx):
         "hotline.ask_if_fixed": ("ok", datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)),
         "hotline.erase_contact_data": ("ok", datetime(2026, 12, 1, 3, 30, tzinfo=PARIS)),
         "notifications.send_mails": ("ok", NOW),
+        "scheduler.purge_job_runs": ("ok", datetime(2026, 12, 1, 2, 15, tzinfo=PARIS)),
     }
     again = runner.run_due(app, NOW + timedelta(seconds=30))  # same occurrences: nothing runs twice
     assert {o.status for o in again if o.job in ALL_JOBS} == {"taken"}
@@ -226,3 +227,14 @@ def test_a_trigger_firing_runs_its_occurrence_once(app, app_ctx):
     runner._fire(app, "notifications.send_mails", lambda: moment)
     run, = _runs("notifications.send_mails")
     assert run.scheduled_for == NOW and run.status is JobRunStatus.OK
+
+
+def test_old_successful_runs_are_purged_failed_ones_kept(app, app_ctx):
+    old, recent = NOW - timedelta(days=40), NOW - timedelta(days=3)
+    for name, at, status in [("a", old, JobRunStatus.OK), ("b", old, JobRunStatus.FAILED),
+                             ("c", old, JobRunStatus.RUNNING), ("d", recent, JobRunStatus.OK)]:
+        db.session.add(JobRun(job_name=name, scheduled_for=at, started_at=at, status=status))
+    db.session.commit()
+    assert runner.run_now(app, "scheduler.purge_job_runs", NOW).summary == "1"
+    assert runner.run_now(app, "scheduler.purge_job_runs", NOW + timedelta(hours=1)).summary == "0"
+    assert {r.job_name for r in _runs()} == {"b", "c", "d", "scheduler.purge_job_runs"}
