@@ -73,9 +73,25 @@ class Config:
     CONTACT_RETENTION_MONTHS = int(os.environ.get("GUP_CONTACT_RETENTION_MONTHS", "12"))
     FIXED_QUESTION_WEEKS = 4
     PUBLIC_BASE_URL = os.environ.get("GUP_PUBLIC_BASE_URL", "")  # e.g. https://gup.ville.fr, for e-mail links
+    #: outgoing mail (SMTP): STARTTLS upgrades a plain connection, SSL is implicit TLS (port 465); login only when
+    #: a username is set
     MAIL_SERVER = os.environ.get("GUP_MAIL_SERVER", "127.0.0.1")
     MAIL_PORT = int(os.environ.get("GUP_MAIL_PORT", "25"))
+    MAIL_USE_STARTTLS = _bool("GUP_MAIL_STARTTLS")
+    MAIL_USE_SSL = _bool("GUP_MAIL_SSL")
+    MAIL_USERNAME = os.environ.get("GUP_MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("GUP_MAIL_PASSWORD", "")
     MAIL_SENDER = os.environ.get("GUP_MAIL_SENDER", "gup@localhost")
+    MAIL_TIMEOUT = float(os.environ.get("GUP_MAIL_TIMEOUT", "20"))
+    #: the outbox tries a mail this many times, waiting MAIL_RETRY_SECONDS × 2^(n−1) (at most the cap) in between
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("GUP_MAIL_MAX_ATTEMPTS", "5"))
+    MAIL_RETRY_SECONDS = int(os.environ.get("GUP_MAIL_RETRY_SECONDS", "300"))
+    MAIL_RETRY_MAX_SECONDS = int(os.environ.get("GUP_MAIL_RETRY_MAX_SECONDS", str(6 * 3600)))
+    #: the scheduler process: time zone of the cron triggers; a missed run older than the grace time is dropped
+    SCHEDULER_TIMEZONE = os.environ.get("GUP_SCHEDULER_TIMEZONE", "Europe/Paris")
+    SCHEDULER_MISFIRE_GRACE_SECONDS = int(os.environ.get("GUP_SCHEDULER_MISFIRE_GRACE_SECONDS", str(7 * 24 * 3600)))
+    #: successful job runs are kept this long (failed ones stay)
+    SCHEDULER_KEEP_RUNS_DAYS = int(os.environ.get("GUP_SCHEDULER_KEEP_RUNS_DAYS", "30"))
     RATELIMIT_STORAGE_URI = os.environ.get("GUP_RATELIMIT_STORAGE_URI", "memory://")
     PUBLIC_POST_LIMIT = os.environ.get("GUP_PUBLIC_POST_LIMIT", "5 per minute;30 per hour")
     MAP_TILE_URL = os.environ.get("GUP_MAP_TILE_URL", "")  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png

@@ -26,6 +26,7 @@ from gup.auth.models import ApiToken, Role, User
 from gup.findings.models import PARTNER_MOVES, RESOLVABLE, Finding, FindingStatus, RoutingRule
 from gup.hotline.models import ReportCategory, ResidentReport, ResponseTemplate, resident_report_photos
 from gup.media.models import Photo
+from gup.notifications.models import OutboundMail
 from gup.open311.models import Open311Client
 from gup.organisations.models import Organisation
 from gup.policy import can, rule, scope
@@ -299,3 +300,11 @@ def _visible_in_agreements(user: Any, stmt: Select, model: Any) -> Select:
     """Restrict a select() on a model with an agreement_id (walks, findings, actions) to readable agreements."""
     readable = _visible_agreements(user, sa.select(Agreement.id))
     return stmt.where(model.agreement_id.in_(readable))
+
+
+# --- notifications --------------------------------------------------------------------------------
+
+@rule(OutboundMail, "list_failed", "resend")
+def _failed_mails(user: Any, obj: Any) -> bool:
+    """Failed mails (recipients' addresses, errors) are for administrators only."""
+    return user.role is Role.ADMIN

@@ -14,12 +14,15 @@ def init_app(app: Any, registry: Any) -> None:
     """Plug agreements in: its routes, API, commands and menu."""
     import gup.agreements.views  # noqa: F401  (routes attach to bp on import)
     from gup.agreements import demo
+    from gup.agreements import jobs
     from gup.agreements.api import agreements_api, commitments_api
     from gup.agreements.cli import register as cli
 
     registry.blueprints(bp)
     registry.api(agreements_api, commitments_api)
     registry.cli(cli)
+    registry.job("agreements.put_in_force", jobs.put_in_force, trigger="cron", hour=5, minute=0,
+                 description="Put signed agreements in force on their start date, end the expired ones")
     registry.menu("agreements.index", _l("Conventions"), current=("agreements.", "commitments."), order=20)
     registry.menu("agreements.themes", _l("Thématiques"), current=("agreements.themes", "agreements.theme_"), order=90)
     registry.demo(demo.load, name="agreements", order=10)

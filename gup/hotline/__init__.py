@@ -11,17 +11,19 @@ bp = Blueprint("hotline", __name__)
 
 
 def init_app(app: Any, registry: Any) -> None:
-    """Plug hotline in: its routes, API, commands and menu."""
+    """Plug hotline in: its routes, API, menu, periodic jobs, work items, demo and finding-page section."""
     import gup.hotline.finding_section  # noqa: F401  (its part of a finding's page)
     import gup.hotline.views  # noqa: F401  (routes attach to bp on import)
-    from gup.hotline import demo
+    from gup.hotline import demo, jobs
     from gup.hotline.api import resident_reports_api
-    from gup.hotline.cli import register as cli
     from gup.hotline.inbox import PROVIDER
 
     registry.blueprints(bp)
     registry.api(resident_reports_api)
-    registry.cli(cli)
+    registry.job("hotline.ask_if_fixed", jobs.ask_if_fixed, trigger="cron", hour=10, minute=0,
+                 description="Ask reporters « is it fixed? » some weeks after resolution")
+    registry.job("hotline.erase_contact_data", jobs.erase_contact_data, trigger="cron", hour=3, minute=30,
+                 description="Erase reporters' contact details past the retention period")
     registry.menu("hotline.reports_index", _l("Signalements"), current=("hotline.report", "hotline.phone", "hotline.categor", "hotline.template", "hotline.privacy"), order=30)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
     registry.demo(demo.load, name="hotline", order=30)

@@ -1,4 +1,5 @@
-"""Periodic jobs of the hotline (plain functions taking `now`; the scheduler runs them and commits).
+"""Periodic jobs of the hotline (plain functions taking `now`; the scheduler runs them and commits; they are
+registered in `gup.hotline.init_app`).
 
 Both are idempotent: « is it fixed? » claims each report with a conditional UPDATE before queueing its mail,
 and the erasure only touches reports whose contact data is still there.
@@ -11,7 +12,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 
 from gup.extensions import db
 from gup.hotline import services
@@ -47,15 +47,8 @@ def ask_if_fixed(now: datetime) -> int:
             .values(fixed_question_sent_at=now).execution_options(synchronize_session=False))
         if claimed.rowcount != 1:
             continue  # another run got there first
-        body = _("Bonjour,\n\nIl y a quelques semaines, votre signalement %(reference)s a été indiqué comme réglé.\n"
-                 "Le problème est-il vraiment réglé ? Répondez en un clic (lien valable 60 jours) :\n%(url)s\n\n"
-                 "Si le problème persiste, le signalement sera rouvert et transmis à nouveau à l'organisme "
-                 "concerné.\n\n— La coordination GUP\n(Vous recevez ce message car vous avez accepté d'être "
-                 "contacté·e au sujet de ce signalement.)",
-                 reference=report.reference, url=services.fixed_question_url(report))
-        services.queue_mail(to=report.contact_email, subject=_("Votre signalement %(reference)s est-il réglé ?",
-                                                               reference=report.reference),
-                            body=body, report=report)
+        services.queue_report_mail("fixed_question", to=report.contact_email, report=report,
+                                   url=services.fixed_question_url(report))
         asked += 1
     db.session.flush()
     logger.info("« is it fixed? » asked for %s report(s)", asked)

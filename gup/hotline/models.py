@@ -236,20 +236,3 @@ class ResponseTemplate(Audited, TimestampMixin, db.Model):
     text: Mapped[str] = mapped_column(sa.Text)
 
     category: Mapped[ReportCategory | None] = relationship()
-
-
-class OutboundMail(db.Model):
-    """Courriel à envoyer: the outbox, filled in the same transaction as its cause, sent by a job."""
-
-    __tablename__ = "outbound_mails"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    to_address: Mapped[str] = mapped_column(sa.String(254))
-    subject: Mapped[str] = mapped_column(sa.String(255))
-    body: Mapped[str] = mapped_column(sa.Text)
-    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("resident_reports.id", ondelete="SET NULL"),
-                                                  index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(sa.String(500))

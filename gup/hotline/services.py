@@ -1,7 +1,8 @@
 """Use cases of resident reports: intake by every channel, triage, routing, public answers, mail, privacy.
 
-Services flush, never commit. E-mails are written to the outbox (OutboundMail) in the same transaction as
-their cause; `gup.hotline.mail.send_outbox` delivers them.
+Services flush, never commit. E-mails are written to the shared outbox (gup.notifications) in the same
+transaction as their cause, with the report as their cause (`cause_kind="resident_report"`); the scheduler's
+outbox job delivers them.
 """
 
 from __future__ import annotations
@@ -23,18 +24,22 @@ from gup.hotline.models import (
     CLOSED_REPORT_STATUSES,
     CategoryRoute,
     Channel,
-    OutboundMail,
     ReportCategory,
     ReportStatus,
     ReportUpdate,
     ResidentReport,
     ResponseTemplate,
 )
+from gup.notifications import services as notifications
+from gup.notifications.models import OutboundMail
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory
 from gup.territory.queries import distance_m, neighbourhood_above
 
 logger = logging.getLogger(__name__)
+
+#: how the outbox names a resident report as the cause of a mail
+CAUSE_KIND = "resident_report"
 
 #: built-in public explanations, used when no editable template exists for (category, status)
 DEFAULT_TEXTS: dict[ReportStatus, str] = {
@@ -128,18 +133,21 @@ def _recipients(report: ResidentReport) -> list[tuple[str, ResidentReport]]:
 
 
 def queue_mail(*, to: str, subject: str, body: str, report: ResidentReport | None) -> OutboundMail:
-    mail = OutboundMail(to_address=to, subject=subject, body=body, report_id=report.id if report else None)
-    db.session.add(mail)
-    return mail
+    """Queue a hand-written mail about a report (or about nothing in particular)."""
+    return notifications.queue_mail(to=to, subject=subject, body=body, cause_kind=CAUSE_KIND if report else None,
+                                    cause_id=report.id if report else None)
+
+
+def queue_report_mail(template: str, *, to: str, report: ResidentReport, **context: Any) -> OutboundMail:
+    """Queue the mail template `template` (templates/notifications/mail/) about a report, in French: reports do
+    not record the reporter's language."""
+    return notifications.queue_notification(template, to=to, context={"reference": report.reference, **context},
+                                            cause_kind=CAUSE_KIND, cause_id=report.id)
 
 
 def _notify(report: ResidentReport, text: str) -> None:
     for address, own in _recipients(report):
-        body = _("Bonjour,\n\n%(text)s\n\nRéférence de votre signalement : %(reference)s\nSuivi : %(url)s\n\n"
-                 "— La coordination GUP\n(Vous recevez ce message car vous avez accepté d'être tenu·e informé·e.)",
-                 text=text, reference=own.reference, url=tracking_url(own))
-        queue_mail(to=address, subject=_("Votre signalement %(reference)s", reference=own.reference), body=body,
-                   report=own)
+        queue_report_mail("report_update", to=address, report=own, text=text, url=tracking_url(own))
 
 
 # --- intake --------------------------------------------------------------------------------------
@@ -491,8 +499,7 @@ def erase_contact_where(*criteria: Any, now: datetime) -> int:
     mails; reports already erased are left alone, so running it twice changes nothing."""
     where = [ResidentReport.contact_erased_at.is_(None), _contact_criteria(), *criteria]
     ids = sa.select(ResidentReport.id).where(*where).scalar_subquery()
-    db.session.execute(sa.delete(OutboundMail).where(OutboundMail.sent_at.is_(None), OutboundMail.report_id.in_(ids))
-                       .execution_options(synchronize_session=False))
+    notifications.delete_unsent(notifications.pending_of(CAUSE_KIND, ids))
     result = db.session.execute(
         sa.update(ResidentReport).where(*where)
         .values(contact_name=None, contact_email=None, contact_phone=None, callback_preference=None,
@@ -506,9 +513,7 @@ def erase_contact_for_email(email: str, *, actor: Any, now: datetime) -> int:
     address = (email or "").strip().lower()
     if not address:
         return 0
-    db.session.execute(sa.delete(OutboundMail).where(OutboundMail.sent_at.is_(None),
-                                                     sa.func.lower(OutboundMail.to_address) == address)
-                       .execution_options(synchronize_session=False))
+    notifications.delete_unsent(sa.func.lower(OutboundMail.to_address) == address)
     count = erase_contact_where(sa.func.lower(ResidentReport.contact_email) == address, now=now)
     logger.info("contact data of %s report(s) erased on request by user %s", count, _actor_id(actor))
     return count
@@ -533,7 +538,7 @@ def export_contact_data(email: str) -> list[dict[str, Any]]:
             "callback_preference": report.callback_preference,
             "mails": [{"subject": m.subject, "created_at": m.created_at.isoformat(),
                        "sent_at": m.sent_at.isoformat() if m.sent_at else None}
-                      for m in mails if m.report_id == report.id],
+                      for m in mails if m.cause_kind == CAUSE_KIND and m.cause_id == report.id],
         })
     return out
 

@@ -1,4 +1,5 @@
-"""Reporter e-mails, delivered by send_outbox to a real SMTP server (aiosmtpd) on 127.0.0.1."""
+"""Reporter e-mails, delivered by the outbox sender (gup.notifications) to a real SMTP server (aiosmtpd) on
+127.0.0.1."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from aiosmtpd.controller import Controller
 from gup.db import now_utc
 from gup.extensions import db
 from gup.hotline import jobs, services
-from gup.hotline.mail import send_outbox
-from gup.hotline.models import OutboundMail, ReportStatus
+from gup.hotline.models import ReportStatus
+from gup.notifications.models import OutboundMail
+from gup.notifications.sender import send_outbox
 
 
 class _Collect:

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from gup.extensions import db, limiter
 from gup.hotline import services
-from gup.hotline.models import OutboundMail, ReportStatus, ResidentReport
+from gup.hotline.models import ReportStatus, ResidentReport
+from gup.notifications.models import OutboundMail
 from gup.territory.models import TerritoryKind
 
 

@@ -12,7 +12,8 @@ from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
 from gup.findings.models import Finding
 from gup.hotline import queries, services
-from gup.hotline.models import (CategoryRoute, Channel, OutboundMail, ReportStatus, ResidentReport,
+from gup.notifications.models import OutboundMail
+from gup.hotline.models import (CategoryRoute, Channel, ReportStatus, ResidentReport,
                                 ResponseTemplate)
 from gup.territory.models import TerritoryKind
 
@@ -33,7 +34,7 @@ def w(f):
 def _mails(report=None) -> list[OutboundMail]:
     stmt = sa.select(OutboundMail).order_by(OutboundMail.id)
     if report is not None:
-        stmt = stmt.where(OutboundMail.report_id == report.id)
+        stmt = stmt.where(OutboundMail.cause_kind == "resident_report", OutboundMail.cause_id == report.id)
     return list(db.session.scalars(stmt))
 
 
