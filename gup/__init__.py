@@ -83,13 +83,13 @@ def register_features(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from gup import navigation
-    from gup.audit.services import ENTITY_LABELS, FIELD_LABELS
+    from gup.audit import labels
     from gup.i18n import register_filters
 
     register_filters(app)
     navigation.register(app)
-    app.jinja_env.globals["audit_labels"] = ENTITY_LABELS
-    app.jinja_env.globals["audit_field_labels"] = FIELD_LABELS
+    app.jinja_env.globals.update(audit_entity=labels.entity_label, audit_field=labels.field_label,
+                                 audit_value=labels.shown_value)
 
 
 def register_errors(app: Flask) -> None:

@@ -73,6 +73,26 @@ class Action(Audited, TimestampMixin, db.Model):
     """Action: who does what by when, followed up to its end (from a commitment, a finding, a report…)."""
 
     __tablename__ = "actions"
+    __audit_label__ = _l("de l'action")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "agreement_id": _l("Convention"),
+        "title": _l("Intitulé"),
+        "description": _l("Description"),
+        "kind": _l("Type"),
+        "audience": _l("Public visé"),
+        "responsible_organisation_id": _l("Organisme responsable"),
+        "assignee_id": _l("Personne chargée"),
+        "commitment_id": _l("Engagement"),
+        "due_on": _l("Échéance"),
+        "status": _l("Statut"),
+        "blocked_reason": _l("Raison du blocage"),
+        "progress": _l("Avancement (%)"),
+        "cost": _l("Coût"),
+        "done_on": _l("Date de réalisation"),
+        "contributors": _l("Partenaires associés"),
+        "findings": _l("Constats liés"),
+    }
     __table_args__ = (sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -138,6 +158,16 @@ class ActionUpdate(Audited, db.Model):
     """Point d'avancement d'une action: note, author, date, optional photo, new progress or status."""
 
     __tablename__ = "action_updates"
+    __audit_label__ = _l("d'un point d'avancement")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "action_id": _l("Action"),
+        "author_id": _l("Auteur·rice"),
+        "note": _l("Note"),
+        "progress": _l("Avancement (%)"),
+        "status": _l("Statut"),
+        "photo_id": _l("Photo"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)

@@ -13,8 +13,7 @@ bp = Blueprint("agreements", __name__)
 def init_app(app: Any, registry: Any) -> None:
     """Plug agreements in: its routes, API, commands and menu."""
     import gup.agreements.views  # noqa: F401  (routes attach to bp on import)
-    from gup.agreements import demo
-    from gup.agreements import jobs
+    from gup.agreements import demo, jobs
     from gup.agreements.api import agreements_api, commitments_api
     from gup.agreements.cli import register as cli
 

@@ -29,6 +29,14 @@ class Theme(Audited, TimestampMixin, db.Model):
     """Thématique: an editable theme of GUP work (cleanliness, lighting…)."""
 
     __tablename__ = "themes"
+    __audit_label__ = _l("de la thématique")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "code": _l("Code"),
+        "label": _l("Libellé"),
+        "position": _l("Ordre d'affichage"),
+        "is_active": _l("Actif"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(60), unique=True)
@@ -129,6 +137,23 @@ class Agreement(Audited, TimestampMixin, db.Model):
     """Convention GUP: the agreement signed by the town, the EPCI, housing providers and the State."""
 
     __tablename__ = "agreements"
+    __audit_label__ = _l("de la convention")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "reference": _l("Référence"),
+        "title": _l("Intitulé"),
+        "kind": _l("Type"),
+        "status": _l("Statut"),
+        "start_on": _l("Date de début"),
+        "end_on": _l("Date de fin"),
+        "midterm_on": _l("Date de l'évaluation à mi-parcours"),
+        "city_contract": _l("Contrat de ville"),
+        "renewal_agreement": _l("Convention de renouvellement"),
+        "predecessor_id": _l("Convention précédente"),
+        "territories": _l("Quartiers couverts"),
+        "themes": _l("Thématiques"),
+        "coordinators": _l("Coordonnateur·rices"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(60), unique=True)
@@ -230,6 +255,13 @@ class Partner(Audited, TimestampMixin, db.Model):
     """Partenaire: an organisation's part in one agreement, with its named referent."""
 
     __tablename__ = "partners"
+    __audit_label__ = _l("d'un partenaire")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "agreement_id": _l("Convention"),
+        "organisation_id": _l("Organisme"),
+        "referent": _l("Référent·e GUP"),
+    }
     __table_args__ = (sa.UniqueConstraint("agreement_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,6 +281,16 @@ class Signatory(Audited, TimestampMixin, db.Model):
     """Signataire: an organisation that signs, its signer and the signing date."""
 
     __tablename__ = "signatories"
+    __audit_label__ = _l("d'un signataire")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "agreement_id": _l("Convention"),
+        "organisation_id": _l("Organisme"),
+        "role": _l("Rôle"),
+        "signer_name": _l("Nom du ou de la signataire"),
+        "signer_title": _l("Fonction du ou de la signataire"),
+        "signed_on": _l("Date de signature"),
+    }
     __table_args__ = (sa.UniqueConstraint("agreement_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -267,6 +309,15 @@ class Amendment(Audited, TimestampMixin, db.Model):
     """Avenant: a dated change to the agreement, possibly moving its end date."""
 
     __tablename__ = "amendments"
+    __audit_label__ = _l("d'un avenant")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "agreement_id": _l("Convention"),
+        "number": _l("Numéro"),
+        "signed_on": _l("Date de signature"),
+        "subject": _l("Objet"),
+        "new_end_on": _l("Nouvelle date de fin"),
+    }
     __table_args__ = (sa.UniqueConstraint("agreement_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -356,6 +407,27 @@ class Commitment(Audited, TimestampMixin, db.Model):
     """Engagement: one partner's promise within an agreement: what, by when, from which budget."""
 
     __tablename__ = "commitments"
+    __audit_label__ = _l("de l'engagement")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "agreement_id": _l("Convention"),
+        "partner_id": _l("Partenaire"),
+        "theme_id": _l("Thématique"),
+        "reference": _l("Référence"),
+        "title": _l("Intitulé"),
+        "description": _l("Description"),
+        "funding_source": _l("Source de financement"),
+        "tfpb_axis": _l("Axe TFPB"),
+        "planned_investment_amount": _l("Investissement prévu (€)"),
+        "planned_operating_amount": _l("Fonctionnement prévu (€)"),
+        "indicator_label": _l("Indicateur"),
+        "indicator_unit": _l("Unité"),
+        "indicator_baseline": _l("Valeur de référence"),
+        "indicator_target": _l("Cible"),
+        "due_on": _l("Échéance"),
+        "status": _l("Statut"),
+        "progress": _l("Avancement (%)"),
+    }
     __table_args__ = (sa.UniqueConstraint("agreement_id", "reference"),
                       sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"))
 
@@ -420,6 +492,15 @@ class CommitmentUpdate(Audited, db.Model):
     """Point d'avancement: a dated note on a commitment's progress, by its author."""
 
     __tablename__ = "commitment_updates"
+    __audit_label__ = _l("d'un point d'avancement")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "commitment_id": _l("Engagement"),
+        "author_id": _l("Auteur·rice"),
+        "note": _l("Note"),
+        "progress": _l("Avancement (%)"),
+        "status": _l("Statut"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(sa.ForeignKey("commitments.id", ondelete="CASCADE"), index=True)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -122,27 +121,6 @@ def history_of(obj: Any, *parts: Any, limit: int = 200) -> list[AuditEntry]:
     return list(db.session.scalars(stmt))
 
 
-#: how the history list names each kind of record (French, through the catalogs)
-ENTITY_LABELS = {
-    "Agreement": _l("de la convention"),
-    "Partner": _l("d'un partenaire"),
-    "Signatory": _l("d'un signataire"),
-    "Amendment": _l("d'un avenant"),
-    "Commitment": _l("de l'engagement"),
-    "CommitmentUpdate": _l("d'un point d'avancement"),
-    "Action": _l("de l'action"),
-    "ActionUpdate": _l("d'un point d'avancement"),
-    "Walkthrough": _l("du diagnostic"),
-    "RouteStop": _l("d'une halte"),
-    "Finding": _l("du constat"),
-    "RoutingRule": _l("d'une règle d'orientation"),
-    "Organisation": _l("de l'organisme"),
-    "Territory": _l("du lieu"),
-    "Theme": _l("de la thématique"),
-    "User": _l("du compte"),
-}
-
-
 def record_status_change(obj: Any, *, from_status: Any, to_status: Any, actor: Any, at: Any,
                          note: str | None = None) -> None:
     """Write one StatusChange row for a record whose status moved."""
@@ -164,32 +142,3 @@ def status_history(obj: Any) -> list[Any]:
                                        StatusChange.entity_id == obj.id)
             .options(selectinload(StatusChange.actor)).order_by(StatusChange.at, StatusChange.id))
     return list(db.session.scalars(stmt))
-
-
-#: how the history list names the fields (the forms' French labels); other fields show their code
-FIELD_LABELS = {
-    "title": _l("Intitulé"), "description": _l("Description"), "status": _l("Statut"), "due_on": _l("Échéance"),
-    "progress": _l("Avancement (%)"), "reference": _l("Référence"), "kind": _l("Type"), "name": _l("Nom"),
-    "label": _l("Libellé"), "code": _l("Code"), "start_on": _l("Date de début"), "end_on": _l("Date de fin"),
-    "midterm_on": _l("Date de l'évaluation à mi-parcours"), "city_contract": _l("Contrat de ville"),
-    "predecessor_id": _l("Convention précédente"), "territories": _l("Quartiers couverts"),
-    "themes": _l("Thématiques"), "coordinators": _l("Coordonnateur·rices"), "referent": _l("Référent·e GUP"),
-    "signer_name": _l("Nom du ou de la signataire"), "signer_title": _l("Fonction du ou de la signataire"),
-    "signed_on": _l("Date de signature"), "subject": _l("Objet"), "new_end_on": _l("Nouvelle date de fin"),
-    "funding_source": _l("Source de financement"), "tfpb_axis": _l("Axe TFPB"),
-    "planned_investment_amount": _l("Investissement prévu (€)"),
-    "planned_operating_amount": _l("Fonctionnement prévu (€)"), "indicator_label": _l("Indicateur"),
-    "indicator_unit": _l("Unité"), "indicator_baseline": _l("Valeur de référence"), "indicator_target": _l("Cible"),
-    "theme_id": _l("Thématique"), "partner_id": _l("Partenaire"), "organisation_id": _l("Organisme"),
-    "responsible_organisation_id": _l("Organisme responsable"), "priority": _l("Priorité"),
-    "land_ownership": _l("Domanialité"), "address": _l("Adresse"), "latitude": _l("Latitude"),
-    "longitude": _l("Longitude"), "is_active": _l("Actif"), "full_name": _l("Nom complet"), "role": _l("Rôle"),
-    "email": _l("Adresse e-mail"), "is_active_account": _l("Compte actif"), "note": _l("Note"),
-    "resolution_note": _l("Note de résolution"), "refusal_reason": _l("Raison du refus"),
-    "referral": _l("Réorientation"), "resolved_on": _l("Date de résolution"), "walked_on": _l("Date"),
-    "cost": _l("Coût"), "assignee_id": _l("Personne chargée"), "contributors": _l("Partenaires associés"),
-    "blocked_reason": _l("Raison du blocage"), "territory_id": _l("Lieu"), "qpv_code": _l("Code QPV"),
-    "parent_id": _l("Rattaché à"), "housing_provider_id": _l("Bailleur"), "category_id": _l("Catégorie"),
-    "residents_count": _l("Habitants"), "restitution_on": _l("Restitution"), "position": _l("Ordre d'affichage"),
-    "is_recurring": _l("Problème structurel"),
-}

@@ -42,6 +42,15 @@ class User(Audited, TimestampMixin, db.Model):
     """Utilisateur·rice: an account with one role, possibly belonging to an organisation."""
 
     __tablename__ = "users"
+    __audit_label__ = _l("du compte")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "email": _l("Adresse e-mail"),
+        "full_name": _l("Nom complet"),
+        "role": _l("Rôle"),
+        "organisation_id": _l("Organisme"),
+        "is_active_account": _l("Compte actif"),
+    }
     __audit_exclude__ = frozenset({"created_at", "updated_at", "password_hash", "session_token",
                                    "last_login_at"})
 

@@ -112,6 +112,33 @@ class Finding(Audited, TimestampMixin, db.Model):
     """Constat: an issue, strength or proposal noted during a walk or by a partner, routed until resolved."""
 
     __tablename__ = "findings"
+    __audit_label__ = _l("du constat")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "agreement_id": _l("Convention"),
+        "walkthrough_id": _l("Diagnostic"),
+        "stop_id": _l("Halte"),
+        "kind": _l("Type"),
+        "theme_id": _l("Thématique"),
+        "address": _l("Adresse"),
+        "latitude": _l("Latitude"),
+        "longitude": _l("Longitude"),
+        "territory_id": _l("Lieu"),
+        "land_ownership": _l("Domanialité"),
+        "description": _l("Description"),
+        "resident_quote": _l("Parole d'habitant"),
+        "priority": _l("Priorité"),
+        "responsible_organisation_id": _l("Organisme responsable"),
+        "due_on": _l("Échéance"),
+        "status": _l("Statut"),
+        "refusal_reason": _l("Raison du refus"),
+        "referral": _l("Réorientation"),
+        "resolved_on": _l("Date de résolution"),
+        "resolution_note": _l("Note de résolution"),
+        "is_recurring": _l("Problème structurel"),
+        "created_by_id": _l("Saisi par"),
+        "actions": _l("Actions liées"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
@@ -199,6 +226,14 @@ class RoutingRule(Audited, db.Model):
     """Règle d'orientation: (land ownership, theme) → the organisation that must act, per agreement."""
 
     __tablename__ = "routing_rules"
+    __audit_label__ = _l("d'une règle d'orientation")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "agreement_id": _l("Convention"),
+        "land_ownership": _l("Domanialité"),
+        "theme_id": _l("Thématique"),
+        "organisation_id": _l("Organisme"),
+    }
     __table_args__ = (sa.UniqueConstraint("agreement_id", "land_ownership", "theme_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

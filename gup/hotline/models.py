@@ -74,6 +74,20 @@ class ReportCategory(Audited, TimestampMixin, db.Model):
     """Catégorie de signalement: a published category, mapped to a theme, with its SLA."""
 
     __tablename__ = "report_categories"
+    __audit_label__ = _l("d'une catégorie de signalement")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "code": _l("Code"),
+        "label": _l("Libellé"),
+        "description": _l("Description"),
+        "theme_id": _l("Thématique"),
+        "default_organisation_id": _l("Organisme par défaut"),
+        "first_answer_days": _l("Délai de première réponse (jours)"),
+        "resolution_days": _l("Délai de résolution (jours)"),
+        "is_published": _l("Publiée"),
+        "position": _l("Ordre d'affichage"),
+        "attributes": _l("Attributs"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(60), unique=True)
@@ -101,6 +115,13 @@ class CategoryRoute(Audited, db.Model):
     """Default responsible organisation of a category in one neighbourhood."""
 
     __tablename__ = "report_category_routes"
+    __audit_label__ = _l("d'une règle d'acheminement")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "category_id": _l("Catégorie"),
+        "neighbourhood_id": _l("Quartier"),
+        "organisation_id": _l("Organisme"),
+    }
     __table_args__ = (sa.UniqueConstraint("category_id", "neighbourhood_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,6 +138,38 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
     """Signalement: a resident's report, its reference for life, its answer; never called a bare « Report »."""
 
     __tablename__ = "resident_reports"
+    __audit_label__ = _l("du signalement")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "reference": _l("Référence"),
+        "channel": _l("Canal"),
+        "category_id": _l("Catégorie"),
+        "agreement_id": _l("Convention"),
+        "neighbourhood_id": _l("Quartier"),
+        "territory_id": _l("Lieu"),
+        "description": _l("Description"),
+        "address": _l("Adresse"),
+        "address_id": _l("Identifiant d'adresse"),
+        "latitude": _l("Latitude"),
+        "longitude": _l("Longitude"),
+        "attribute_values": _l("Attributs renseignés"),
+        "media_url": _l("Lien vers un média"),
+        "status": _l("Statut"),
+        "responsible_organisation_id": _l("Organisme responsable"),
+        "duplicate_of_id": _l("Doublon de"),
+        "finding_id": _l("Constat"),
+        "action_id": _l("Action"),
+        "open311_client_id": _l("Client Open311"),
+        "contact_consent": _l("Accord pour être recontacté·e"),
+        "callback_preference": _l("Préférence de rappel"),
+        "contact_erased_at": _l("Coordonnées effacées le"),
+        "created_by_id": _l("Saisi par"),
+        "first_answer_at": _l("Première réponse le"),
+        "closed_at": _l("Clos le"),
+        "fixed_question_sent_at": _l("Question « est-ce réglé ? » envoyée le"),
+        "fixed_answer": _l("Réponse « est-ce réglé ? »"),
+        "photos": _l("Photos"),
+    }
     __audit_exclude__ = frozenset({"created_at", "updated_at", "contact_name", "contact_email", "contact_phone"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -228,6 +281,13 @@ class ResponseTemplate(Audited, TimestampMixin, db.Model):
     """Modèle de réponse: the editable public explanation for a status (per category, or for all)."""
 
     __tablename__ = "response_templates"
+    __audit_label__ = _l("d'un modèle de réponse")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "category_id": _l("Catégorie"),
+        "status": _l("Statut"),
+        "text": _l("Texte"),
+    }
     __table_args__ = (sa.UniqueConstraint("category_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gup.db import Audited, TimestampMixin, UTCDateTime
@@ -15,6 +16,13 @@ class Open311Client(Audited, TimestampMixin, db.Model):
     """Client Open311: a named application with an API key (stored hashed, shown once, revocable)."""
 
     __tablename__ = "open311_clients"
+    __audit_label__ = _l("d'un client Open311")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "name": _l("Nom"),
+        "key_prefix": _l("Préfixe de la clé"),
+        "revoked_at": _l("Révoquée le"),
+    }
     __audit_exclude__ = frozenset({"created_at", "updated_at", "key_hash"})
 
     id: Mapped[int] = mapped_column(primary_key=True)

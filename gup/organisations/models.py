@@ -36,6 +36,14 @@ class Organisation(Audited, TimestampMixin, db.Model):
     """Organisme: a body that signs agreements, owns land or makes commitments."""
 
     __tablename__ = "organisations"
+    __audit_label__ = _l("de l'organisme")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "code": _l("Code"),
+        "name": _l("Nom"),
+        "kind": _l("Type"),
+        "is_active": _l("Actif"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(60), unique=True)

@@ -42,6 +42,17 @@ class Territory(Audited, TimestampMixin, db.Model):
     """Territoire: one node of the neighbourhood tree, where findings and reports are attached."""
 
     __tablename__ = "territories"
+    __audit_label__ = _l("du lieu")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "code": _l("Code"),
+        "kind": _l("Type"),
+        "name": _l("Nom"),
+        "parent_id": _l("Rattaché à"),
+        "qpv_code": _l("Code QPV"),
+        "address": _l("Adresse"),
+        "housing_provider_id": _l("Bailleur"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(80), unique=True)

@@ -72,6 +72,25 @@ class Walkthrough(Audited, TimestampMixin, db.Model):
     """Diagnostic en marchant: a walk of the neighbourhood with residents and partners."""
 
     __tablename__ = "walkthroughs"
+    __audit_label__ = _l("du diagnostic")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "agreement_id": _l("Convention"),
+        "neighbourhood_id": _l("Quartier"),
+        "title": _l("Intitulé"),
+        "walked_on": _l("Date"),
+        "starts_at": _l("Heure de départ"),
+        "kind": _l("Type"),
+        "route_description": _l("Parcours"),
+        "residents_count": _l("Habitants"),
+        "other_participants": _l("Autres participants"),
+        "status": _l("Statut"),
+        "restitution_on": _l("Restitution"),
+        "follow_up_of_id": _l("Suite du diagnostic"),
+        "organisations": _l("Organismes participants"),
+        "users": _l("Participants"),
+        "grid_themes": _l("Grille de thématiques"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(sa.ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
@@ -121,6 +140,17 @@ class RouteStop(Audited, db.Model):
     """Halte: one ordered stop of a walk's route, with an optional point."""
 
     __tablename__ = "route_stops"
+    __audit_label__ = _l("d'une halte")
+    #: the history's French name of each audited field
+    __audit_fields__ = {
+        "walkthrough_id": _l("Diagnostic"),
+        "position": _l("Ordre d'affichage"),
+        "name": _l("Nom"),
+        "territory_id": _l("Lieu"),
+        "latitude": _l("Latitude"),
+        "longitude": _l("Longitude"),
+        "notes": _l("Notes"),
+    }
     __table_args__ = (sa.UniqueConstraint("walkthrough_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
