@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -136,3 +137,28 @@ def f(app_ctx):
     from tests import factories
 
     return factories
+
+
+# --- REST API tests: a world with a bearer token per role, and a client that sends them ------------
+
+API_ROLES = ("coordinator", "other_coordinator", "referent1", "referent2", "outsider", "observer", "admin")
+
+
+@pytest.fixture
+def w(f) -> dict[str, Any]:
+    """tests.factories.world() plus w["tokens"][role], committed."""
+    world = f.world()
+    world["tokens"] = {role: f.make_token(world[role]) for role in API_ROLES}
+    db.session.commit()
+    return world
+
+
+@pytest.fixture
+def api(client, w):
+    """api(role, method, url, json=...) sends the request with that role's bearer token (role None: no token)."""
+    def _call(role: str | None, method: str, url: str, **kwargs: Any):
+        headers = dict(kwargs.pop("headers", {}))
+        if role is not None:
+            headers["Authorization"] = f"Bearer {w['tokens'][role]}"
+        return client.open(url, method=method, headers=headers, **kwargs)
+    return _call

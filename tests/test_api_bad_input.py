@@ -38,7 +38,7 @@ def test_malformed_fields_never_give_500(api, w, f, role):
     failures = []
     for method, url, valid, fields in _routes(w, f):
         if role == "referent1" and url.startswith("/api/v1/agreements"):
-            continue  # refused before the body is read (tests/api/test_agreements.py)
+            continue  # refused before the body is read (tests/agreements/test_api.py)
         for field in fields:
             for value in BAD_VALUES:
                 body = {**valid, field: value}

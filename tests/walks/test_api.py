@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from gup.extensions import db
 from gup.territory.models import TerritoryKind
 from gup.walks.models import RouteStop, WalkKind, WalkStatus, Walkthrough
-from tests.api.test_bad_input import BAD_QUERY_VALUES, BAD_VALUES, RAW_BODIES
+from tests.test_api_bad_input import BAD_QUERY_VALUES, BAD_VALUES, RAW_BODIES
 
 URL = "/api/v1/walkthroughs"
 

@@ -16,7 +16,7 @@ from gup.i18n import local_today
 from gup.media.models import Photo
 from gup.media.storage import path_for
 from gup.territory.models import TerritoryKind
-from tests.api.test_bad_input import BAD_QUERY_VALUES, BAD_VALUES, RAW_BODIES
+from tests.test_api_bad_input import BAD_QUERY_VALUES, BAD_VALUES, RAW_BODIES
 
 URL = "/api/v1/findings"
 GPS_IFD = 0x8825

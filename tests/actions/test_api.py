@@ -12,7 +12,7 @@ from gup.actions.models import Action, ActionKind, ActionStatus, ActionUpdate
 from gup.extensions import db
 from gup.findings.models import Finding, FindingStatus
 from gup.i18n import local_today
-from tests.api.test_bad_input import BAD_QUERY_VALUES, BAD_VALUES, RAW_BODIES
+from tests.test_api_bad_input import BAD_QUERY_VALUES, BAD_VALUES, RAW_BODIES
 
 URL = "/api/v1/actions"
 
