@@ -12,7 +12,7 @@ ARGS ?=
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-pg test-browser test-all bench lint lint-imports i18n clean distclean
+.PHONY: help venv run test test-slow test-pg test-browser test-all bench lint lint-imports i18n clean distclean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -31,16 +31,19 @@ run: venv  ## Migrate, load the demo data if the database is empty, serve on 127
 	$(BIN)/flask gup demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
 
-test: venv  ## Run the suite on SQLite (browser tests excluded)
+test: venv  ## Run the suite on SQLite (browser and slow tests excluded)
 	$(BIN)/pytest -q -rs $(ARGS)
 
 test-pg: venv  ## Run the suite on PostgreSQL (TEST_DATABASE_URL, default the local `test` database)
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -rs $(ARGS)
 
+test-slow: venv  ## Run the HTTP fuzz and load tests (marker slow) on SQLite
+	$(BIN)/pytest -q -rs -m slow $(ARGS)
+
 test-browser: venv  ## Run the Playwright tests with /usr/bin/chromium (GUP_CHROMIUM to change it)
 	$(BIN)/pytest -q -rs -m browser tests/browser $(ARGS)
 
-test-all: test test-pg test-browser  ## SQLite, PostgreSQL and browser runs, in that order
+test-all: test test-slow test-pg test-browser  ## SQLite (with the slow tests), PostgreSQL and browser runs
 
 bench: venv  ## Time the agreement list for 10 and 200 agreements (ms per request, SQL queries)
 	@if [ -f tests/bench.py ]; then $(BIN)/python -m tests.bench; else echo "No benchmark yet."; fi

@@ -11,6 +11,8 @@ BAD_VALUES = [None, "", "   ", HUGE, 0, -1, 2**31, 10**30, -(10**30), 1.5, float
               {}, {"id": 1}, "abc", "NaN", "Infinity", "-0", "1e999", "2026-02-30", "0001-01-01", "9999-12-31",
               "2026-01-01T10:00:00", 99999, [99999] * 3, list(range(1000)), "<script>alert(1)</script>",
               "'; DROP TABLE agreements; --", "\x00", "\ud800"]
+#: the value every field gets in the one HTTP smoke request per write route
+SPOILED = ["\x00"]
 RAW_BODIES = ["not json", "{", "[]", "null", "\"text\"", "123", "{\"a\": " * 200 + "1" + "}" * 200]
 
 
@@ -33,6 +35,17 @@ def _routes(w, f) -> list[tuple[str, str, dict, list[str]]]:
     ]
 
 
+
+def test_one_malformed_body_per_write_route(api, w, f):
+    """The HTTP smoke request of the schema-level fuzzing (tests/test_schema_fuzz.py): every field spoiled at
+    once, on each write route, is a JSON 4xx."""
+    for method, url, valid, fields in _routes(w, f):
+        body = {**valid, **{field: value for field, value in zip(fields, SPOILED * len(fields))}}
+        response = api("coordinator", method, url, json=body)
+        assert 400 <= response.status_code < 500 and response.is_json, (method, url, response.status_code)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["coordinator", "referent1"])
 def test_malformed_fields_never_give_500(api, w, f, role):
     failures = []

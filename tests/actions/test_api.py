@@ -12,7 +12,7 @@ from gup.actions.models import Action, ActionKind, ActionStatus, ActionUpdate
 from gup.extensions import db
 from gup.findings.models import Finding, FindingStatus
 from gup.i18n import local_today
-from tests.test_api_bad_input import BAD_QUERY_VALUES, BAD_VALUES, RAW_BODIES
+from tests.test_api_bad_input import BAD_QUERY_VALUES, BAD_VALUES, RAW_BODIES, SPOILED
 
 URL = "/api/v1/actions"
 
@@ -304,13 +304,27 @@ def test_update_refuses_bad_input_and_invalid_moves(api, w, sample):
 
 # --- malformed input -----------------------------------------------------------------------------
 
-def test_malformed_fields_never_give_500(api, w, sample):
+def _write_routes(w, sample):
     from gup.actions.schemas import ActionIn, ActionPatchIn, ActionUpdateIn
 
     action = sample["study"]
-    routes = [("POST", URL, _body(w), sorted(ActionIn().fields)),
-              ("PATCH", f"{URL}/{action.id}", {}, sorted(ActionPatchIn().fields)),
-              ("POST", f"{URL}/{action.id}/updates", {"note": "Fuzz"}, sorted(ActionUpdateIn().fields))]
+    return [("POST", URL, _body(w), sorted(ActionIn().fields)),
+            ("PATCH", f"{URL}/{action.id}", {}, sorted(ActionPatchIn().fields)),
+            ("POST", f"{URL}/{action.id}/updates", {"note": "Fuzz"}, sorted(ActionUpdateIn().fields))]
+
+
+def test_one_malformed_body_per_write_route(api, w, sample):
+    """The HTTP smoke request of the schema-level fuzzing (tests/test_schema_fuzz.py): every field spoiled at
+    once, on each write route, is a JSON 4xx."""
+    for method, url, valid, fields in _write_routes(w, sample):
+        body = {**valid, **{field: value for field, value in zip(fields, SPOILED * len(fields))}}
+        response = api("coordinator", method, url, json=body)
+        assert 400 <= response.status_code < 500 and response.is_json, (method, url, response.status_code)
+
+
+@pytest.mark.slow
+def test_malformed_fields_never_give_500(api, w, sample):
+    routes = _write_routes(w, sample)
     failures = []
     for role in ("coordinator", "referent1"):
         for method, url, valid, fields in routes:

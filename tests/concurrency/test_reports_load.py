@@ -23,11 +23,14 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from gup.db import now_utc
 from gup.extensions import db
 from gup.hotline.models import Channel, ResidentReport
+
+pytestmark = pytest.mark.slow
 from gup.open311.services import create_client
 
 ROOT = Path(__file__).resolve().parents[2]
