@@ -9,8 +9,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gup.agreements.models import (Agreement, AgreementKind, AgreementStatus, Commitment, CommitmentStatus,
-                                   FundingSource, Partner, Signatory, SignatoryRole, Theme)
+from gup.agreements.models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Commitment,
+    CommitmentStatus,
+    FundingSource,
+    Partner,
+    Signatory,
+    SignatoryRole,
+    Theme,
+)
 from gup.auth.models import ApiToken, Role, User, hash_token
 from gup.auth.services import hash_password
 from gup.db import now_utc
@@ -139,7 +149,7 @@ def world() -> dict[str, Any]:
 
 def make_walk(agreement: Agreement, neighbourhood: Territory | None = None, **kw: Any):
     """A walk of a neighbourhood of the agreement (added to its perimeter when needed), with two stops."""
-    from gup.walks.models import RouteStop, Walkthrough, WalkKind, WalkStatus
+    from gup.walks.models import RouteStop, WalkKind, WalkStatus, Walkthrough
 
     n = next(_seq)
     neighbourhood = neighbourhood or make_territory(TerritoryKind.NEIGHBOURHOOD)

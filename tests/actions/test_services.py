@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from gup.actions.models import ACTION_NEXT, ActionKind, ActionStatus
+from gup.actions.models import ActionKind, ActionStatus
 from gup.actions.services import add_action_update, create_action, update_action
 from gup.audit.services import history_of, status_history
 from gup.auth.models import Role
@@ -16,6 +16,8 @@ from gup.errors import DomainError, InvalidTransition
 from gup.findings.models import FindingStatus
 from gup.findings.services import action_from_finding
 from gup.inbox.services import bulk_status
+from tests import lifecycles
+from tests.lifecycles import allowed
 
 NOW = datetime(2026, 10, 20, 8, 0, tzinfo=UTC)
 
@@ -203,7 +205,7 @@ PAIRS = [(a, b) for a, b in itertools.product(ActionStatus, ActionStatus) if a i
 @pytest.mark.parametrize(("source", "target"), PAIRS, ids=[f"{a.value}->{b.value}" for a, b in PAIRS])
 def test_every_transition_through_progress_updates(w, f, source, target):
     action = f.make_action(w["agreement"], w["hp1"], status=source)
-    if target in ACTION_NEXT[source]:
+    if allowed(lifecycles.ACTION, source, target):
         add_action_update(action, note="Motif", status=target, actor=w["referent1"], now=NOW)
         assert action.status is target and _moves(action) == [(source.value, target.value)]
     else:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from gup import ROOT
-from gup.agreements.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gup.agreements.conventions import export_convention
+from gup.agreements.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gup.agreements.models import Agreement, Commitment, CommitmentUpdate, Partner
 from gup.audit.models import AuditEntry
 from gup.auth.models import Role, User

@@ -11,8 +11,17 @@ import sqlalchemy as sa
 from gup import ROOT
 from gup.agreements import conventions, services
 from gup.agreements.conventions import ConventionError, export_convention, import_text, load_convention
-from gup.agreements.models import (Agreement, AgreementStatus, Amendment, Commitment, CommitmentStatus,
-                                   FundingSource, Partner, Signatory, TfpbAxis)
+from gup.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Amendment,
+    Commitment,
+    CommitmentStatus,
+    FundingSource,
+    Partner,
+    Signatory,
+    TfpbAxis,
+)
 from gup.audit.models import AuditEntry
 from gup.errors import DomainError
 from gup.extensions import db

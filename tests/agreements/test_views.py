@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from gup.agreements.models import Agreement, Commitment, CommitmentStatus
-from gup.i18n import local_today as today
 from gup.extensions import db
+from gup.i18n import local_today as today
 
 
 def test_coordinator_creates_agreement_and_errors_keep_input(client, f, login):

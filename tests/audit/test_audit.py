@@ -23,8 +23,9 @@ def test_create_update_delete_are_logged(f):
     partner_id = commitment.id
     db.session.delete(commitment)
     db.session.commit()
-    from gup.audit.models import AuditEntry
     import sqlalchemy as sa
+
+    from gup.audit.models import AuditEntry
     deleted = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.entity_type == "Commitment",
                                                             AuditEntry.entity_id == partner_id,
                                                             AuditEntry.action == "delete")).all()

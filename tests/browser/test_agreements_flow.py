@@ -1,7 +1,6 @@
 """Browser journeys on the demo data: coordinator progress update, referent isolation, accessibility, phones."""
 
 import re
-
 import tempfile
 from pathlib import Path
 

@@ -12,7 +12,7 @@ from gup.audit.models import AuditEntry
 from gup.audit.services import status_history
 from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
-from gup.findings.models import FINDING_NEXT, Finding, FindingKind, FindingStatus, LandOwnership, Priority, RoutingRule
+from gup.findings.models import Finding, FindingKind, FindingStatus, LandOwnership, Priority, RoutingRule
 from gup.findings.services import (
     change_finding_status,
     create_finding,
@@ -25,6 +25,8 @@ from gup.findings.services import (
 from gup.organisations.models import OrganisationKind
 from gup.territory.models import TerritoryKind
 from gup.territory.queries import distance_m
+from tests import lifecycles
+from tests.lifecycles import allowed as lifecycle_allows
 
 NOW = datetime(2026, 10, 6, 12, 0, tzinfo=UTC)  # 14:00 in Bellerive
 #: about 20 m and 60 m northwards, in degrees of latitude
@@ -320,7 +322,7 @@ PAIRS = [(a, b) for a, b in itertools.product(FindingStatus, FindingStatus) if a
 @pytest.mark.parametrize(("source", "target"), PAIRS, ids=[f"{a.value}->{b.value}" for a, b in PAIRS])
 def test_every_transition_through_the_services(w, f, source, target):
     finding = f.make_finding(w["agreement"], w["hp1"], status=source)
-    allowed = target in FINDING_NEXT[source]
+    allowed = lifecycle_allows(lifecycles.FINDING, source, target)
     if target is FindingStatus.SENT:
         move = lambda: route_finding(finding, to=w["hp1"], reason="Relance", actor=w["coordinator"],  # noqa: E731
                                      now=NOW)

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from gup.db import now_utc
 from gup.extensions import db
 from gup.findings.models import Finding
-from gup.notifications.models import OutboundMail
 from gup.hotline.models import Channel, ReportCategory, ReportStatus, ResidentReport, ResponseTemplate
+from gup.notifications.models import OutboundMail
 from gup.territory.models import TerritoryKind
 
 

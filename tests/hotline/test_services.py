@@ -12,9 +12,8 @@ from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
 from gup.findings.models import Finding
 from gup.hotline import queries, services
+from gup.hotline.models import CategoryRoute, Channel, ReportStatus, ResidentReport, ResponseTemplate
 from gup.notifications.models import OutboundMail
-from gup.hotline.models import (CategoryRoute, Channel, ReportStatus, ResidentReport,
-                                ResponseTemplate)
 from gup.territory.models import TerritoryKind
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)

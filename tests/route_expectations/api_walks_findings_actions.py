@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.route_expectations.roles import COORD, CONTRIBUTORS, LOGGED, OWNER, READERS
+from tests.route_expectations.roles import CONTRIBUTORS, COORD, LOGGED, OWNER, READERS
 
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "api_walkthroughs.index": {"GET": LOGGED},

@@ -15,7 +15,7 @@ from gup.extensions import db
 from gup.findings.models import Finding, FindingKind, FindingStatus, RoutingRule, Transfer
 from gup.media import storage
 from gup.media.models import Photo
-from gup.walks.models import RouteStop, Walkthrough, WalkKind, WalkStatus
+from gup.walks.models import RouteStop, WalkKind, WalkStatus, Walkthrough
 
 MODELS = (Walkthrough, RouteStop, Finding, Transfer, RoutingRule, Action, ActionUpdate, Photo, StatusChange,
           AuditEntry)

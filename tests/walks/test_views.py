@@ -8,11 +8,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from gup.extensions import db
-from gup.findings.models import FindingStatus
 from gup.findings import walk_section
-from gup.walks import queries
-from gup.walks.models import RouteStop, Walkthrough, WalkKind, WalkStatus
+from gup.findings.models import FindingStatus
 from gup.territory.models import TerritoryKind
+from gup.walks import queries
+from gup.walks.models import RouteStop, WalkKind, WalkStatus, Walkthrough
 
 
 def _walk_form(neighbourhood_id: int, **extra) -> dict:
