@@ -48,10 +48,9 @@ test-all: test test-slow test-pg test-browser  ## SQLite (with the slow tests), 
 bench: venv  ## Time the agreement list for 10 and 200 agreements (ms per request, SQL queries)
 	@if [ -f tests/bench.py ]; then $(BIN)/python -m tests.bench; else echo "No benchmark yet."; fi
 
-lint: venv  ## ruff when installed (pip install ruff), otherwise a byte-compile check
-	@if [ -x $(BIN)/ruff ]; then $(BIN)/ruff check gup tests config.py wsgi.py; \
-	else echo "ruff is not installed in $(VENV); byte-compiling only."; \
-	     $(BIN)/python -m compileall -q gup tests config.py wsgi.py >/dev/null && echo "compileall: ok"; fi
+lint: venv  ## ruff (rules in pyproject.toml) and the import contracts
+	$(BIN)/ruff check gup tests config.py wsgi.py
+	$(BIN)/lint-imports
 
 lint-imports: venv  ## Check the import contracts (no cycle; aggregators, features, core layers): pyproject.toml
 	$(BIN)/lint-imports
