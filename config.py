@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-_DEV_SECRET = "dev-only-insecure-secret-key"
+_DEV_SECRET = "dev-only-insecure-secret-key"  # noqa: S105  (development only; production refuses it)
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -108,7 +108,7 @@ class TestingConfig(Config):
     """Test settings; the database comes from TEST_DATABASE_URL (SQLite file by default)."""
 
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = "testing-secret-key"  # noqa: S105  (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite:///gup-test.sqlite3")
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_FAST = True

@@ -108,8 +108,8 @@ def bench_restitution(app, sizes: tuple[int, ...] = (50, 500)) -> None:
         with app.app_context():
             statements: list[str] = []
 
-            def listener(conn, cursor, statement, *args):
-                statements.append(statement)
+            def listener(conn, cursor, statement, *args, _into=statements):
+                _into.append(statement)
 
             walk = db.session.get(Walkthrough, walk_id)
             sa.event.listen(db.engine, "before_cursor_execute", listener)

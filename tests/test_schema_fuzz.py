@@ -46,7 +46,8 @@ def test_malformed_values_are_validation_errors(app_ctx, schema_class):
             try:
                 schema.load({field: value}, partial=True)
             except ma.ValidationError as exc:
-                assert exc.messages, (schema_class.__name__, field)
+                if not exc.messages:
+                    failures.append(f"{schema_class.__name__}.{field}: a validation error without a message")
             except Exception as exc:  # noqa: BLE001 - the point is that nothing else escapes
                 failures.append(f"{schema_class.__name__}.{field}={str(value)[:30]!r}: {type(exc).__name__}: {exc}")
     assert not failures, "\n".join(failures[:20])

@@ -120,7 +120,7 @@ class Action(Audited, TimestampMixin, db.Model):
                                                             order_by="Organisation.name")
     updates: Mapped[list[ActionUpdate]] = relationship(back_populates="action", cascade="all, delete-orphan",
                                                        order_by="ActionUpdate.created_at.desc()")
-    findings: Mapped[list["Finding"]] = relationship(secondary="finding_actions",  # noqa: F821
+    findings: Mapped[list[Finding]] = relationship(secondary="finding_actions",  # noqa: F821
                                                      back_populates="actions", order_by="Finding.id")
 
     def __str__(self) -> str:
@@ -180,7 +180,7 @@ class ActionUpdate(Audited, db.Model):
 
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()
-    photo: Mapped["Photo | None"] = relationship()  # noqa: F821
+    photo: Mapped[Photo | None] = relationship()  # noqa: F821
 
 
 def answered_model() -> Any:

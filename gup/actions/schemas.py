@@ -66,7 +66,8 @@ class ActionQueryArgs(ma.Schema):
     """Filtres de la liste des actions."""
 
     agreement_id = id_field(strict=False, description="Ne garder que les actions de cette convention.")
-    organisation_id = id_field(strict=False, description="Ne garder que les actions dont cet organisme est responsable.")
+    organisation_id = id_field(strict=False,
+                               description="Ne garder que les actions dont cet organisme est responsable.")
     commitment_id = id_field(strict=False, description="Ne garder que les actions rattachées à cet engagement.")
     finding_id = id_field(strict=False, description="Ne garder que les actions qui répondent à ce constat.")
     kind = ma.fields.Enum(ActionKind, by_value=ma.fields.Str, metadata={"description": "Ne garder que ce type."})

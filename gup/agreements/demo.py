@@ -23,7 +23,7 @@ from gup.organisations.models import Organisation
 
 #: conventions/ beside the package (the project root)
 DEMO_FILE = Path(__file__).resolve().parents[2] / "conventions" / "bellerive-2025.yaml"
-DEMO_PASSWORD = "demo-gup-2026"
+DEMO_PASSWORD = "demo-gup-2026"  # noqa: S105  (the demo accounts' published password)
 
 #: (e-mail, full name, role, organisation code, coordinates the demo agreement)
 DEMO_ACCOUNTS: list[tuple[str, str, Role, str | None, bool]] = [

@@ -29,7 +29,7 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(sa.String(10))
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
-    actor: Mapped["User | None"] = relationship("User")
+    actor: Mapped[User | None] = relationship("User")
 
 
 class StatusChange(db.Model):
@@ -47,4 +47,4 @@ class StatusChange(db.Model):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
-    actor: Mapped["User | None"] = relationship("User")
+    actor: Mapped[User | None] = relationship("User")

@@ -167,16 +167,16 @@ class Finding(Audited, TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     agreement: Mapped[Agreement] = relationship()
-    walkthrough: Mapped["Walkthrough | None"] = relationship(back_populates="findings")  # noqa: F821
-    stop: Mapped["RouteStop | None"] = relationship()  # noqa: F821
+    walkthrough: Mapped[Walkthrough | None] = relationship(back_populates="findings")  # noqa: F821
+    stop: Mapped[RouteStop | None] = relationship()  # noqa: F821
     theme: Mapped[Theme] = relationship()
     territory: Mapped[Territory | None] = relationship()
     responsible_organisation: Mapped[Organisation | None] = relationship()
     created_by: Mapped[User | None] = relationship()
-    photos: Mapped[list["Photo"]] = relationship(back_populates="finding", order_by="Photo.id")  # noqa: F821
+    photos: Mapped[list[Photo]] = relationship(back_populates="finding", order_by="Photo.id")  # noqa: F821
     transfers: Mapped[list[Transfer]] = relationship(back_populates="finding", cascade="all, delete-orphan",
                                                      order_by="Transfer.at")
-    actions: Mapped[list["Action"]] = relationship(secondary=finding_actions,  # noqa: F821
+    actions: Mapped[list[Action]] = relationship(secondary=finding_actions,  # noqa: F821
                                                    back_populates="findings", order_by="Action.id")
 
     def __str__(self) -> str:

@@ -104,7 +104,8 @@ class FindingQueryArgs(ma.Schema):
                                        "(territory_id) est dans le quartier, et ceux relevés pendant un diagnostic "
                                        "de ce quartier.")
     theme_id = id_field(strict=False, description="Ne garder que cette thématique.")
-    organisation_id = id_field(strict=False, description="Ne garder que les constats dont cet organisme est responsable.")
+    organisation_id = id_field(strict=False,
+                               description="Ne garder que les constats dont cet organisme est responsable.")
     kind = ma.fields.Enum(FindingKind, by_value=ma.fields.Str, metadata={"description": "Ne garder que ce type."})
     status = ma.fields.Enum(FindingStatus, by_value=ma.fields.Str,
                             metadata={"description": "Ne garder que ce statut."})

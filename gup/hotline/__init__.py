@@ -24,6 +24,7 @@ def init_app(app: Any, registry: Any) -> None:
                  description="Ask reporters « is it fixed? » some weeks after resolution")
     registry.job("hotline.erase_contact_data", jobs.erase_contact_data, trigger="cron", hour=3, minute=30,
                  description="Erase reporters' contact details past the retention period")
-    registry.menu("hotline.reports_index", _l("Signalements"), current=("hotline.report", "hotline.phone", "hotline.categor", "hotline.template", "hotline.privacy"), order=30)
+    registry.menu("hotline.reports_index", _l("Signalements"),
+                  current=("hotline.report", "hotline.phone", "hotline.categor", "hotline.template", "hotline.privacy"), order=30)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
     registry.demo(demo.load, name="hotline", order=30)

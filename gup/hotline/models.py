@@ -216,7 +216,7 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
     responsible_organisation: Mapped[Organisation | None] = relationship()
     duplicate_of: Mapped[ResidentReport | None] = relationship(remote_side="ResidentReport.id")
     created_by: Mapped[User | None] = relationship()
-    photos: Mapped[list["Photo"]] = relationship(secondary="resident_report_photos",  # noqa: F821
+    photos: Mapped[list[Photo]] = relationship(secondary="resident_report_photos",  # noqa: F821
                                                  order_by="Photo.id")
     updates: Mapped[list[ReportUpdate]] = relationship(back_populates="report", cascade="all, delete-orphan",
                                                        order_by="ReportUpdate.at")

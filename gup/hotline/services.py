@@ -186,7 +186,8 @@ def submit_report(*, channel: Channel, category: ReportCategory, description: st
         address_id=clean(address_id), latitude=latitude, longitude=longitude, territory=territory,
         neighbourhood=neighbourhood, agreement=agreement_for(neighbourhood), contact_name=clean(contact_name),
         contact_email=(clean(contact_email) or None) and contact_email.strip().lower(),
-        contact_phone=clean(contact_phone), contact_consent=bool(contact_consent) and bool(contact_email or contact_phone),
+        contact_phone=clean(contact_phone),
+        contact_consent=bool(contact_consent) and bool(contact_email or contact_phone),
         callback_preference=clean(callback_preference), attribute_values=attribute_values or {},
         media_url=clean(media_url), status=ReportStatus.RECEIVED, created_by_id=_actor_id(actor),
         open311_client_id=getattr(open311_client, "id", None), created_at=now)
@@ -429,7 +430,7 @@ def delete_category_route(route: CategoryRoute, *, actor: Any) -> None:
 
 # --- public side: tracking page, « is it fixed? », privacy (hotline-public) ----------------------
 
-FIXED_TOKEN_SALT = "gup-fixed"
+FIXED_TOKEN_SALT = "gup-fixed"  # noqa: S105  (a signing namespace, not a secret)
 FIXED_TOKEN_MAX_AGE = 60 * 24 * 3600  # the « is it fixed? » link stays valid 60 days
 
 

@@ -29,4 +29,4 @@ class Photo(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
     uploaded_by: Mapped[User | None] = relationship()
-    finding: Mapped["Finding | None"] = relationship(back_populates="photos")  # noqa: F821
+    finding: Mapped[Finding | None] = relationship(back_populates="photos")  # noqa: F821

@@ -17,7 +17,8 @@ def init_app(app: Any, registry: Any) -> None:
 
     registry.blueprints(bp, url_prefix="/open311/v2", csrf_exempt=True)  # api_key, never the session
     registry.cli(cli)
-    registry.menu("admin.open311_clients", _l("Clients Open311"), current=("admin.open311",), visible=_manages_users, order=96)
+    registry.menu("admin.open311_clients", _l("Clients Open311"), current=("admin.open311",), visible=_manages_users,
+                  order=96)
 
 
 def _manages_users(user: Any) -> bool:

@@ -115,7 +115,7 @@ class Walkthrough(Audited, TimestampMixin, db.Model):
     grid_themes: Mapped[list[Theme]] = relationship(secondary=walk_grid_themes, order_by="Theme.position")
     stops: Mapped[list[RouteStop]] = relationship(back_populates="walkthrough", cascade="all, delete-orphan",
                                                   order_by="RouteStop.position")
-    findings: Mapped[list["Finding"]] = relationship(back_populates="walkthrough",  # noqa: F821
+    findings: Mapped[list[Finding]] = relationship(back_populates="walkthrough",  # noqa: F821
                                                      order_by="Finding.id")
 
     def __str__(self) -> str:

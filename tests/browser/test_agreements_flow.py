@@ -29,7 +29,8 @@ def test_coordinator_adds_a_progress_update(page, login_as, axe):
     assert not (violations := axe()), axe.format(violations)
 
     page.get_by_role("link", name=re.compile(r"^ENG-01 ")).click()
-    page.get_by_label("Point d'avancement").fill("Passage quotidien du prestataire dans les halls depuis le 2 novembre.")
+    page.get_by_label("Point d'avancement").fill(
+        "Passage quotidien du prestataire dans les halls depuis le 2 novembre.")
     page.get_by_label("Nouvel avancement (%)").fill("75")
     page.get_by_role("button", name="Ajouter le point d'avancement").click()
     expect(page.get_by_role("status")).to_contain_text("Point d'avancement ajouté")

@@ -29,9 +29,9 @@ import sqlalchemy as sa
 from gup.db import now_utc
 from gup.extensions import db
 from gup.hotline.models import Channel, ResidentReport
+from gup.open311.services import create_client
 
 pytestmark = pytest.mark.slow
-from gup.open311.services import create_client
 
 ROOT = Path(__file__).resolve().parents[2]
 TOTAL, CLIENTS, DEADLINE_S = 500, 20, 120

@@ -295,7 +295,7 @@ def test_one_malformed_body_per_write_route(api, w, walks):
     """The HTTP smoke request of the schema-level fuzzing (tests/test_schema_fuzz.py): every field spoiled at
     once, on each write route, is a JSON 4xx."""
     for method, url, valid, fields in _write_routes(w, walks):
-        body = {**valid, **{field: value for field, value in zip(fields, SPOILED * len(fields))}}
+        body = {**valid, **{field: value for field, value in zip(fields, SPOILED * len(fields), strict=True)}}
         response = api("coordinator", method, url, json=body)
         assert 400 <= response.status_code < 500 and response.is_json, (method, url, response.status_code)
 
