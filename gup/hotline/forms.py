@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from gup.findings.forms import RadioField
 from gup.forms_common import SelectField, int_or_none, strip
 from gup.hotline.models import Channel, ReportStatus
+from gup.hotline.services import ATTRIBUTE_DATATYPES
 from gup.walks.forms import FrenchFloatField
 
 #: longest description accepted from the public (a page of text; the API has its own limit)
@@ -234,7 +235,7 @@ class TemplateForm(FlaskForm):
 
 
 ATTRIBUTE_KEYS = {"code", "datatype", "required", "description", "order", "values"}
-DATATYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
+DATATYPES = ATTRIBUTE_DATATYPES
 
 
 def parse_attributes(raw: str) -> list[dict]:
