@@ -1,12 +1,22 @@
-"""Form helpers shared by every feature's forms (filters and coercions)."""
+"""Form helpers shared by every feature's forms (filters and coercions) and views (the save-a-form idiom)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import wtforms
+from flask import flash, redirect, render_template
 from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
 from wtforms import StringField
+
+from gup.errors import DomainError
+from gup.extensions import db
+
+T = TypeVar("T")
+#: a flash message, or a function of what the service returned giving a message or (message, category) pairs
+Success = str | Callable[[Any], str | Iterable[tuple[str, str]] | None] | None
 
 BAD_DATE = _l("Date invalide (format attendu : JJ/MM/AAAA ou AAAA-MM-JJ).")
 BAD_NUMBER = _l("Nombre invalide.")
@@ -34,6 +44,39 @@ def show_domain_error(form: Any, exc: Any) -> None:
         target.errors.append(exc.message)
     else:
         form.form_errors.append(exc.message)
+
+
+def flash_error(_form: Any, exc: DomainError) -> None:
+    """Show a service's refusal as an error flash (forms that are only a button)."""
+    flash(exc.message, "error")
+
+
+def handle_form(form: Any | None, call: Callable[[], T], *, success: Success, redirect_to: str | Callable[[T], str],
+                on_error: Callable[[Any, DomainError], Response | None] = show_domain_error) -> Response | None:
+    """Validate a submitted form, run one service call, then commit, flash and redirect.
+
+    `form` None means nothing to validate (a button). A `DomainError` from the service rolls the transaction
+    back (the media hook removes the files it wrote) and goes to `on_error`, by default a field error on the
+    form. Returns the redirect, whatever `on_error` returned, or None when the page must be shown again
+    (use `render_form`, which answers 422 when the form has errors).
+    """
+    if form is not None and not form.validate_on_submit():
+        return None
+    try:
+        result = call()
+    except DomainError as exc:
+        db.session.rollback()
+        return on_error(form, exc)
+    db.session.commit()
+    messages = success(result) if callable(success) else success
+    for message, category in [(messages, "success")] if isinstance(messages, str) else messages or ():
+        flash(message, category)
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+
+
+def render_form(template_name: str, form: Any, /, **context: Any) -> tuple[str, int]:
+    """Render a form page: 422 when the submitted form has errors, 200 otherwise."""
+    return render_template(template_name, form=form, **context), 422 if form.errors else 200
 
 
 def _select_choices(value: Any) -> Any:

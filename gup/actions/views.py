@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,11 +18,9 @@ from gup.agreements.models import Agreement, Commitment
 from gup.audit.services import history_of, status_history
 from gup.auth.models import User
 from gup.db import now_utc
-from gup.errors import DomainError
 from gup.extensions import db
-from gup.forms_common import show_domain_error
+from gup.forms_common import handle_form, render_form
 from gup.i18n import local_today
-from gup.media import storage
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
@@ -138,18 +136,11 @@ def create(agreement_id: int):
     responsible = _form_choices(form, agreement)
     if request.method == "GET" and len(responsible) == 1:
         form.responsible_organisation_id.data = responsible[0].id
-    if form.validate_on_submit():
-        try:
-            action = services.create_action(agreement, actor=current_user, now=now_utc(), **_action_fields(form))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Action « %(title)s » créée.", title=action.title), "success")
-            return redirect(url_for("actions.detail", action_id=action.id))
-    return render_template("actions/form.html", form=form, agreement=agreement, action=None), \
-        422 if form.errors else 200
+    return handle_form(form, lambda: services.create_action(agreement, actor=current_user, now=now_utc(),
+                                                            **_action_fields(form)),
+                       success=lambda action: _("Action « %(title)s » créée.", title=action.title),
+                       redirect_to=lambda action: url_for("actions.detail", action_id=action.id)) \
+        or render_form("actions/form.html", form, agreement=agreement, action=None)
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
@@ -162,18 +153,9 @@ def edit(action_id: int):
     if request.method == "GET":
         form.kind.data = action.kind.value
         form.contributor_ids.data = [o.id for o in action.contributors]
-    if form.validate_on_submit():
-        try:
-            services.update_action(action, actor=current_user, **_action_fields(form))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Action enregistrée."), "success")
-            return redirect(url_for("actions.detail", action_id=action.id))
-    return render_template("actions/form.html", form=form, agreement=action.agreement, action=action), \
-        422 if form.errors else 200
+    return handle_form(form, lambda: services.update_action(action, actor=current_user, **_action_fields(form)),
+                       success=_("Action enregistrée."), redirect_to=url_for("actions.detail", action_id=action.id)) \
+        or render_form("actions/form.html", form, agreement=action.agreement, action=action)
 
 
 @bp.route("/actions/<int:action_id>/updates", methods=["POST"])
@@ -182,26 +164,18 @@ def add_update(action_id: int):
     action = queries.action_or_404(action_id)
     authorize(current_user, "update", action)
     form = ActionUpdateForm()
-    if form.validate_on_submit():
-        if form.resolve_findings.data and form.status.data == ActionStatus.DONE.value \
-                and not can(current_user, "resolve_findings", action):
-            abort(403)
-        now, photo, stored = now_utc(), None, ()
-        try:
-            if form.photo.data:
-                photo = store_photo(form.photo.data.read(), actor=current_user, now=now)
-                stored = (photo.storage_key, photo.thumbnail_key)
-            services.add_action_update(action, note=form.note.data, progress=form.progress.data,
-                                       status=ActionStatus(form.status.data) if form.status.data else None,
-                                       photo=photo, resolve_findings=form.resolve_findings.data,
-                                       actor=current_user, now=now)
-        except DomainError as exc:
-            db.session.rollback()
-            for key in stored:  # the photo was written before the update was refused: nothing is kept
-                storage.delete(key)
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Point d'avancement ajouté."), "success")
-            return redirect(url_for("actions.detail", action_id=action.id))
-    return _detail_page(queries.action_or_404(action_id), form, 422)
+    return handle_form(form, lambda: _add_update(action, form), success=_("Point d'avancement ajouté."),
+                       redirect_to=url_for("actions.detail", action_id=action.id)) \
+        or _detail_page(queries.action_or_404(action_id), form, 422)
+
+
+def _add_update(action: Action, form: ActionUpdateForm) -> None:
+    """The update and its photo (written first: a refused update rolls back and the media hook removes it)."""
+    if form.resolve_findings.data and form.status.data == ActionStatus.DONE.value \
+            and not can(current_user, "resolve_findings", action):
+        abort(403)
+    now = now_utc()
+    photo = store_photo(form.photo.data.read(), actor=current_user, now=now) if form.photo.data else None
+    services.add_action_update(action, note=form.note.data, progress=form.progress.data,
+                               status=ActionStatus(form.status.data) if form.status.data else None,
+                               photo=photo, resolve_findings=form.resolve_findings.data, actor=current_user, now=now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required, login_required
 from sqlalchemy.orm import joinedload
@@ -15,6 +15,7 @@ from gup.auth import services
 from gup.auth.models import Role, User
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.forms_common import handle_form, render_form
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
 from gup.pagination import paginate
@@ -44,19 +45,12 @@ def create_user():
     authorize(current_user, "manage", User)
     form = NewUserForm()
     form.organisation_id.choices = [("", _("— Aucun —"))] + organisation_choices()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(email=form.email.data, full_name=form.full_name.data,
-                                        role=Role(form.role.data), password=form.password.data,
-                                        organisation=_org(form), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Compte de %(name)s créé.", name=user.full_name), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+    return handle_form(form, lambda: services.create_user(email=form.email.data, full_name=form.full_name.data,
+                                                          role=Role(form.role.data), password=form.password.data,
+                                                          organisation=_org(form), actor=current_user),
+                       success=lambda user: _("Compte de %(name)s créé.", name=user.full_name),
+                       redirect_to=url_for("admin.users"), on_error=_error) \
+        or render_form("admin/user_form.html", form, user=None)
 
 
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -70,19 +64,13 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.role.data, form.organisation_id.data, form.is_active.data = (user.role.value, user.organisation_id,
                                                                            user.is_active_account)
-    if form.validate_on_submit():
-        try:
-            services.update_user(user, full_name=form.full_name.data, role=Role(form.role.data),
-                                 organisation=_org(form), is_active=form.is_active.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            _error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Compte de %(name)s enregistré.", name=user.full_name), "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm(),
-                           history=history_of(user)), 422 if form.errors else 200
+    return handle_form(form, lambda: services.update_user(user, full_name=form.full_name.data,
+                                                          role=Role(form.role.data), organisation=_org(form),
+                                                          is_active=form.is_active.data, actor=current_user),
+                       success=lambda _u: _("Compte de %(name)s enregistré.", name=user.full_name),
+                       redirect_to=url_for("admin.users"), on_error=_error) \
+        or render_form("admin/user_form.html", form, user=user, reset_form=ResetPasswordForm(),
+                       history=history_of(user))
 
 
 @bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
@@ -91,16 +79,12 @@ def reset_password(user_id: int):
     authorize(current_user, "manage", User)
     user = db.session.get(User, user_id) or abort(404)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.set_password(user, password=form.password.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            form.password.errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("Mot de passe de %(name)s réinitialisé.", name=user.full_name), "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id))
+    saved = handle_form(form, lambda: services.set_password(user, password=form.password.data, actor=current_user),
+                        success=lambda _u: _("Mot de passe de %(name)s réinitialisé.", name=user.full_name),
+                        redirect_to=url_for("admin.edit_user", user_id=user.id),
+                        on_error=lambda f, exc: f.password.errors.append(exc.message))
+    if saved:
+        return saved
     edit_form = UserForm(obj=user)
     edit_form.organisation_id.choices = [("", _("— Aucun —"))] + organisation_choices()
     edit_form.role.data = user.role.value

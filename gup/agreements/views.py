@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -33,9 +33,8 @@ from gup.agreements.signals import agreement_page
 from gup.audit.services import history_of
 from gup.auth.models import Role, User
 from gup.db import now_utc
-from gup.errors import DomainError
 from gup.extensions import db
-from gup.forms_common import show_domain_error
+from gup.forms_common import flash_error, handle_form, render_form
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
@@ -86,19 +85,15 @@ def create():
     authorize(current_user, "create", Agreement)
     form = AgreementForm()
     _agreement_form_choices(form, None)
-    if form.validate_on_submit():
-        coordinators = list(db.session.scalars(sa.select(User).where(User.id.in_(form.coordinator_ids.data or []))))
-        try:
-            agreement = services.create_agreement(actor=current_user, coordinators=coordinators,
-                                                  **_agreement_fields(form))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Convention %(ref)s créée.", ref=agreement.reference), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    return render_template("agreements/form.html", form=form, agreement=None), 422 if form.errors else 200
+    return handle_form(form, lambda: services.create_agreement(actor=current_user, coordinators=_coordinators(form),
+                                                               **_agreement_fields(form)),
+                       success=lambda agreement: _("Convention %(ref)s créée.", ref=agreement.reference),
+                       redirect_to=lambda agreement: url_for("agreements.detail", agreement_id=agreement.id)) \
+        or render_form("agreements/form.html", form, agreement=None)
+
+
+def _coordinators(form: AgreementForm) -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(form.coordinator_ids.data or []))))
 
 
 @bp.route("/agreements/<int:agreement_id>")
@@ -130,19 +125,14 @@ def edit(agreement_id: int):
         form.territory_ids.data = [t.id for t in agreement.territories]
         form.theme_ids.data = [t.id for t in agreement.themes]
         form.coordinator_ids.data = [u.id for u in agreement.coordinators]
-    if form.validate_on_submit():
-        try:
-            services.update_agreement(agreement, actor=current_user, **_agreement_fields(form))
-            agreement.coordinators = list(db.session.scalars(
-                sa.select(User).where(User.id.in_(form.coordinator_ids.data or [])))) or agreement.coordinators
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Convention enregistrée."), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    return render_template("agreements/form.html", form=form, agreement=agreement), 422 if form.errors else 200
+    return handle_form(form, lambda: _update(agreement, form), success=_("Convention enregistrée."),
+                       redirect_to=url_for("agreements.detail", agreement_id=agreement.id)) \
+        or render_form("agreements/form.html", form, agreement=agreement)
+
+
+def _update(agreement: Agreement, form: AgreementForm) -> None:
+    services.update_agreement(agreement, actor=current_user, **_agreement_fields(form))
+    agreement.coordinators = _coordinators(form) or agreement.coordinators
 
 
 @bp.route("/agreements/<int:agreement_id>/status", methods=["POST"])
@@ -150,17 +140,11 @@ def edit(agreement_id: int):
 def change_status(agreement_id: int):
     agreement = queries.agreement_or_404(agreement_id)
     authorize(current_user, "manage", agreement)
-    form = AgreementStatusForm()
-    if form.validate_on_submit():
-        try:
-            services.change_agreement_status(agreement, to=AgreementStatus(form.status.data), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Statut de la convention : %(s)s.", s=agreement.status.label), "success")
-    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    form, back = AgreementStatusForm(), url_for("agreements.detail", agreement_id=agreement.id)
+    return handle_form(form, lambda: services.change_agreement_status(agreement, to=AgreementStatus(form.status.data),
+                                                                      actor=current_user),
+                       success=lambda _a: _("Statut de la convention : %(s)s.", s=agreement.status.label),
+                       redirect_to=back, on_error=flash_error) or redirect(back)
 
 
 @bp.route("/agreements/<int:agreement_id>/partners", methods=["GET", "POST"])
@@ -170,13 +154,16 @@ def partners(agreement_id: int):
     authorize(current_user, "manage", agreement)
     form = PartnerForm()
     form.organisation_id.choices = [("", _("— Choisir —"))] + organisation_choices()
-    if form.validate_on_submit():
-        organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
-        services.add_partner(agreement, organisation=organisation, referent=form.referent.data, actor=current_user)
-        db.session.commit()
-        flash(_("Partenaire %(name)s enregistré.", name=organisation.name), "success")
-        return redirect(url_for("agreements.partners", agreement_id=agreement.id))
-    return render_template("agreements/partners.html", agreement=agreement, form=form), 422 if form.errors else 200
+    return handle_form(form, lambda: _add_partner(agreement, form),
+                       success=lambda organisation: _("Partenaire %(name)s enregistré.", name=organisation.name),
+                       redirect_to=url_for("agreements.partners", agreement_id=agreement.id)) \
+        or render_form("agreements/partners.html", form, agreement=agreement)
+
+
+def _add_partner(agreement: Agreement, form: PartnerForm) -> Organisation:
+    organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
+    services.add_partner(agreement, organisation=organisation, referent=form.referent.data, actor=current_user)
+    return organisation
 
 
 @bp.route("/agreements/<int:agreement_id>/partners/<int:partner_id>/remove", methods=["POST"])
@@ -186,15 +173,9 @@ def remove_partner(agreement_id: int, partner_id: int):
     if partner is None or partner.agreement_id != agreement_id:
         abort(404)
     authorize(current_user, "update", partner)
-    try:
-        services.remove_partner(partner, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Partenaire retiré."), "success")
-    return redirect(url_for("agreements.partners", agreement_id=agreement_id))
+    back = url_for("agreements.partners", agreement_id=agreement_id)
+    return handle_form(None, lambda: services.remove_partner(partner, actor=current_user),
+                       success=_("Partenaire retiré."), redirect_to=back, on_error=flash_error) or redirect(back)
 
 
 @bp.route("/agreements/<int:agreement_id>/signatories", methods=["GET", "POST"])
@@ -204,21 +185,12 @@ def signatories(agreement_id: int):
     authorize(current_user, "manage", agreement)
     form = SignatoryForm()
     form.organisation_id.choices = [("", _("— Choisir —"))] + organisation_choices()
-    if form.validate_on_submit():
-        organisation = db.session.get(Organisation, form.organisation_id.data) or abort(400)
-        try:
-            services.set_signatory(agreement, organisation=organisation, role=SignatoryRole(form.role.data),
-                                   signer_name=form.signer_name.data, signer_title=form.signer_title.data,
-                                   signed_on=form.signed_on.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Signataire enregistré."), "success")
-            return redirect(url_for("agreements.signatories", agreement_id=agreement.id))
-    return render_template("agreements/signatories.html", agreement=agreement, form=form), \
-        422 if form.errors else 200
+    return handle_form(form, lambda: services.set_signatory(
+        agreement, organisation=db.session.get(Organisation, form.organisation_id.data) or abort(400),
+        role=SignatoryRole(form.role.data), signer_name=form.signer_name.data, signer_title=form.signer_title.data,
+        signed_on=form.signed_on.data, actor=current_user),
+        success=_("Signataire enregistré."), redirect_to=url_for("agreements.signatories", agreement_id=agreement.id)) \
+        or render_form("agreements/signatories.html", form, agreement=agreement)
 
 
 @bp.route("/agreements/<int:agreement_id>/amendments/new", methods=["GET", "POST"])
@@ -227,19 +199,12 @@ def add_amendment(agreement_id: int):
     agreement = queries.agreement_or_404(agreement_id)
     authorize(current_user, "manage", agreement)
     form = AmendmentForm()
-    if form.validate_on_submit():
-        try:
-            amendment = services.add_amendment(agreement, signed_on=form.signed_on.data, subject=form.subject.data,
-                                               new_end_on=form.new_end_on.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Avenant n° %(n)s enregistré.", n=amendment.number), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    return render_template("agreements/amendment_form.html", agreement=agreement, form=form), \
-        422 if form.errors else 200
+    return handle_form(form, lambda: services.add_amendment(agreement, signed_on=form.signed_on.data,
+                                                            subject=form.subject.data, new_end_on=form.new_end_on.data,
+                                                            actor=current_user),
+                       success=lambda amendment: _("Avenant n° %(n)s enregistré.", n=amendment.number),
+                       redirect_to=url_for("agreements.detail", agreement_id=agreement.id)) \
+        or render_form("agreements/amendment_form.html", form, agreement=agreement)
 
 
 # --- commitments ---------------------------------------------------------------------------------
@@ -296,24 +261,25 @@ def create_commitment(agreement_id: int):
     _commitment_form_choices(form, agreement)
     if request.method == "GET":
         form.status.data = CommitmentStatus.PROPOSED.value
-    if form.validate_on_submit():
-        partner = db.session.get(Partner, form.partner_id.data)
-        if partner is None or partner.agreement_id != agreement.id:
-            abort(400)
-        authorize(current_user, "add_commitment", partner)
-        try:
-            commitment = services.create_commitment(agreement, partner=partner, actor=current_user,
-                                                    status=CommitmentStatus(form.status.data),
-                                                    **_commitment_fields(form))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Engagement %(ref)s créé.", ref=commitment.reference), "success")
-            return redirect(url_for("agreements.commitment", commitment_id=commitment.id))
-    return render_template("agreements/commitment_form.html", form=form, agreement=agreement, commitment=None), \
-        422 if form.errors else 200
+    return handle_form(form, lambda: _create_commitment(agreement, form),
+                       success=lambda commitment: _("Engagement %(ref)s créé.", ref=commitment.reference),
+                       redirect_to=lambda commitment: url_for("agreements.commitment", commitment_id=commitment.id)) \
+        or render_form("agreements/commitment_form.html", form, agreement=agreement, commitment=None)
+
+
+def _form_partner(form: CommitmentForm, agreement_id: int) -> Partner:
+    """The partner chosen on a commitment form; one of another agreement is a forged request."""
+    partner = db.session.get(Partner, form.partner_id.data)
+    if partner is None or partner.agreement_id != agreement_id:
+        abort(400)
+    return partner
+
+
+def _create_commitment(agreement: Agreement, form: CommitmentForm):
+    partner = _form_partner(form, agreement.id)
+    authorize(current_user, "add_commitment", partner)
+    return services.create_commitment(agreement, partner=partner, actor=current_user,
+                                      status=CommitmentStatus(form.status.data), **_commitment_fields(form))
 
 
 @bp.route("/commitments/<int:commitment_id>")
@@ -338,24 +304,17 @@ def edit_commitment(commitment_id: int):
         form.status.data = item.status.value
         form.funding_source.data = item.funding_source.value
         form.tfpb_axis.data = item.tfpb_axis.value if item.tfpb_axis else ""
-    if form.validate_on_submit():
-        partner = db.session.get(Partner, form.partner_id.data)
-        if partner is None or partner.agreement_id != item.agreement_id:
-            abort(400)
-        if partner.id != item.partner_id and not can(current_user, "manage", item.agreement):
-            abort(403)
-        try:
-            services.update_commitment(item, actor=current_user, partner=partner,
-                                       status=CommitmentStatus(form.status.data), **_commitment_fields(form))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Engagement enregistré."), "success")
-            return redirect(url_for("agreements.commitment", commitment_id=item.id))
-    return render_template("agreements/commitment_form.html", form=form, agreement=item.agreement,
-                           commitment=item), 422 if form.errors else 200
+    return handle_form(form, lambda: _update_commitment(item, form), success=_("Engagement enregistré."),
+                       redirect_to=url_for("agreements.commitment", commitment_id=item.id)) \
+        or render_form("agreements/commitment_form.html", form, agreement=item.agreement, commitment=item)
+
+
+def _update_commitment(item, form: CommitmentForm) -> None:
+    partner = _form_partner(form, item.agreement_id)
+    if partner.id != item.partner_id and not can(current_user, "manage", item.agreement):
+        abort(403)
+    services.update_commitment(item, actor=current_user, partner=partner, status=CommitmentStatus(form.status.data),
+                               **_commitment_fields(form))
 
 
 @bp.route("/commitments/<int:commitment_id>/updates", methods=["POST"])
@@ -364,18 +323,12 @@ def add_update(commitment_id: int):
     item = queries.commitment_or_404(commitment_id)
     authorize(current_user, "add_update", item)
     form = CommitmentUpdateForm()
-    if form.validate_on_submit():
-        try:
-            services.add_commitment_update(item, note=form.note.data, progress=form.progress.data,
-                                           status=CommitmentStatus(form.status.data) if form.status.data else None,
-                                           actor=current_user, now=now_utc())
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Point d'avancement ajouté."), "success")
-            return redirect(url_for("agreements.commitment", commitment_id=item.id))
+    saved = handle_form(form, lambda: services.add_commitment_update(
+        item, note=form.note.data, progress=form.progress.data,
+        status=CommitmentStatus(form.status.data) if form.status.data else None, actor=current_user, now=now_utc()),
+        success=_("Point d'avancement ajouté."), redirect_to=url_for("agreements.commitment", commitment_id=item.id))
+    if saved:
+        return saved
     item = queries.commitment_or_404(commitment_id)
     return render_template("agreements/commitment.html", commitment=item, today=local_today(), update_form=form,
                            history=history_of(item), can_update=can(current_user, "update", item),
@@ -400,15 +353,8 @@ def theme_create(theme_id: int | None = None):
         abort(404)
     authorize(current_user, "update" if theme else "create", theme or Theme)
     form = ThemeForm(obj=theme)
-    if form.validate_on_submit():
-        try:
-            services.save_theme(theme, code=form.code.data, label=form.label.data, position=form.position.data or 0,
-                                is_active=form.is_active.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Thématique enregistrée."), "success")
-            return redirect(url_for("agreements.themes"))
-    return render_template("agreements/theme_form.html", form=form, theme=theme), 422 if form.errors else 200
+    return handle_form(form, lambda: services.save_theme(theme, code=form.code.data, label=form.label.data,
+                                                         position=form.position.data or 0,
+                                                         is_active=form.is_active.data, actor=current_user),
+                       success=_("Thématique enregistrée."), redirect_to=url_for("agreements.themes")) \
+        or render_form("agreements/theme_form.html", form, theme=theme)

@@ -13,8 +13,8 @@ from gup.auth import bp, services
 from gup.auth.forms import LoginForm, PasswordChangeForm, TokenForm
 from gup.auth.models import ApiToken
 from gup.db import now_utc
-from gup.errors import DomainError
 from gup.extensions import db
+from gup.forms_common import handle_form
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -69,19 +69,18 @@ def account():
 @fresh_login_required
 def change_password():
     form = PasswordChangeForm()
-    if form.validate_on_submit():
-        try:
-            services.change_own_password(current_user, current=form.current_password.data, new=form.password.data)
-        except DomainError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "password").errors.append(exc.message)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())
-            flash(_("Mot de passe modifié. Vos autres sessions ont été fermées."), "success")
-            return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=form, token_form=TokenForm(),
-                           tokens=current_user.tokens, new_token=None), 422
+    return handle_form(form, lambda: _change_password(form),
+                       success=_("Mot de passe modifié. Vos autres sessions ont été fermées."),
+                       redirect_to=url_for("auth.account"),
+                       on_error=lambda f, exc: getattr(f, exc.field or "password").errors.append(exc.message)) \
+        or (render_template("auth/account.html", password_form=form, token_form=TokenForm(),
+                           tokens=current_user.tokens, new_token=None), 422)
+
+
+def _change_password(form: PasswordChangeForm) -> None:
+    """Change the password, then log this session in again (the service rotated the session token)."""
+    services.change_own_password(current_user, current=form.current_password.data, new=form.password.data)
+    login_user(current_user._get_current_object())
 
 
 @bp.route("/account/tokens", methods=["POST"])

@@ -25,10 +25,9 @@ from gup.findings.forms import (
 )
 from gup.findings.models import FINDING_NEXT, Finding, FindingKind, FindingStatus, LandOwnership, Priority
 from gup.findings.signals import finding_page
-from gup.forms_common import show_domain_error
+from gup.forms_common import handle_form, render_form, show_domain_error
 from gup.i18n import local_today
 from gup.media import services as media_services
-from gup.media import storage
 from gup.media.services import PhotoError
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
@@ -43,23 +42,24 @@ DRAFT_KEY = "gup_draft_clear"
 
 
 def _store_photos(files, *, finding: Finding, is_resolution: bool = False) -> None:
-    """Store each uploaded file; on a refused one, remove the files already written and re-raise."""
-    written: list[str] = []
-    try:
-        for upload in files:
-            photo = media_services.store_photo(upload.read(), finding=finding, actor=current_user, now=now_utc(),
-                                               is_resolution=is_resolution)
-            written += [photo.storage_key, photo.thumbnail_key]
-    except PhotoError:
-        for key in written:  # the transaction is rolled back: no file without its row
-            storage.delete(key)
-        raise
+    """Store each uploaded file (a refused one rolls back; the media hook removes the files already written)."""
+    for upload in files:
+        media_services.store_photo(upload.read(), finding=finding, actor=current_user, now=now_utc(),
+                                   is_resolution=is_resolution)
 
 
 def _photo_error(field, exc: PhotoError) -> None:
     field.errors = [*field.errors, exc.message,
                     _("Rien n'a été enregistré. Les photos ne peuvent pas être conservées : sélectionnez-les à "
                       "nouveau.")]
+
+
+def _show_error(form, exc: DomainError) -> None:
+    """A refused photo goes under the photo field with a word on what was lost; other refusals as usual."""
+    if isinstance(exc, PhotoError):
+        _photo_error(form.photos if "photos" in form else form.photo, exc)
+    else:
+        show_domain_error(form, exc)
 
 
 # --- logging a finding ---------------------------------------------------------------------------
@@ -114,34 +114,35 @@ def _log(agreement: Agreement, walk: Walkthrough | None):
         form.territory_id.data = walk.neighbourhood_id
     suggestion = _suggestion(agreement, form) if request.method == "POST" else None
     form.suggested_id = suggestion.id if suggestion else None
-    if form.validate_on_submit():
-        chosen = form.responsible_organisation_id.data if "responsible_organisation_id" in form else None
-        try:
-            finding = services.create_finding(
-                agreement, actor=current_user, now=now_utc(), walkthrough=walk,
-                responsible_organisation=db.session.get(Organisation, chosen) if chosen else None,
-                routing_reason=form.reason.data if "reason" in form else None, **_finding_fields(form, walk))
-            _store_photos(form.photos.data or [], finding=finding)
-        except PhotoError as exc:
-            db.session.rollback()
-            _photo_error(form.photos, exc)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            session[DRAFT_KEY] = request.path
-            who = finding.responsible_organisation
-            flash(_("Constat n° %(id)s enregistré et transmis à %(org)s.", id=finding.id, org=who.name) if who
-                  else _("Constat n° %(id)s enregistré.", id=finding.id), "success")
-            if request.form.get("next") == "another":
-                target = (url_for("findings.create", walkthrough_id=walk.id, stop_id=finding.stop_id)
-                          if walk is not None else url_for("findings.create_for_agreement", agreement_id=agreement.id))
-                return redirect(target)
-            return redirect(url_for("findings.detail", finding_id=finding.id))
-    return render_template("findings/form.html", form=form, agreement=agreement, walk=walk, suggestion=suggestion,
-                           draft_key=request.path, draft_clear=session.pop(DRAFT_KEY, None)), \
-        422 if form.errors else 200
+    return handle_form(form, lambda: _create(form, agreement, walk), success=_created_message,
+                       redirect_to=lambda finding: _after_create(finding, agreement, walk), on_error=_show_error) \
+        or render_form("findings/form.html", form, agreement=agreement, walk=walk, suggestion=suggestion,
+                       draft_key=request.path, draft_clear=session.pop(DRAFT_KEY, None))
+
+
+def _create(form, agreement: Agreement, walk: Walkthrough | None) -> Finding:
+    chosen = form.responsible_organisation_id.data if "responsible_organisation_id" in form else None
+    finding = services.create_finding(
+        agreement, actor=current_user, now=now_utc(), walkthrough=walk,
+        responsible_organisation=db.session.get(Organisation, chosen) if chosen else None,
+        routing_reason=form.reason.data if "reason" in form else None, **_finding_fields(form, walk))
+    _store_photos(form.photos.data or [], finding=finding)
+    return finding
+
+
+def _created_message(finding: Finding) -> str:
+    who = finding.responsible_organisation
+    return _("Constat n° %(id)s enregistré et transmis à %(org)s.", id=finding.id, org=who.name) if who \
+        else _("Constat n° %(id)s enregistré.", id=finding.id)
+
+
+def _after_create(finding: Finding, agreement: Agreement, walk: Walkthrough | None) -> str:
+    """The finding's page, or an empty form for the next one (the browser draft of this one is cleared)."""
+    session[DRAFT_KEY] = request.path
+    if request.form.get("next") == "another":
+        return (url_for("findings.create", walkthrough_id=walk.id, stop_id=finding.stop_id) if walk is not None
+                else url_for("findings.create_for_agreement", agreement_id=agreement.id))
+    return url_for("findings.detail", finding_id=finding.id)
 
 
 @bp.route("/walks/<int:walkthrough_id>/findings/new", methods=["GET", "POST"])
@@ -210,19 +211,16 @@ def route(finding_id: int):
     authorize(current_user, "manage", finding)
     form = RouteForm()
     form.organisation_id.choices = [("", "")] + party_organisation_choices(finding.agreement)
-    if form.validate_on_submit():
-        organisation = db.session.get(Organisation, form.organisation_id.data)
-        try:
-            services.route_finding(finding, to=organisation, reason=form.reason.data, actor=current_user,
-                                   now=now_utc())
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Constat transmis à %(name)s.", name=organisation.name), "success")
-            return redirect(url_for("findings.detail", finding_id=finding.id))
-    return _render_detail(queries.finding_or_404(finding_id), code=422, route_form=form)
+    return handle_form(form, lambda: _route(finding, form),
+                       success=lambda organisation: _("Constat transmis à %(name)s.", name=organisation.name),
+                       redirect_to=url_for("findings.detail", finding_id=finding.id)) \
+        or _render_detail(queries.finding_or_404(finding_id), code=422, route_form=form)
+
+
+def _route(finding: Finding, form: RouteForm) -> Organisation:
+    organisation = db.session.get(Organisation, form.organisation_id.data)
+    services.route_finding(finding, to=organisation, reason=form.reason.data, actor=current_user, now=now_utc())
+    return organisation
 
 
 @bp.route("/findings/<int:finding_id>/status", methods=["POST"])
@@ -233,25 +231,19 @@ def change_status(finding_id: int):
         raise NotAllowed("move", finding)
     form = StatusForm()
     form.set_targets(_targets(finding))
-    if form.validate_on_submit():
-        target = FindingStatus(form.status.data)
-        if not can(current_user, "move", finding, target=target):
-            raise NotAllowed("move", finding)
-        try:
-            services.change_finding_status(finding, to=target, note=form.note.data, actor=current_user, now=now_utc())
-            if form.photo.data and target is FindingStatus.RESOLVED:
-                _store_photos([form.photo.data], finding=finding, is_resolution=True)
-        except PhotoError as exc:
-            db.session.rollback()
-            _photo_error(form.photo, exc)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Statut du constat : %(s)s.", s=finding.status.label), "success")
-            return redirect(url_for("findings.detail", finding_id=finding.id))
-    return _render_detail(queries.finding_or_404(finding_id), code=422, status_form=form)
+    return handle_form(form, lambda: _change_status(finding, form),
+                       success=lambda _f: _("Statut du constat : %(s)s.", s=finding.status.label),
+                       redirect_to=url_for("findings.detail", finding_id=finding.id), on_error=_show_error) \
+        or _render_detail(queries.finding_or_404(finding_id), code=422, status_form=form)
+
+
+def _change_status(finding: Finding, form: StatusForm) -> None:
+    target = FindingStatus(form.status.data)
+    if not can(current_user, "move", finding, target=target):
+        raise NotAllowed("move", finding)
+    services.change_finding_status(finding, to=target, note=form.note.data, actor=current_user, now=now_utc())
+    if form.photo.data and target is FindingStatus.RESOLVED:
+        _store_photos([form.photo.data], finding=finding, is_resolution=True)
 
 
 @bp.route("/findings/<int:finding_id>/photos", methods=["POST"])
@@ -260,17 +252,10 @@ def add_photos(finding_id: int):
     finding = queries.finding_or_404(finding_id)
     authorize(current_user, "respond", finding)
     form = PhotosForm()
-    if form.validate_on_submit():
-        try:
-            _store_photos(form.photos.data, finding=finding)
-        except PhotoError as exc:
-            db.session.rollback()
-            _photo_error(form.photos, exc)
-        else:
-            db.session.commit()
-            flash(_("%(n)s photo(s) ajoutée(s).", n=len(form.photos.data)), "success")
-            return redirect(url_for("findings.detail", finding_id=finding.id))
-    return _render_detail(queries.finding_or_404(finding_id), code=422, photos_form=form)
+    return handle_form(form, lambda: _store_photos(form.photos.data, finding=finding),
+                       success=lambda _r: _("%(n)s photo(s) ajoutée(s).", n=len(form.photos.data)),
+                       redirect_to=url_for("findings.detail", finding_id=finding.id), on_error=_show_error) \
+        or _render_detail(queries.finding_or_404(finding_id), code=422, photos_form=form)
 
 
 @bp.route("/findings/<int:finding_id>/action", methods=["POST"])
@@ -279,18 +264,11 @@ def to_action(finding_id: int):
     finding = queries.finding_or_404(finding_id)
     authorize(current_user, "respond", finding)
     form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            action = services.action_from_finding(finding, title=form.title.data, due_on=form.due_on.data,
-                                                         actor=current_user, now=now_utc())
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Action n° %(id)s créée à partir du constat.", id=action.id), "success")
-            return redirect(_action_url(action) or url_for("findings.detail", finding_id=finding.id))
-    return _render_detail(queries.finding_or_404(finding_id), code=422, action_form=form)
+    return handle_form(form, lambda: services.action_from_finding(
+        finding, title=form.title.data, due_on=form.due_on.data, actor=current_user, now=now_utc()),
+        success=lambda action: _("Action n° %(id)s créée à partir du constat.", id=action.id),
+        redirect_to=lambda action: _action_url(action) or url_for("findings.detail", finding_id=finding.id)) \
+        or _render_detail(queries.finding_or_404(finding_id), code=422, action_form=form)
 
 
 @bp.route("/findings/<int:finding_id>/edit", methods=["GET", "POST"])
@@ -303,18 +281,10 @@ def edit(finding_id: int):
     if request.method == "GET":
         form.kind.data, form.priority.data = finding.kind.value, finding.priority.value
         form.land_ownership.data = finding.land_ownership.value if finding.land_ownership else ""
-    if form.validate_on_submit():
-        try:
-            services.update_finding(finding, actor=current_user, due_on=form.due_on.data,
-                                    **_finding_fields(form, finding.walkthrough))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Constat enregistré."), "success")
-            return redirect(url_for("findings.detail", finding_id=finding.id))
-    return render_template("findings/edit.html", form=form, finding=finding), 422 if form.errors else 200
+    return handle_form(form, lambda: services.update_finding(finding, actor=current_user, due_on=form.due_on.data,
+                                                             **_finding_fields(form, finding.walkthrough)),
+                       success=_("Constat enregistré."), redirect_to=url_for("findings.detail", finding_id=finding.id)) \
+        or render_form("findings/edit.html", form, finding=finding)
 
 
 # --- list and CSV --------------------------------------------------------------------------------
@@ -371,21 +341,12 @@ def routing(agreement_id: int):
     form = RoutingRuleForm()
     form.theme_id.choices = [("", _("Toutes"))] + agreement_queries.theme_choices()
     form.organisation_id.choices = [("", _("— Choisir —"))] + party_organisation_choices(agreement)
-    if form.validate_on_submit():
-        try:
-            services.save_routing_rule(agreement, land_ownership=LandOwnership(form.land_ownership.data),
-                                       theme=queries.theme_or_none(form.theme_id.data),
-                                       organisation=db.session.get(Organisation, form.organisation_id.data),
-                                       actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Règle d'orientation enregistrée."), "success")
-            return redirect(url_for("findings.routing", agreement_id=agreement.id))
-    return render_template("findings/routing.html", agreement=agreement, form=form,
-                           rules=queries.routing_rules(agreement)), 422 if form.errors else 200
+    return handle_form(form, lambda: services.save_routing_rule(
+        agreement, land_ownership=LandOwnership(form.land_ownership.data),
+        theme=queries.theme_or_none(form.theme_id.data),
+        organisation=db.session.get(Organisation, form.organisation_id.data), actor=current_user),
+        success=_("Règle d'orientation enregistrée."), redirect_to=url_for("findings.routing", agreement_id=agreement.id)) \
+        or render_form("findings/routing.html", form, agreement=agreement, rules=queries.routing_rules(agreement))
 
 
 @bp.route("/agreements/<int:agreement_id>/routing/<int:routing_rule_id>/delete", methods=["POST"])

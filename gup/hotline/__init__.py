@@ -9,6 +9,13 @@ from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("hotline", __name__)
 
+#: the back office's endpoints (the public pages are named hotline.public_*): they light the menu entry
+BACK_OFFICE_ENDPOINTS = ("hotline.index", "hotline.detail", "hotline.qualify", "hotline.route", "hotline.merge",
+                         "hotline.change_status", "hotline.reopen", "hotline.convert", "hotline.attach",
+                         "hotline.create", "hotline.edit_", "hotline.templates", "hotline.categories",
+                         "hotline.add_category_route", "hotline.delete_category_route", "hotline.privacy",
+                         "hotline.export_contact", "hotline.erase_contact")
+
 
 def init_app(app: Any, registry: Any) -> None:
     """Plug hotline in: its routes, API, menu, periodic jobs, work items, demo and finding-page section."""
@@ -24,7 +31,6 @@ def init_app(app: Any, registry: Any) -> None:
                  description="Ask reporters « is it fixed? » some weeks after resolution")
     registry.job("hotline.erase_contact_data", jobs.erase_contact_data, trigger="cron", hour=3, minute=30,
                  description="Erase reporters' contact details past the retention period")
-    registry.menu("hotline.reports_index", _l("Signalements"),
-                  current=("hotline.report", "hotline.phone", "hotline.categor", "hotline.template", "hotline.privacy"), order=30)
+    registry.menu("hotline.index", _l("Signalements"), current=BACK_OFFICE_ENDPOINTS, order=30)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
     registry.demo(demo.load, name="hotline", order=30)

@@ -14,11 +14,10 @@ from gup.agreements.models import Theme
 from gup.api_fields import MAX_ID
 from gup.audit.services import history_of, status_history
 from gup.db import now_utc
-from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
-from gup.forms_common import show_domain_error
+from gup.forms_common import flash_error, handle_form, render_form
 from gup.hotline import bp, queries, services
-from gup.hotline.backoffice_forms import (
+from gup.hotline.forms import (
     ActionLinkForm,
     CategoryForm,
     CategoryRouteForm,
@@ -34,7 +33,6 @@ from gup.hotline.backoffice_forms import (
     TemplateForm,
 )
 from gup.hotline.models import (
-    REPORT_NEXT,
     CategoryRoute,
     Channel,
     ReportCategory,
@@ -42,6 +40,7 @@ from gup.hotline.models import (
     ResidentReport,
     ResponseTemplate,
 )
+from gup.hotline.report_page import RESPOND_TARGETS, STATUS_TARGETS, detail_context, fill
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
@@ -49,81 +48,13 @@ from gup.pagination import page_arg
 from gup.policy import authorize, can
 from gup.rest import MAX_PAGE
 from gup.territory.models import Territory
-from gup.territory.queries import distance_m, neighbourhood_choices
-
-#: answers of the organisation in charge; every other move is triage (the coordination)
-RESPOND_TARGETS = (ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED)
-#: moves offered by the status forms (qualify, route, merge and reopen have their own forms)
-STATUS_TARGETS = (ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED, ReportStatus.NOT_OUR_REMIT,
-                  ReportStatus.REJECTED)
-
-
-def _prefill(report: ResidentReport, status: ReportStatus, *keep: str) -> str:
-    """The response template for status, placeholders filled except `keep` (filled once the operator chose)."""
-    text = services.template_text(report.category, status)
-    for name in keep:
-        text = text.replace("{" + name + "}", "{{" + name + "}}")
-    return services.render_text(text, report)
-
-
-def _fill(text: str, **values: str) -> str:
-    for name, value in values.items():
-        text = text.replace("{" + name + "}", value)
-    return text
-
-
-def _status_targets(report: ResidentReport) -> list[ReportStatus]:
-    allowed = REPORT_NEXT[report.status]
-    targets = [t for t in STATUS_TARGETS if t in allowed]
-    if not can(current_user, "triage", report):
-        targets = [t for t in targets if t in RESPOND_TARGETS]
-    return targets
-
-
-def _forms(report: ResidentReport, **given: Any) -> dict[str, Any]:
-    """Every action form of the report page, pre-filled with the response template of its target status."""
-    forms: dict[str, Any] = {}
-    if can(current_user, "triage", report):
-        forms["qualify"] = given.get("qualify") or QualifyForm(
-            prefix="q", formdata=None, category_id=report.category_id,
-            public_text=_prefill(report, ReportStatus.QUALIFIED))
-        forms["route"] = given.get("route") or RouteForm(
-            prefix="r", formdata=None, organisation_id=report.responsible_organisation_id,
-            public_text=_prefill(report, ReportStatus.SENT, "organisation"))
-        forms["merge"] = given.get("merge") or MergeForm(
-            prefix="m", formdata=None, public_text=_prefill(report, ReportStatus.DUPLICATE, "duplicate_of"))
-        forms["reopen"] = given.get("reopen") or ReopenForm(
-            prefix="o", formdata=None, public_text=_("Le signalement a été rouvert."))
-        forms["attach"] = given.get("attach") or ActionLinkForm(prefix="a", formdata=None)
-        forms["qualify"].category_id.choices = queries.category_choices()
-        forms["route"].organisation_id.choices = [("", _("— Choisir —"))] + organisation_choices()
-        forms["attach"].action_id.choices = [("", _("— Choisir —"))] + queries.action_choices(report)
-    status_forms = {}
-    for target in _status_targets(report):
-        form = given.get(f"status-{target.value}") or StatusForm(
-            prefix=target.value, formdata=None, public_text=_prefill(report, target))
-        status_forms[target] = form
-    forms["status"] = status_forms
-    return forms
+from gup.territory.queries import neighbourhood_choices
 
 
 def _render_detail(report: ResidentReport, code: int = 200, **given: Any):
     now = now_utc()
-    candidates = []
-    if can(current_user, "triage", report) and not report.is_closed:
-        found = services.duplicate_candidates(report, now=now)
-        counts = queries.photo_counts([c.id for c in found])
-        for other in found:
-            distance = None
-            if None not in (report.latitude, report.longitude, other.latitude, other.longitude):
-                distance = round(distance_m(report.latitude, report.longitude, other.latitude, other.longitude))
-            candidates.append({"report": other, "distance": distance, "photos": counts.get(other.id, 0)})
-    forms = _forms(report, **given)
-    if "merge" in forms:
-        forms["merge"].into_id.choices = [("", _("— Choisir —"))] + [
-            (c["report"].id, f"{c['report'].reference} — {c['report'].description[:60]}") for c in candidates]
     return render_template(
-        "hotline/backoffice/detail.html", report=report, forms=forms, candidates=candidates,
+        "hotline/backoffice/detail.html", report=report, **detail_context(current_user, report, now=now, **given),
         today=local_today(now), can_triage=can(current_user, "triage", report),
         can_respond=can(current_user, "respond", report), show_contact=can(current_user, "view_contact", report),
         photos=[p for p in report.photos if can(current_user, "view", p)],
@@ -132,18 +63,16 @@ def _render_detail(report: ResidentReport, code: int = 200, **given: Any):
         overdue=report.is_overdue(local_today(now))), code
 
 
-def _done(report: ResidentReport, message: str):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("hotline.report_detail", report_id=report.id))
+def _save(report: ResidentReport, key: str, form: Any, call, success) -> Any:
+    """One triage action: the helper's commit, flash and redirect to the report, or its page again with the
+    submitted form (422)."""
+    return handle_form(form, call, success=success, redirect_to=url_for("hotline.detail", report_id=report.id)) \
+        or _failed(report, key, form)
 
 
-def _failed(report: ResidentReport, key: str, form: Any, exc: DomainError | None = None):
+def _failed(report: ResidentReport, key: str, form: Any):
     db.session.rollback()
-    if exc is not None:
-        show_domain_error(form, exc)
-    report = queries.report_or_404(report.id)
-    return _render_detail(report, 422, **{key: form})
+    return _render_detail(queries.report_or_404(report.id), 422, **{key: form})
 
 
 def _id(value: int | None) -> int | None:
@@ -155,7 +84,7 @@ def _id(value: int | None) -> int | None:
 
 @bp.route("/signalements")
 @login_required
-def reports_index():
+def index():
     filters = QueueFilterForm(request.args)
     filters.category_id.choices = [("", _("Toutes"))] + queries.category_choices()
     filters.neighbourhood_id.choices = [("", _("Tous"))] + neighbourhood_choices()
@@ -178,7 +107,7 @@ def reports_index():
 
 @bp.route("/signalements/<int:report_id>")
 @login_required
-def report_detail(report_id: int):
+def detail(report_id: int):
     report = queries.report_or_404(report_id)
     authorize(current_user, "view", report)
     return _render_detail(report)
@@ -186,169 +115,139 @@ def report_detail(report_id: int):
 
 @bp.route("/signalements/<int:report_id>/qualifier", methods=["POST"])
 @login_required
-def report_qualify(report_id: int):
+def qualify(report_id: int):
     report = queries.report_or_404(report_id)
     authorize(current_user, "triage", report)
     form = QualifyForm(prefix="q")
     form.category_id.choices = queries.category_choices()
-    if not form.validate():
-        return _failed(report, "qualify", form)
-    try:
-        services.requalify(report, category=db.session.get(ReportCategory, form.category_id.data),
-                           actor=current_user, now=now_utc(), public_text=form.public_text.data)
-    except DomainError as exc:
-        return _failed(report, "qualify", form, exc)
-    return _done(report, _("Signalement qualifié."))
+    return _save(report, "qualify", form, lambda: services.requalify(
+        report, category=db.session.get(ReportCategory, form.category_id.data), actor=current_user, now=now_utc(),
+        public_text=form.public_text.data), _("Signalement qualifié."))
 
 
 @bp.route("/signalements/<int:report_id>/orienter", methods=["POST"])
 @login_required
-def report_route(report_id: int):
+def route(report_id: int):
     report = queries.report_or_404(report_id)
     authorize(current_user, "triage", report)
     form = RouteForm(prefix="r")
     form.organisation_id.choices = organisation_choices()
-    if not form.validate():
-        return _failed(report, "route", form)
-    organisation = db.session.get(Organisation, form.organisation_id.data)
-    try:
+
+    def send() -> Organisation:
+        organisation = db.session.get(Organisation, form.organisation_id.data)
         services.route_report(report, to=organisation, actor=current_user, now=now_utc(),
-                              public_text=_fill(form.public_text.data, organisation=organisation.name))
-    except (DomainError, InvalidTransition) as exc:
-        return _failed(report, "route", form, _as_domain(exc, "organisation_id"))
-    return _done(report, _("Signalement transmis à %(name)s.", name=organisation.name))
+                              public_text=fill(form.public_text.data, organisation=organisation.name))
+        return organisation
 
-
-def _as_domain(exc: Exception, field: str) -> DomainError:
-    if isinstance(exc, DomainError):
-        return exc
-    return DomainError(_("Ce changement de statut n'est pas possible depuis le statut actuel."), field=field)
+    return _save(report, "route", form, send,
+                 lambda organisation: _("Signalement transmis à %(name)s.", name=organisation.name))
 
 
 @bp.route("/signalements/<int:report_id>/fusionner", methods=["POST"])
 @login_required
-def report_merge(report_id: int):
+def merge(report_id: int):
     report = queries.report_or_404(report_id)
     authorize(current_user, "triage", report)
     form = MergeForm(prefix="m")
-    if not form.validate():
+    into = _merge_target(form) if form.validate() else None
+    if into is None:
         return _failed(report, "merge", form)
+    return _save(report, "merge", form, lambda: services.merge(
+        report, into=into, actor=current_user, now=now_utc(),
+        public_text=fill(form.public_text.data, duplicate_of=into.reference)),
+        _("Signalement fusionné avec %(ref)s.", ref=into.reference))
+
+
+def _merge_target(form: MergeForm) -> ResidentReport | None:
+    """The report chosen (or typed) on the merge form; one the user may not read names nothing."""
     into = db.session.get(ResidentReport, form.into_id.data) if _id(form.into_id.data) else \
         queries.report_by_reference(form.into_reference.data or "")
     if into is None or not can(current_user, "view", into):
         form.into_reference.errors.append(_("Choisissez un signalement proposé ou saisissez une référence existante."))
-        return _failed(report, "merge", form)
-    try:
-        services.merge(report, into=into, actor=current_user, now=now_utc(),
-                       public_text=_fill(form.public_text.data, duplicate_of=into.reference))
-    except (DomainError, InvalidTransition) as exc:
-        return _failed(report, "merge", form, _as_domain(exc, "into_reference"))
-    return _done(report, _("Signalement fusionné avec %(ref)s.", ref=into.reference))
+        return None
+    return into
 
 
 @bp.route("/signalements/<int:report_id>/statut", methods=["POST"])
 @login_required
-def report_status(report_id: int):
+def change_status(report_id: int):
     report = queries.report_or_404(report_id)
     authorize(current_user, "respond", report)
-    try:
-        target = ReportStatus(request.form.get("status", ""))
-    except ValueError:
-        target = None
-    if target is None or target not in STATUS_TARGETS:
+    target = next((s for s in STATUS_TARGETS if s.value == request.form.get("status", "")), None)
+    if target is None:
         flash(_("Choisissez un statut proposé."), "error")
         return _render_detail(report, 422)
     if target not in RESPOND_TARGETS:
         authorize(current_user, "triage", report)
     form = StatusForm(prefix=target.value)
-    if not form.validate():
-        return _failed(report, f"status-{target.value}", form)
-    try:
-        services.change_status(report, to=target, actor=current_user, now=now_utc(),
-                               public_text=form.public_text.data, referral=form.referral.data)
-    except (DomainError, InvalidTransition) as exc:
-        return _failed(report, f"status-{target.value}", form, _as_domain(exc, "public_text"))
-    return _done(report, _("Statut du signalement : %(status)s.", status=target.label))
+    return _save(report, f"status-{target.value}", form, lambda: services.change_status(
+        report, to=target, actor=current_user, now=now_utc(), public_text=form.public_text.data,
+        referral=form.referral.data), _("Statut du signalement : %(status)s.", status=target.label))
 
 
 @bp.route("/signalements/<int:report_id>/rouvrir", methods=["POST"])
 @login_required
-def report_reopen(report_id: int):
+def reopen(report_id: int):
     report = queries.report_or_404(report_id)
     authorize(current_user, "triage", report)
     form = ReopenForm(prefix="o")
-    if not form.validate():
-        return _failed(report, "reopen", form)
-    try:
-        services.reopen(report, actor=current_user, now=now_utc(), public_text=form.public_text.data)
-    except (DomainError, InvalidTransition) as exc:
-        return _failed(report, "reopen", form, _as_domain(exc, "public_text"))
-    return _done(report, _("Signalement rouvert."))
+    return _save(report, "reopen", form, lambda: services.reopen(report, actor=current_user, now=now_utc(),
+                                                                 public_text=form.public_text.data),
+                 _("Signalement rouvert."))
 
 
 @bp.route("/signalements/<int:report_id>/constat", methods=["POST"])
 @login_required
-def report_convert(report_id: int):
+def convert(report_id: int):
     report = queries.report_or_404(report_id)
     authorize(current_user, "triage", report)
-    try:
-        finding = services.convert_to_finding(report, actor=current_user, now=now_utc())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return _render_detail(queries.report_or_404(report_id), 422)
-    return _done(report, _("Constat n° %(id)s créé à partir du signalement.", id=finding.id))
+    return handle_form(None, lambda: services.convert_to_finding(report, actor=current_user, now=now_utc()),
+                       success=lambda finding: _("Constat n° %(id)s créé à partir du signalement.", id=finding.id),
+                       redirect_to=url_for("hotline.detail", report_id=report.id), on_error=flash_error) \
+        or _render_detail(queries.report_or_404(report_id), 422)
 
 
 @bp.route("/signalements/<int:report_id>/action", methods=["POST"])
 @login_required
-def report_attach(report_id: int):
+def attach(report_id: int):
     report = queries.report_or_404(report_id)
     authorize(current_user, "triage", report)
     form = ActionLinkForm(prefix="a")
     form.action_id.choices = queries.action_choices(report)
-    if not form.validate():
-        return _failed(report, "attach", form)
-    try:
-        services.attach_to_action(report, action=db.session.get(Action, form.action_id.data), actor=current_user,
-                                  now=now_utc())
-    except DomainError as exc:
-        return _failed(report, "attach", form, exc)
-    return _done(report, _("Signalement rattaché à l'action."))
+    return _save(report, "attach", form, lambda: services.attach_to_action(
+        report, action=db.session.get(Action, form.action_id.data), actor=current_user, now=now_utc()),
+        _("Signalement rattaché à l'action."))
 
 
 # --- phone intake --------------------------------------------------------------------------------
 
 @bp.route("/signalements/appel", methods=["GET", "POST"])
 @login_required
-def phone_intake():
+def create():
     authorize(current_user, "take_call", ResidentReport())
     form = PhoneIntakeForm()
     form.category_id.choices = [("", _("— Choisir —"))] + queries.category_choices()
     form.neighbourhood_id.choices = [("", _("— Non précisé —"))] + neighbourhood_choices()
-    if form.validate_on_submit():
-        neighbourhood = db.session.get(Territory, form.neighbourhood_id.data) if form.neighbourhood_id.data else None
-        try:
-            report = services.submit_report(
-                channel=Channel.PHONE, category=db.session.get(ReportCategory, form.category_id.data),
-                description=form.description.data, actor=current_user, now=now_utc(), address=form.address.data,
-                neighbourhood=neighbourhood, territory=neighbourhood, contact_name=form.contact_name.data,
-                contact_email=form.contact_email.data, contact_phone=form.contact_phone.data,
-                contact_consent=form.contact_consent.data, callback_preference=form.callback_preference.data)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Signalement %(ref)s enregistré : lisez cette référence à l'appelant.", ref=report.reference),
-                  "success")
-            return redirect(url_for("hotline.phone_done", report_id=report.id))
-    return render_template("hotline/backoffice/phone.html", form=form), 422 if form.errors else 200
+    return handle_form(form, lambda: _take_call(form),
+                       success=lambda report: _("Signalement %(ref)s enregistré : lisez cette référence à "
+                                                "l'appelant.", ref=report.reference),
+                       redirect_to=lambda report: url_for("hotline.created", report_id=report.id)) \
+        or render_form("hotline/backoffice/phone.html", form)
+
+
+def _take_call(form: PhoneIntakeForm) -> ResidentReport:
+    neighbourhood = db.session.get(Territory, form.neighbourhood_id.data) if form.neighbourhood_id.data else None
+    return services.submit_report(
+        channel=Channel.PHONE, category=db.session.get(ReportCategory, form.category_id.data),
+        description=form.description.data, actor=current_user, now=now_utc(), address=form.address.data,
+        neighbourhood=neighbourhood, territory=neighbourhood, contact_name=form.contact_name.data,
+        contact_email=form.contact_email.data, contact_phone=form.contact_phone.data,
+        contact_consent=form.contact_consent.data, callback_preference=form.callback_preference.data)
 
 
 @bp.route("/signalements/appel/<int:report_id>")
 @login_required
-def phone_done(report_id: int):
+def created(report_id: int):
     report = queries.report_or_404(report_id)
     authorize(current_user, "view", report)
     return render_template("hotline/backoffice/phone_done.html", report=report)
@@ -358,7 +257,7 @@ def phone_done(report_id: int):
 
 @bp.route("/signalements/modeles")
 @login_required
-def templates_index():
+def templates():
     authorize(current_user, "view", ResponseTemplate())
     return render_template("hotline/backoffice/templates.html", templates=queries.templates(),
                            defaults=services.DEFAULT_TEXTS, can_edit=can(current_user, "update", ResponseTemplate()))
@@ -370,10 +269,11 @@ def _template_form(template: ResponseTemplate | None) -> TemplateForm:
     return form
 
 
-@bp.route("/signalements/modeles/nouveau", methods=["GET", "POST"], defaults={"template_id": None})
-@bp.route("/signalements/modeles/<int:template_id>", methods=["GET", "POST"])
+@bp.route("/signalements/modeles/nouveau", methods=["GET", "POST"], defaults={"template_id": None},
+          endpoint="create_template")
+@bp.route("/signalements/modeles/<int:template_id>", methods=["GET", "POST"], endpoint="edit_template")
 @login_required
-def template_edit(template_id: int | None):
+def save_template(template_id: int | None):
     template = queries.template_or_404(template_id) if template_id else None
     authorize(current_user, "update" if template else "create", template or ResponseTemplate())
     form = _template_form(template)
@@ -382,25 +282,16 @@ def template_edit(template_id: int | None):
         if status in {s.value for s in ReportStatus}:
             form.status.data = status
             form.text.data = services.DEFAULT_TEXTS[ReportStatus(status)]
-    if form.validate_on_submit():
-        category = db.session.get(ReportCategory, form.category_id.data) if form.category_id.data else None
-        try:
-            services.save_response_template(template, category=category, status=ReportStatus(form.status.data),
-                                            text=form.text.data, actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Modèle de réponse enregistré."), "success")
-            return redirect(url_for("hotline.templates_index"))
-    return render_template("hotline/backoffice/template_form.html", form=form, template=template), \
-        422 if form.errors else 200
+    return handle_form(form, lambda: services.save_response_template(
+        template, category=db.session.get(ReportCategory, form.category_id.data) if form.category_id.data else None,
+        status=ReportStatus(form.status.data), text=form.text.data, actor=current_user),
+        success=_("Modèle de réponse enregistré."), redirect_to=url_for("hotline.templates")) \
+        or render_form("hotline/backoffice/template_form.html", form, template=template)
 
 
 @bp.route("/signalements/categories")
 @login_required
-def categories_index():
+def categories():
     authorize(current_user, "view", ReportCategory())
     return render_template("hotline/backoffice/categories.html", categories=queries.categories(),
                            can_edit=can(current_user, "update", ReportCategory()))
@@ -419,43 +310,40 @@ def _category_form(category: ReportCategory | None) -> CategoryForm:
     return form
 
 
-@bp.route("/signalements/categories/nouvelle", methods=["GET", "POST"], defaults={"category_id": None})
-@bp.route("/signalements/categories/<int:category_id>", methods=["GET", "POST"])
+@bp.route("/signalements/categories/nouvelle", methods=["GET", "POST"], defaults={"category_id": None},
+          endpoint="create_category")
+@bp.route("/signalements/categories/<int:category_id>", methods=["GET", "POST"], endpoint="edit_category")
 @login_required
-def category_edit(category_id: int | None):
+def save_category(category_id: int | None):
     category = queries.category_or_404(category_id) if category_id else None
     authorize(current_user, "update" if category else "create", category or ReportCategory())
     form = _category_form(category)
-    if form.validate_on_submit():
-        try:
-            category = services.save_category(
-                category, actor=current_user, code=form.code.data, label=form.label.data,
-                description=form.description.data or None, theme=db.session.get(Theme, form.theme_id.data),
-                default_organisation=db.session.get(Organisation, form.default_organisation_id.data)
-                if form.default_organisation_id.data else None,
-                first_answer_days=form.first_answer_days.data, resolution_days=form.resolution_days.data,
-                is_published=form.is_published.data, attributes=form.parsed_attributes)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Catégorie enregistrée."), "success")
-            return redirect(url_for("hotline.category_edit", category_id=category.id))
     route_form = CategoryRouteForm(formdata=None)
-    _route_choices(route_form)
-    return render_template("hotline/backoffice/category_form.html", form=form, category=category,
-                           route_form=route_form), 422 if form.errors else 200
+    return handle_form(form, lambda: _save_category(category, form), success=_("Catégorie enregistrée."),
+                       redirect_to=lambda saved: url_for("hotline.edit_category", category_id=saved.id)) \
+        or render_form("hotline/backoffice/category_form.html", form, category=category,
+                       route_form=_route_choices(route_form))
 
 
-def _route_choices(form: CategoryRouteForm) -> None:
+def _save_category(category: ReportCategory | None, form: CategoryForm) -> ReportCategory:
+    return services.save_category(
+        category, actor=current_user, code=form.code.data, label=form.label.data,
+        description=form.description.data or None, theme=db.session.get(Theme, form.theme_id.data),
+        default_organisation=db.session.get(Organisation, form.default_organisation_id.data)
+        if form.default_organisation_id.data else None,
+        first_answer_days=form.first_answer_days.data, resolution_days=form.resolution_days.data,
+        is_published=form.is_published.data, attributes=form.parsed_attributes)
+
+
+def _route_choices(form: CategoryRouteForm) -> CategoryRouteForm:
     form.neighbourhood_id.choices = [("", _("— Choisir —"))] + neighbourhood_choices()
     form.organisation_id.choices = [("", _("— Choisir —"))] + organisation_choices()
+    return form
 
 
 @bp.route("/signalements/categories/<int:category_id>/orientations", methods=["POST"])
 @login_required
-def category_route_add(category_id: int):
+def add_category_route(category_id: int):
     category = queries.category_or_404(category_id)
     authorize(current_user, "update", category)
     form = CategoryRouteForm()
@@ -468,20 +356,21 @@ def category_route_add(category_id: int):
         flash(_("Orientation enregistrée."), "success")
     else:
         flash(_("Choisissez un quartier et un organisme."), "error")
-    return redirect(url_for("hotline.category_edit", category_id=category.id))
+    return redirect(url_for("hotline.edit_category", category_id=category.id))
 
 
-@bp.route("/signalements/categories/<int:category_id>/orientations/<int:route_id>/supprimer", methods=["POST"])
+@bp.route("/signalements/categories/<int:category_id>/orientations/<int:category_route_id>/supprimer",
+          methods=["POST"])
 @login_required
-def category_route_delete(category_id: int, route_id: int):
+def delete_category_route(category_id: int, category_route_id: int):
     category = queries.category_or_404(category_id)
     authorize(current_user, "update", category)
-    route = db.session.get(CategoryRoute, route_id)
-    if route is not None and route.category_id == category.id:
-        services.delete_category_route(route, actor=current_user)
+    item = db.session.get(CategoryRoute, category_route_id)
+    if item is not None and item.category_id == category.id:
+        services.delete_category_route(item, actor=current_user)
         db.session.commit()
         flash(_("Orientation supprimée."), "success")
-    return redirect(url_for("hotline.category_edit", category_id=category.id))
+    return redirect(url_for("hotline.edit_category", category_id=category.id))
 
 
 # --- privacy: on-request export and erasure ------------------------------------------------------
@@ -493,7 +382,7 @@ def _authorize_privacy() -> None:
 
 @bp.route("/signalements/donnees-personnelles")
 @login_required
-def privacy_index():
+def privacy():
     _authorize_privacy()
     form = ErasureSearchForm(request.args)
     searched = "email" in request.args and form.validate()
@@ -505,12 +394,12 @@ def privacy_index():
 
 @bp.route("/signalements/donnees-personnelles/export")
 @login_required
-def privacy_export():
+def export_contact():
     _authorize_privacy()
     form = ErasureSearchForm(request.args)
     if not form.validate():
         flash(_("Adresse électronique invalide."), "error")
-        return redirect(url_for("hotline.privacy_index"))
+        return redirect(url_for("hotline.privacy"))
     data = services.export_contact_data(form.email.data)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return Response(body, mimetype="application/json",
@@ -519,38 +408,36 @@ def privacy_export():
 
 @bp.route("/signalements/donnees-personnelles/effacer", methods=["POST"])
 @login_required
-def privacy_erase():
+def erase_contact():
     _authorize_privacy()
     form = ErasureForm()
     if not form.validate():
         flash(_("Adresse électronique invalide."), "error")
-        return redirect(url_for("hotline.privacy_index"))
+        return redirect(url_for("hotline.privacy"))
     count = services.erase_contact_for_email(form.email.data, actor=current_user, now=now_utc())
     db.session.commit()
     flash(_("Coordonnées effacées de %(n)s signalement(s).", n=count if isinstance(count, int) else len(count)),
           "success")
-    return redirect(url_for("hotline.privacy_index", email=form.email.data))
+    return redirect(url_for("hotline.privacy", email=form.email.data))
 
 
 # --- a walk-through finding becomes a report (channel « constat de diagnostic ») -----------------
 
 @bp.route("/findings/<int:finding_id>/signalement", methods=["POST"])
 @login_required
-def report_from_finding(finding_id: int):
+def create_from_finding(finding_id: int):
     from gup.findings.queries import finding_or_404
 
     finding = finding_or_404(finding_id)
     authorize(current_user, "manage", finding)
+    back = url_for("findings.detail", finding_id=finding.id)
     category = db.session.get(ReportCategory, request.form.get("category_id", type=int) or 0)
     if category is None:
         flash(_("Choisissez une catégorie de signalement."), "error")
-        return redirect(url_for("findings.detail", finding_id=finding.id))
-    try:
-        report = services.report_from_finding(finding, category=category, actor=current_user, now=now_utc())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("findings.detail", finding_id=finding.id))
-    db.session.commit()
-    flash(_("Signalement %(reference)s ouvert à partir du constat.", reference=report.reference), "success")
-    return redirect(url_for("hotline.report_detail", report_id=report.id))
+        return redirect(back)
+    return handle_form(None, lambda: services.report_from_finding(finding, category=category, actor=current_user,
+                                                                  now=now_utc()),
+                       success=lambda report: _("Signalement %(reference)s ouvert à partir du constat.",
+                                                reference=report.reference),
+                       redirect_to=lambda report: url_for("hotline.detail", report_id=report.id),
+                       on_error=lambda _f, exc: flash_error(_f, exc) or redirect(back))

@@ -163,6 +163,73 @@ def _check_location(report: ResidentReport) -> None:
                           field="address")
 
 
+# --- extra questions of a category (Open311 service definition attributes) ------------------------
+
+#: datatypes of an attribute (the same list checks a category's definition in forms.parse_attributes)
+ATTRIBUTE_DATATYPES = frozenset({"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"})
+
+
+def attribute_definitions(category: ReportCategory) -> list[dict[str, Any]]:
+    """The category's extra questions as service definition attributes, in their order, with defaults."""
+    attributes = [a for a in (category.attributes or []) if isinstance(a, dict) and a.get("code")]
+    attributes.sort(key=lambda a: (a.get("order") or 0))
+    out = []
+    for position, attr in enumerate(attributes, start=1):
+        datatype = attr.get("datatype") if attr.get("datatype") in ATTRIBUTE_DATATYPES else "string"
+        out.append({
+            "variable": bool(attr.get("variable", True)),
+            "code": str(attr["code"]),
+            "datatype": datatype,
+            "required": bool(attr.get("required", False)),
+            "datatype_description": attr.get("datatype_description"),
+            "order": attr.get("order") or position,
+            "description": attr.get("description") or "",
+            "values": [{"key": str(v.get("key")), "name": v.get("name") or str(v.get("key"))}
+                       for v in attr.get("values") or [] if isinstance(v, dict)]
+            if datatype in ("singlevaluelist", "multivaluelist") else [],
+        })
+    return out
+
+
+def _attribute_value(attr: dict[str, Any], value: str, check_datetime: Any) -> str:
+    code, datatype = attr["code"], attr["datatype"]
+    if datatype == "singlevaluelist" and value not in {v["key"] for v in attr["values"]}:
+        raise DomainError(_("attribute[%(code)s] : valeur inconnue.", code=code), field=f"attribute[{code}]")
+    if datatype == "number":
+        try:
+            float(value)
+        except ValueError:
+            raise DomainError(_("attribute[%(code)s] : nombre attendu.", code=code),
+                              field=f"attribute[{code}]") from None
+    if datatype == "datetime":
+        check_datetime(value, f"attribute[{code}]")
+    if len(value) > 1000:
+        raise DomainError(_("attribute[%(code)s] : 1000 caractères au plus.", code=code), field=f"attribute[{code}]")
+    return value
+
+
+def attribute_values(category: ReportCategory, posted: dict[str, list[str]], *,
+                     check_datetime: Any) -> dict[str, Any]:
+    """Answers to the category's extra questions ({code: [values]}), checked against its definition: required
+    ones given, list values known, numbers and datetimes (check_datetime(value, name)) readable."""
+    values: dict[str, Any] = {}
+    for attr in attribute_definitions(category):
+        code, given = attr["code"], posted.get(attr["code"], [])
+        if not attr["variable"]:
+            continue
+        if not given:
+            if attr["required"]:
+                raise DomainError(_("attribute[%(code)s] est obligatoire.", code=code), field=f"attribute[{code}]")
+            continue
+        if attr["datatype"] == "multivaluelist":
+            if any(v not in {k["key"] for k in attr["values"]} for v in given):
+                raise DomainError(_("attribute[%(code)s] : valeur inconnue.", code=code), field=f"attribute[{code}]")
+            values[code] = given
+            continue
+        values[code] = _attribute_value(attr, given[0], check_datetime)
+    return values
+
+
 def submit_report(*, channel: Channel, category: ReportCategory, description: str, actor: Any, now: datetime,
                   address: str | None = None, address_id: str | None = None, latitude: float | None = None,
                   longitude: float | None = None, territory: Territory | None = None,

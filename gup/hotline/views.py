@@ -17,7 +17,7 @@ from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 from gup.db import now_utc
 from gup.errors import DomainError, is_api_request
 from gup.extensions import db, limiter
-from gup.forms_common import show_domain_error
+from gup.forms_common import handle_form, render_form, show_domain_error
 from gup.hotline import bp, services
 from gup.hotline.forms import MAX_PHOTOS, FixedAnswerForm, PublicReportForm, TrackForm
 from gup.hotline.models import Channel, ReportCategory
@@ -52,16 +52,18 @@ def _prepare(form: PublicReportForm) -> list[ReportCategory]:
     return categories
 
 
-def _discard_written_photos() -> None:
-    """A refused photo rolls the transaction back: remove the files of the photos already written."""
-    from gup.media import storage
-    from gup.media.models import Photo
+def _show_error(form: PublicReportForm, exc: DomainError) -> None:
+    """A refused photo says that nothing was kept (the media hook removed the files already written)."""
+    if isinstance(exc, PhotoError):
+        form.photos.errors = [exc.message, _("Rien n'a été enregistré. Les photos ne peuvent pas être "
+                                             "conservées : sélectionnez-les à nouveau.")]
+    else:
+        show_domain_error(form, exc)
 
-    for obj in [*db.session.new, *db.session.identity_map.values()]:
-        if isinstance(obj, Photo) and obj.storage_key:
-            for key in (obj.storage_key, obj.thumbnail_key):
-                if key:
-                    storage.delete(key)
+
+def _thanks(report, form: PublicReportForm) -> str:
+    session[LAST_REFERENCE_KEY] = {"reference": report.reference, "contact_dropped": form.contact_dropped}
+    return url_for("hotline.public_thanks")
 
 
 def _submit(form: PublicReportForm, photos: list[bytes]):
@@ -84,24 +86,9 @@ def public_report():
     if form.is_submitted() and form.is_spam:
         logger.warning("hotline honeypot filled: submission dropped, nothing stored")
         return render_template("hotline/public/thanks.html", report=None, contact_dropped=False)
-    if form.validate_on_submit():
-        try:
-            report = _submit(form, [f.read() for f in form.uploads])
-        except PhotoError as exc:
-            _discard_written_photos()
-            db.session.rollback()
-            form.photos.errors = [exc.message, _("Rien n'a été enregistré. Les photos ne peuvent pas être "
-                                                 "conservées : sélectionnez-les à nouveau.")]
-        except DomainError as exc:
-            _discard_written_photos()
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            session[LAST_REFERENCE_KEY] = {"reference": report.reference, "contact_dropped": form.contact_dropped}
-            return redirect(url_for("hotline.public_thanks"))
-    return render_template("hotline/public/form.html", form=form, categories=categories,
-                           max_photos=MAX_PHOTOS), 422 if form.errors else 200
+    return handle_form(form, lambda: _submit(form, [f.read() for f in form.uploads]), success=None,
+                       redirect_to=lambda report: _thanks(report, form), on_error=_show_error) \
+        or render_form("hotline/public/form.html", form, categories=categories, max_photos=MAX_PHOTOS)
 
 
 @bp.route("/signaler/merci")

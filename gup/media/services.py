@@ -11,6 +11,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from gup.errors import DomainError
 from gup.extensions import db
@@ -20,6 +22,30 @@ from gup.media.models import Photo
 logger = logging.getLogger(__name__)
 
 MAX_PIXELS = 50_000_000  # decompression-bomb guard (a 50-megapixel phone photo is the upper bound)
+#: session.info key of the files written during the current transaction
+WRITTEN_KEY = "gup_media_written"
+
+
+def _remember_written(*keys: str) -> None:
+    """Files written in this transaction: removed again if it does not commit (see _drop_unsaved_files)."""
+    db.session.info.setdefault(WRITTEN_KEY, []).extend(keys)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_saved_files(session: Session) -> None:
+    session.info.pop(WRITTEN_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_unsaved_files(session: Session, transaction: SessionTransaction) -> None:
+    """The one clean-up of uploads: a transaction that ends without committing (rolled back, or closed at the
+    end of a failed request) leaves no file without its row, wherever the photo was stored."""
+    if transaction.parent is not None:
+        return
+    written = session.info.pop(WRITTEN_KEY, None)
+    for key in written or ():
+        storage.delete(key)
+        logger.info("file %s removed: its transaction did not commit", key)
 
 
 class PhotoError(DomainError):
@@ -97,17 +123,13 @@ def store_photo(data: bytes, *, actor: Any, now: datetime, finding: Any = None,
     full, width, height = _jpeg(image, cfg["PHOTO_MAX_SIDE"], 85)
     thumb, _w, _h = _jpeg(image, cfg["PHOTO_THUMB_SIDE"], 80)
     key, thumb_key = storage.new_key(now, ".jpg"), storage.new_key(now, "_thumb.jpg")
+    _remember_written(key, thumb_key)
     storage.put(key, full)
     storage.put(thumb_key, thumb)
     photo = Photo(storage_key=key, thumbnail_key=thumb_key, width=width, height=height, size_bytes=len(full),
                   finding=finding, is_resolution=is_resolution, uploaded_by_id=getattr(actor, "id", None),
                   created_at=now)
     db.session.add(photo)
-    try:
-        db.session.flush()
-    except Exception:
-        for stored in (key, thumb_key):  # no file without its row
-            storage.delete(stored)
-        raise
+    db.session.flush()
     logger.info("photo %s stored (%sx%s) by %s", photo.id, width, height, getattr(actor, "id", None))
     return photo

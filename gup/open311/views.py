@@ -13,7 +13,6 @@ Choices (documented in the README's Open311 section):
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,6 +20,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
+from marshmallow import ValidationError
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from gup.db import now_utc
@@ -30,6 +31,7 @@ from gup.hotline import services as hotline
 from gup.hotline.models import CLOSED_REPORT_STATUSES, Channel, ReportCategory, ReportStatus, ResidentReport
 from gup.open311 import bp, queries
 from gup.open311.formats import FORMATS, Open311Error, render, render_errors, w3c
+from gup.open311.schemas import ServiceRequestIn, first_error
 from gup.open311.services import client_for_key
 
 FMT = "<any(json, xml):fmt>"
@@ -49,9 +51,7 @@ STATUS_EXTENDED: dict[ReportStatus, str] = {
     ReportStatus.NOT_OUR_REMIT: "not_councils_responsibility",
     ReportStatus.REJECTED: "no_further_action",
 }
-DATATYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
 _ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -165,28 +165,6 @@ def _published(code: str) -> ReportCategory | None:
     return next((c for c in hotline.published_categories() if c.code == code), None)
 
 
-def _definitions(category: ReportCategory) -> list[dict[str, Any]]:
-    """The category's extra questions as service definition attributes, in their order."""
-    attributes = [a for a in (category.attributes or []) if isinstance(a, dict) and a.get("code")]
-    attributes.sort(key=lambda a: (a.get("order") or 0))
-    out = []
-    for position, attr in enumerate(attributes, start=1):
-        datatype = attr.get("datatype") if attr.get("datatype") in DATATYPES else "string"
-        out.append({
-            "variable": bool(attr.get("variable", True)),
-            "code": str(attr["code"]),
-            "datatype": datatype,
-            "required": bool(attr.get("required", False)),
-            "datatype_description": attr.get("datatype_description"),
-            "order": attr.get("order") or position,
-            "description": attr.get("description") or "",
-            "values": [{"key": str(v.get("key")), "name": v.get("name") or str(v.get("key"))}
-                       for v in attr.get("values") or [] if isinstance(v, dict)]
-            if datatype in ("singlevaluelist", "multivaluelist") else [],
-        })
-    return out
-
-
 # --- discovery and services -----------------------------------------------------------------------
 
 @bp.route(f"/discovery.{FMT}", methods=["GET"])
@@ -213,7 +191,7 @@ def services(fmt: str):
         "service_code": c.code,
         "service_name": c.label,
         "description": c.description or "",
-        "metadata": bool(_definitions(c)),
+        "metadata": bool(hotline.attribute_definitions(c)),
         "type": "realtime",
         "keywords": ", ".join(dict.fromkeys([c.label, c.theme.label])),
         "group": c.theme.label,
@@ -226,30 +204,25 @@ def service_definition(service_code: str, fmt: str):
     category = _published(service_code)
     if category is None:
         raise _bad(_("service_code inconnu : %(code)s.", code=service_code), 404)
-    data = {"service_code": category.code, "attributes": _definitions(category)}
+    data = {"service_code": category.code, "attributes": hotline.attribute_definitions(category)}
     return render(data, fmt, root="service_definition")
 
 
 # --- service requests -----------------------------------------------------------------------------
 
-def _coordinate(name: str, low: float, high: float) -> float:
-    try:
-        value = float(_arg(name, request.form) or "")
-    except ValueError:
-        raise _bad(_("%(name)s : nombre décimal attendu (WGS84).", name=name)) from None
-    if not math.isfinite(value) or not low <= value <= high:
-        raise _bad(_("%(name)s : hors des limites (%(low)s à %(high)s).", name=name, low=low, high=high))
-    return value
+_parser = FlaskParser()
 
 
-def _limited(name: str, limit: int) -> str | None:
-    value = _arg(name, request.form)
-    if value is not None and len(value) > limit:
-        raise _bad(_("%(name)s : %(limit)s caractères au plus.", name=name, limit=limit))
-    return value
+@_parser.error_handler
+def _refused(error: ValidationError, _req: Any, _schema: Any, *, error_status_code: Any, error_headers: Any):
+    """The first refusal in the spec's parameter order, as the spec's error list (400, or 404 for a service)."""
+    messages = error.messages.get("form", error.messages) if isinstance(error.messages, dict) else {}
+    message, status = first_error(messages)
+    raise _bad(message, status)
 
 
 def _posted_attributes() -> dict[str, list[str]]:
+    """attribute[code]=value, attribute[code][]=… for a multivaluelist."""
     posted: dict[str, list[str]] = {}
     for key, values in request.form.lists():
         match = _ATTRIBUTE.match(key)
@@ -258,89 +231,21 @@ def _posted_attributes() -> dict[str, list[str]]:
     return posted
 
 
-def _attribute_values(category: ReportCategory) -> dict[str, Any]:
-    """attribute[code]=value (attribute[code][]=… for a multivaluelist), checked against the definition."""
-    posted = _posted_attributes()
-    values: dict[str, Any] = {}
-    for attr in _definitions(category):
-        code, datatype = attr["code"], attr["datatype"]
-        given = posted.get(code, [])
-        if not attr["variable"]:
-            continue
-        if not given:
-            if attr["required"]:
-                raise _bad(_("attribute[%(code)s] est obligatoire.", code=code))
-            continue
-        keys = {v["key"] for v in attr["values"]}
-        if datatype == "multivaluelist":
-            if any(v not in keys for v in given):
-                raise _bad(_("attribute[%(code)s] : valeur inconnue.", code=code))
-            values[code] = given
-            continue
-        value = given[0]
-        if datatype == "singlevaluelist" and value not in keys:
-            raise _bad(_("attribute[%(code)s] : valeur inconnue.", code=code))
-        if datatype == "number":
-            try:
-                float(value)
-            except ValueError:
-                raise _bad(_("attribute[%(code)s] : nombre attendu.", code=code)) from None
-        if datatype == "datetime":
-            parse_w3c(value, f"attribute[{code}]")
-        if len(value) > 1000:
-            raise _bad(_("attribute[%(code)s] : 1000 caractères au plus.", code=code))
-        values[code] = value
-    return values
-
-
-def _submission() -> tuple[ReportCategory, dict[str, Any]]:
-    """Validate a POST service request in the spec's order; the keyword arguments of submit_report."""
-    code = _arg("service_code", request.form)
-    if code is None:
-        raise _bad(_("service_code est obligatoire."))
-    category = _published(code)
-    if category is None:
-        raise _bad(_("service_code inconnu : %(code)s.", code=code), 404)
-    lat_given, long_given = _arg("lat", request.form) is not None, _arg("long", request.form) is not None
-    if lat_given != long_given:
-        raise _bad(_("lat et long doivent être envoyées ensemble."))
-    latitude = _coordinate("lat", -90, 90) if lat_given else None
-    longitude = _coordinate("long", -180, 180) if long_given else None
-    address, address_id = _limited("address_string", 255), _limited("address_id", 100)
-    if latitude is None and address is None and address_id is None:
-        raise _bad(_("Un lieu est obligatoire : lat et long, address_string ou address_id."))
-    email, phone = _limited("email", 254), _limited("phone", 40)
-    if email is not None and not _EMAIL.match(email):
-        raise _bad(_("email : adresse invalide."))
-    name = " ".join(n for n in (_limited("first_name", 60), _limited("last_name", 60)) if n) or None
-    media_url = _limited("media_url", 500)
-    if media_url is not None and not media_url.lower().startswith(("http://", "https://")):
-        raise _bad(_("media_url : adresse http(s) attendue."))
-    description = _limited("description", 4000) or category.label
-    attribute_values = _attribute_values(category)
-    return category, {
-        "description": description, "address": address, "address_id": address_id, "latitude": latitude,
-        "longitude": longitude, "contact_name": name, "contact_email": email, "contact_phone": phone,
-        # consent: the resident gave an e-mail or a phone number to the application to be kept informed
-        "contact_consent": bool(email or phone), "attribute_values": attribute_values, "media_url": media_url,
-    }
-
-
 @bp.route(f"/requests.{FMT}", methods=["POST"])
 def post_request(fmt: str):
     client = client_for_key(_arg("api_key"))
     if client is None:
-        message = _("api_key manquante.") if _arg("api_key") is None else _("api_key invalide ou révoquée.")
-        raise _bad(message, 403)
-    category, fields = _submission()
+        raise _bad(_("api_key manquante.") if _arg("api_key") is None else _("api_key invalide ou révoquée."), 403)
+    posted = _parser.parse(ServiceRequestIn(find_category=_published), request, location="form")
     try:
-        report = hotline.submit_report(channel=Channel.OPEN311, category=category, actor=None, now=now_utc(),
-                                       open311_client=client, **fields)
+        values = hotline.attribute_values(posted["category"], _posted_attributes(), check_datetime=parse_w3c)
+        report = hotline.submit_report(channel=Channel.OPEN311, category=posted["category"], actor=None,
+                                       now=now_utc(), open311_client=client, attribute_values=values,
+                                       **posted["fields"])
     except DomainError as exc:
         db.session.rollback()
         raise _bad(exc.message) from None
-    notice = report.updates[0].public_text if report.updates else None
-    reference = report.reference
+    notice, reference = (report.updates[0].public_text if report.updates else None), report.reference
     db.session.commit()
     data = [{"service_request_id": reference, "service_notice": notice, "account_id": None}]
     return render(data, fmt, root="service_requests", item="request")

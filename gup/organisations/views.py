@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from gup.audit.services import history_of
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.forms_common import handle_form, render_form
 from gup.organisations import bp, services
 from gup.organisations.forms import OrganisationForm
 from gup.organisations.models import Organisation, OrganisationKind
@@ -47,21 +48,24 @@ def save(organisation_id: int | None = None):
     form = OrganisationForm(obj=org)
     if request.method == "GET" and org:
         form.kind.data = org.kind.value
-    if form.validate_on_submit():
-        try:
-            if org is None:
-                org = services.create_organisation(code=form.code.data, name=form.name.data,
-                                                   kind=OrganisationKind(form.kind.data), actor=current_user)
-                if not form.is_active.data:
-                    services.update_organisation(org, actor=current_user, is_active=False)
-            else:
-                services.update_organisation(org, actor=current_user, code=form.code.data, name=form.name.data,
-                                             kind=OrganisationKind(form.kind.data), is_active=form.is_active.data)
-        except DomainError as exc:
-            db.session.rollback()
-            (getattr(form, exc.field, None) or form.code).errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("Organisme %(name)s enregistré.", name=org.name), "success")
-            return redirect(url_for("organisations.detail", organisation_id=org.id))
-    return render_template("organisations/form.html", form=form, org=org), 422 if form.errors else 200
+    return handle_form(form, lambda: _save(org, form),
+                       success=lambda saved: _("Organisme %(name)s enregistré.", name=saved.name),
+                       redirect_to=lambda saved: url_for("organisations.detail", organisation_id=saved.id),
+                       on_error=_error) \
+        or render_form("organisations/form.html", form, org=org)
+
+
+def _save(org: Organisation | None, form: OrganisationForm) -> Organisation:
+    if org is None:
+        org = services.create_organisation(code=form.code.data, name=form.name.data,
+                                           kind=OrganisationKind(form.kind.data), actor=current_user)
+        if not form.is_active.data:
+            services.update_organisation(org, actor=current_user, is_active=False)
+    else:
+        services.update_organisation(org, actor=current_user, code=form.code.data, name=form.name.data,
+                                     kind=OrganisationKind(form.kind.data), is_active=form.is_active.data)
+    return org
+
+
+def _error(form: OrganisationForm, exc: DomainError) -> None:
+    (getattr(form, exc.field, None) or form.code).errors.append(exc.message)

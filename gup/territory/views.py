@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from gup.audit.services import history_of
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.forms_common import handle_form, render_form
 from gup.organisations.models import Organisation, OrganisationKind
 from gup.policy import authorize, can
 from gup.territory import bp, services
@@ -62,23 +63,25 @@ def save(territory_id: int | None = None):
             form.kind.data = node.kind.value
         elif request.args.get("parent_id", type=int):
             form.parent_id.data = request.args.get("parent_id", type=int)
-    if form.validate_on_submit():
-        fields = {"kind": TerritoryKind(form.kind.data), "code": form.code.data, "name": form.name.data,
-                  "parent": db.session.get(Territory, form.parent_id.data) if form.parent_id.data else None,
-                  "qpv_code": form.qpv_code.data or None, "address": form.address.data or None,
-                  "housing_provider": db.session.get(Organisation, form.housing_provider_id.data)
-                  if form.housing_provider_id.data else None}
-        try:
-            if node is None:
-                node = services.create_territory(actor=current_user, **fields)
-            else:
-                services.update_territory(node, actor=current_user, **fields)
-        except DomainError as exc:
-            db.session.rollback()
-            target = getattr(form, exc.field, None) or getattr(form, f"{exc.field}_id", None) or form.name
-            target.errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("%(kind)s « %(name)s » enregistré(e).", kind=node.kind.label, name=node.name), "success")
-            return redirect(url_for("territory.detail", territory_id=node.id))
-    return render_template("territory/form.html", form=form, node=node), 422 if form.errors else 200
+    return handle_form(form, lambda: _save(node, form),
+                       success=lambda saved: _("%(kind)s « %(name)s » enregistré(e).", kind=saved.kind.label,
+                                               name=saved.name),
+                       redirect_to=lambda saved: url_for("territory.detail", territory_id=saved.id), on_error=_error) \
+        or render_form("territory/form.html", form, node=node)
+
+
+def _save(node: Territory | None, form: TerritoryForm) -> Territory:
+    fields = {"kind": TerritoryKind(form.kind.data), "code": form.code.data, "name": form.name.data,
+              "parent": db.session.get(Territory, form.parent_id.data) if form.parent_id.data else None,
+              "qpv_code": form.qpv_code.data or None, "address": form.address.data or None,
+              "housing_provider": db.session.get(Organisation, form.housing_provider_id.data)
+              if form.housing_provider_id.data else None}
+    if node is None:
+        return services.create_territory(actor=current_user, **fields)
+    services.update_territory(node, actor=current_user, **fields)
+    return node
+
+
+def _error(form: TerritoryForm, exc: DomainError) -> None:
+    target = getattr(form, exc.field, None) or getattr(form, f"{exc.field}_id", None) or form.name
+    target.errors.append(exc.message)

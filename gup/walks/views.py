@@ -11,9 +11,8 @@ from gup.agreements.models import Agreement, Theme
 from gup.audit.services import history_of
 from gup.auth.models import User
 from gup.db import now_utc
-from gup.errors import DomainError
 from gup.extensions import db
-from gup.forms_common import show_domain_error
+from gup.forms_common import flash_error, handle_form, render_form
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.pages import sections
@@ -80,20 +79,16 @@ def create(agreement_id: int):
     authorize(current_user, "manage", agreement)
     form = WalkForm()
     _form_choices(form, agreement, None)
-    if form.validate_on_submit():
-        try:
-            walk = services.create_walk(agreement, actor=current_user, now=now_utc(), stops=form.stop_data(),
-                                        **_walk_fields(form))
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Diagnostic « %(title)s » enregistré.", title=walk.title), "success")
-            return redirect(url_for("walks.detail", walkthrough_id=walk.id))
+    return handle_form(form, lambda: services.create_walk(agreement, actor=current_user, now=now_utc(),
+                                                          stops=form.stop_data(), **_walk_fields(form)),
+                       success=lambda walk: _("Diagnostic « %(title)s » enregistré.", title=walk.title),
+                       redirect_to=lambda walk: url_for("walks.detail", walkthrough_id=walk.id)) \
+        or _form_page(form, agreement, None)
+
+
+def _form_page(form: WalkForm, agreement: Agreement, walk: Walkthrough | None):
     form.add_blank_rows()
-    return render_template("walks/form.html", form=form, agreement=agreement, walk=None), \
-        422 if form.errors else 200
+    return render_form("walks/form.html", form, agreement=agreement, walk=walk)
 
 
 @bp.route("/walks/<int:walkthrough_id>/edit", methods=["GET", "POST"])
@@ -108,20 +103,14 @@ def edit(walkthrough_id: int):
         form.organisation_ids.data = [o.id for o in walk.organisations]
         form.user_ids.data = [u.id for u in walk.users]
         form.grid_theme_ids.data = [t.id for t in walk.grid_themes]
-    if form.validate_on_submit():
-        try:
-            services.update_walk(walk, actor=current_user, **_walk_fields(form))
-            services.set_stops(walk, form.stop_data(), actor=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            show_domain_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Diagnostic enregistré."), "success")
-            return redirect(url_for("walks.detail", walkthrough_id=walk.id))
-    form.add_blank_rows()
-    return render_template("walks/form.html", form=form, agreement=walk.agreement, walk=walk), \
-        422 if form.errors else 200
+    return handle_form(form, lambda: _update(walk, form), success=_("Diagnostic enregistré."),
+                       redirect_to=url_for("walks.detail", walkthrough_id=walk.id)) \
+        or _form_page(form, walk.agreement, walk)
+
+
+def _update(walk: Walkthrough, form: WalkForm) -> None:
+    services.update_walk(walk, actor=current_user, **_walk_fields(form))
+    services.set_stops(walk, form.stop_data(), actor=current_user)
 
 
 @bp.route("/walks/<int:walkthrough_id>/status", methods=["POST"])
@@ -133,15 +122,11 @@ def change_status(walkthrough_id: int):
     if not form.validate_on_submit():
         flash(_("Choisissez un statut."), "error")
         return redirect(url_for("walks.detail", walkthrough_id=walk.id))
-    try:
-        services.change_walk_status(walk, to=WalkStatus(form.status.data), actor=current_user, now=now_utc())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Statut du diagnostic : %(s)s.", s=walk.status.label), "success")
-    return redirect(url_for("walks.detail", walkthrough_id=walk.id))
+    back = url_for("walks.detail", walkthrough_id=walk.id)
+    return handle_form(None, lambda: services.change_walk_status(walk, to=WalkStatus(form.status.data),
+                                                                 actor=current_user, now=now_utc()),
+                       success=lambda _w: _("Statut du diagnostic : %(s)s.", s=walk.status.label), redirect_to=back,
+                       on_error=flash_error) or redirect(back)
 
 
 # --- walk page -----------------------------------------------------------------------------------
