@@ -25,8 +25,10 @@ from gup.forms_common import (
     strip,
 )
 
+NO_CHOICE = _l("— Aucun —")
 
-def _none_choice(label=_l("— Aucun —")):
+
+def _none_choice(label=NO_CHOICE):
     return [("", label)]
 
 
@@ -61,7 +63,8 @@ class AgreementStatusForm(FlaskForm):
 
 class PartnerForm(FlaskForm):
     organisation_id = SelectField(_l("Organisme"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
-    referent = StringField(_l("Référent·e GUP (nom, fonction)"), filters=[strip], validators=[Optional(), Length(max=200)])
+    referent = StringField(_l("Référent·e GUP (nom, fonction)"), filters=[strip], validators=[Optional(),
+                                                                                              Length(max=200)])
 
 
 class SignatoryForm(FlaskForm):
@@ -118,7 +121,8 @@ class CommitmentForm(FlaskForm):
 
 
 class CommitmentUpdateForm(FlaskForm):
-    note = TextAreaField(_l("Point d'avancement"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=10000)],
+    note = TextAreaField(_l("Point d'avancement"), filters=[strip], validators=[DataRequired(REQUIRED),
+                                                                                Length(max=10000)],
                          description=_l("Ce qui a été fait, ce qui bloque, les prochaines étapes."))
     progress = IntegerField(_l("Nouvel avancement (%)"),
                             validators=[Optional(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100."))],

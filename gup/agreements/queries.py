@@ -35,7 +35,8 @@ def agreement_or_404(agreement_id: int) -> Agreement:
                      selectinload(Agreement.themes), selectinload(Agreement.coordinators),
                      joinedload(Agreement.predecessor),
                      selectinload(Agreement.commitments).options(
-                         joinedload(Commitment.theme), joinedload(Commitment.partner).joinedload(Partner.organisation))))
+                         joinedload(Commitment.theme),
+                         joinedload(Commitment.partner).joinedload(Partner.organisation))))
     agreement = db.session.scalar(stmt)
     if agreement is None:
         abort(404)

@@ -65,7 +65,8 @@ def _agreement_form_choices(form: AgreementForm, agreement: Agreement | None) ->
         sa.select(Territory).where(Territory.kind == TerritoryKind.NEIGHBOURHOOD).order_by(Territory.name))]
     form.theme_ids.choices = queries.theme_choices()
     form.coordinator_ids.choices = [(u.id, u.full_name) for u in db.session.scalars(
-        sa.select(User).where(User.role == Role.COORDINATOR, User.is_active_account.is_(True)).order_by(User.full_name))]
+        sa.select(User).where(User.role == Role.COORDINATOR,
+                              User.is_active_account.is_(True)).order_by(User.full_name))]
 
 
 def _agreement_fields(form: AgreementForm) -> dict:
@@ -74,7 +75,8 @@ def _agreement_fields(form: AgreementForm) -> dict:
         "start_on": form.start_on.data, "end_on": form.end_on.data, "midterm_on": form.midterm_on.data,
         "city_contract": form.city_contract.data, "renewal_agreement": form.renewal_agreement.data,
         "predecessor": db.session.get(Agreement, form.predecessor_id.data) if form.predecessor_id.data else None,
-        "territories": list(db.session.scalars(sa.select(Territory).where(Territory.id.in_(form.territory_ids.data or [])))),
+        "territories": list(db.session.scalars(
+            sa.select(Territory).where(Territory.id.in_(form.territory_ids.data or [])))),
         "themes": list(db.session.scalars(sa.select(Theme).where(Theme.id.in_(form.theme_ids.data or [])))),
     }
 

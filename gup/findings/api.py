@@ -281,7 +281,8 @@ def edit_finding(payload: dict, finding: Finding):
 def add_photo(args: dict, files: dict, finding: Finding):
     """Add a photo to a finding (multipart/form-data, one file in the field `photo`).
 
-    The responsible organisation's referent or the agreement's coordinators add photos. The image is decoded, re-encoded as JPEG, resized, stripped of its metadata (GPS position included) and
+    The responsible organisation's referent or the agreement's coordinators add photos. The image is decoded,
+    re-encoded as JPEG, resized, stripped of its metadata (GPS position included) and
     given a thumbnail; anything that is not a readable image, or is too large, is refused with a 422 naming
     `photo`.
     """

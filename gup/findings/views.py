@@ -178,7 +178,8 @@ def _render_detail(finding: Finding, *, code: int = 200, **forms):
     can_manage = can(user, "manage", finding)
     return render_template(
         "findings/detail.html", finding=finding, today=local_today(), moves=moves,
-        route_form=route_form, status_form=status_form, photos_form=forms.get("photos_form") or PhotosForm(formdata=None),
+        route_form=route_form, status_form=status_form,
+        photos_form=forms.get("photos_form") or PhotosForm(formdata=None),
         action_form=action_form, can_manage=can_manage, can_respond=can(user, "respond", finding),
         suggestion=services.suggest_responsible(finding.agreement, land_ownership=finding.land_ownership,
                                                 theme=finding.theme, territory=finding.territory)
@@ -283,7 +284,8 @@ def edit(finding_id: int):
         form.land_ownership.data = finding.land_ownership.value if finding.land_ownership else ""
     return handle_form(form, lambda: services.update_finding(finding, actor=current_user, due_on=form.due_on.data,
                                                              **_finding_fields(form, finding.walkthrough)),
-                       success=_("Constat enregistré."), redirect_to=url_for("findings.detail", finding_id=finding.id)) \
+                       success=_("Constat enregistré."), redirect_to=url_for("findings.detail",
+                                                                             finding_id=finding.id)) \
         or render_form("findings/edit.html", form, finding=finding)
 
 
@@ -345,7 +347,8 @@ def routing(agreement_id: int):
         agreement, land_ownership=LandOwnership(form.land_ownership.data),
         theme=queries.theme_or_none(form.theme_id.data),
         organisation=db.session.get(Organisation, form.organisation_id.data), actor=current_user),
-        success=_("Règle d'orientation enregistrée."), redirect_to=url_for("findings.routing", agreement_id=agreement.id)) \
+        success=_("Règle d'orientation enregistrée."), redirect_to=url_for("findings.routing",
+                                                                           agreement_id=agreement.id)) \
         or render_form("findings/routing.html", form, agreement=agreement, rules=queries.routing_rules(agreement))
 
 

@@ -13,7 +13,8 @@ class OrganisationForm(FlaskForm):
     code = StringField(_l("Code"), filters=[strip],
                        validators=[DataRequired(_l("Champ obligatoire.")), Length(max=60),
                                    Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Minuscules, chiffres et tirets."))],
-                       description=_l("Identifiant court utilisé dans les fichiers de convention, ex. ville-bellerive."))
+                       description=_l("Identifiant court utilisé dans les fichiers de convention, "
+                                      "ex. ville-bellerive."))
     name = StringField(_l("Nom"), filters=[strip], validators=[DataRequired(_l("Champ obligatoire.")), Length(max=200)])
     kind = SelectField(_l("Type d'organisme"), choices=OrganisationKind.choices())
     is_active = BooleanField(_l("Actif"), default=True)

@@ -343,7 +343,8 @@ def test_malformed_fields_never_give_500(api, w, sample):
 
 def test_malformed_query_strings_never_give_500(api, w):
     failures = []
-    for name in [*["agreement_id", "organisation_id", "commitment_id", "finding_id", "kind", "status", "overdue"], "page", "page_size", "unknown"]:
+    for name in [*["agreement_id", "organisation_id", "commitment_id", "finding_id", "kind", "status", "overdue"],
+                 "page", "page_size", "unknown"]:
         for value in BAD_QUERY_VALUES:
             response = api("referent1", "GET", f"{URL}?{name}={value}")
             if response.status_code >= 500 or not response.is_json:

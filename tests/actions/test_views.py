@@ -215,7 +215,7 @@ def test_progress_update_with_a_photo_stores_it_without_exif(client, f, login, u
     assert thumbnail.status_code == 200 and thumbnail.content_type == "image/jpeg"
 
 
-@pytest.mark.parametrize("payload, message", [
+@pytest.mark.parametrize(("payload", "message"), [
     (b"%PDF-1.4 pas une image", "Le fichier n'est pas une image lisible."),
     (None, "L'image est endommagée ou incomplète."),
 ])
@@ -421,7 +421,8 @@ def test_action_page_shows_everything(client, f, login):
     for text in ("Former les gardiens", "Deux sessions", "Sensibilisation / formation", "Gardiens d&#39;immeuble",
                  w["hp1"].name, w["referent1"].full_name, w["town"].name, "En retard", "Bloquée",
                  "Ce qui bloque :", "Salle indisponible", "Avancement : 50 %", "1\u202f250,50\xa0€",
-                 f'href="/commitments/{w["c1"].id}"', f'href="/findings/{finding.id}"', "Porte du hall cassée", "Première session faite",
+                 f'href="/commitments/{w["c1"].id}"', f'href="/findings/{finding.id}"', "Porte du hall cassée",
+                 "Première session faite",
                  "Historique des statuts", "création (Prévue)", "Prévue → Bloquée", "Historique des modifications"):
         assert text in html, text
     assert "Modifier l'action" not in html
@@ -545,7 +546,7 @@ def test_lists_use_a_constant_number_of_queries(client, f, login, count_queries)
 
 # --- navigation ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url, current", [("/mes-actions", "Mes actions"), ("/actions", "Actions"),
+@pytest.mark.parametrize(("url", "current"), [("/mes-actions", "Mes actions"), ("/actions", "Actions"),
                                           ("/", "Tableau de bord"), ("/agreements", "Conventions")])
 def test_menu_marks_exactly_one_entry(client, f, login, url, current):
     w = f.world()

@@ -359,7 +359,8 @@ def _upload(api, role, finding_id, data: bytes, *, name="photo.jpg", query=""):
 
 
 def test_photo_comes_out_without_gps(api, w, f, sample, uploads):
-    response = _upload(api, "referent1", sample["hp1"].id, f.jpeg_bytes(640, 480, gps=True), query="?is_resolution=true")
+    response = _upload(api, "referent1", sample["hp1"].id, f.jpeg_bytes(640, 480, gps=True),
+                       query="?is_resolution=true")
     assert response.status_code == 201, response.json
     body = response.json
     assert body["url"] == f"/photos/{body['id']}" and body["thumbnail_url"] == f"/photos/{body['id']}/thumbnail"
@@ -465,7 +466,8 @@ def test_malformed_fields_never_give_500(api, w, f, sample):
 
 def test_malformed_query_strings_never_give_500(api, w):
     failures = []
-    for name in [*["agreement_id", "walkthrough_id", "neighbourhood_id", "theme_id", "organisation_id", "kind", "status", "priority", "overdue", "recurring"], "page", "page_size", "unknown"]:
+    for name in [*["agreement_id", "walkthrough_id", "neighbourhood_id", "theme_id", "organisation_id", "kind",
+                   "status", "priority", "overdue", "recurring"], "page", "page_size", "unknown"]:
         for value in BAD_QUERY_VALUES:
             response = api("referent1", "GET", f"{URL}?{name}={value}")
             if response.status_code >= 500 or not response.is_json:

@@ -128,7 +128,7 @@ def test_merge_and_reroute(api, w):
 BAD_VALUES = [None, "", "   ", "é" * 10_000, 0, -1, 2**31, 1.5, True, [], {}, "abc", "\x00", "\ud800"]
 
 
-@pytest.mark.parametrize("path,fields", [("status", ["status", "public_text", "referral"]),
+@pytest.mark.parametrize(("path", "fields"), [("status", ["status", "public_text", "referral"]),
                                          ("merge", ["into_id", "into_reference", "public_text"]),
                                          ("reroute", ["organisation_id", "public_text"])])
 def test_bad_input_is_never_a_500(api, w, path, fields):
