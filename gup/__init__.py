@@ -56,7 +56,7 @@ def create_app(config_object: Any = None, **overrides: Any) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from gup import database
+    from gup import engine
     from gup.auth.loader import init_login
     from gup.extensions import api, babel, csrf, db, limiter, migrate
     from gup.i18n import select_locale
@@ -64,7 +64,7 @@ def register_extensions(app: Flask) -> None:
 
     import_all(FEATURES)  # every model registered before the mappers configure
     db.init_app(app)
-    database.init_app(app)
+    engine.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,

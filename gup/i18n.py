@@ -19,7 +19,7 @@ def local_today(now: datetime | None = None) -> date:
     """Today's date in the display time zone (Europe/Paris): due dates and "overdue" are local dates."""
     from zoneinfo import ZoneInfo
 
-    from gup.db import now_utc
+    from gup.orm import now_utc
 
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
     return (now or now_utc()).astimezone(zone).date()

@@ -12,8 +12,8 @@ from flask import g, request
 from flask_smorest import Blueprint, abort
 
 from gup.api_fields import MAX_ID
-from gup.db import now_utc
 from gup.features import registry
+from gup.orm import now_utc
 
 #: pages beyond this one are empty anyway; the cap keeps OFFSET inside the database's integer range
 MAX_PAGE = 1_000_000

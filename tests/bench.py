@@ -92,8 +92,8 @@ def bench_restitution(app, sizes: tuple[int, ...] = (50, 500)) -> None:
 
     from pypdf import PdfReader
 
-    from gup.db import now_utc
     from gup.i18n import local_today
+    from gup.orm import now_utc
     from gup.reports import walk_restitution_pdf
     from gup.walks.models import Walkthrough
     from tests import factories as f

@@ -23,9 +23,9 @@ from gup.agreements.models import (
 )
 from gup.auth.models import ApiToken, Role, User, hash_token
 from gup.auth.services import hash_password
-from gup.db import now_utc
 from gup.extensions import db
 from gup.organisations.models import Organisation, OrganisationKind
+from gup.orm import now_utc
 from gup.territory.models import Territory, TerritoryKind
 
 _seq = itertools.count(1)

@@ -19,11 +19,11 @@ from gup.actions.models import Action, ActionKind, ActionStatus, answered_model
 from gup.actions.schemas import ActionIn, ActionOut, ActionPatchIn, ActionQueryArgs, ActionUpdateIn, ActionUpdateOut
 from gup.agreements.models import Agreement, Commitment
 from gup.auth.models import User
-from gup.db import now_utc, raise_others
 from gup.errors import NotAllowed
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.orm import now_utc, raise_others
 from gup.rest import (
     api_blueprint,
     api_user,

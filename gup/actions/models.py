@@ -12,10 +12,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gup.agreements.models import Agreement, Commitment
 from gup.auth.models import User
-from gup.db import Audited, LabelledEnum, TimestampMixin, UTCDateTime, enum_column, now_utc
 from gup.errors import InvalidTransition
 from gup.extensions import db
 from gup.organisations.models import Organisation
+from gup.orm import Audited, LabelledEnum, TimestampMixin, UTCDateTime, enum_column, now_utc
 
 
 class ActionKind(LabelledEnum):

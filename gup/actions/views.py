@@ -17,13 +17,13 @@ from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Commitment
 from gup.audit.services import history_of, status_history
 from gup.auth.models import User
-from gup.db import now_utc
 from gup.extensions import db
 from gup.forms_common import handle_form, render_form
 from gup.i18n import local_today
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
+from gup.orm import now_utc
 from gup.pagination import page_arg
 from gup.policy import authorize, can
 from gup.territory.queries import neighbourhood_choices

@@ -25,9 +25,9 @@ from gup.agreements.schemas import (
     CommitmentUpdateIn,
     CommitmentUpdateOut,
 )
-from gup.db import now_utc
 from gup.extensions import db
 from gup.i18n import local_today
+from gup.orm import now_utc
 from gup.rest import (
     api_blueprint,
     api_user,

@@ -32,12 +32,12 @@ from gup.agreements.models import (
 from gup.agreements.signals import agreement_page
 from gup.audit.services import history_of
 from gup.auth.models import Role, User
-from gup.db import now_utc
 from gup.extensions import db
 from gup.forms_common import flash_error, handle_form, render_form
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
+from gup.orm import now_utc
 from gup.pages import sections
 from gup.pagination import page_arg
 from gup.policy import authorize, can

@@ -1,6 +1,6 @@
 """How the history names records, fields and values: read from the audited models themselves.
 
-Each audited model (`gup.db.Audited`) declares `__audit_label__` (« du constat ») and `__audit_fields__`
+Each audited model (`gup.orm.Audited`) declares `__audit_label__` (« du constat ») and `__audit_fields__`
 (field → French label); enumerations show their French label, booleans « oui » / « non ».
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from gup.db import Audited, LabelledEnum
 from gup.extensions import db
+from gup.orm import Audited, LabelledEnum
 
 
 @cache

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gup.db import UTCDateTime, now_utc
 from gup.extensions import db
+from gup.orm import UTCDateTime, now_utc
 
 if TYPE_CHECKING:  # audit sits below auth: no import at run time
     from gup.auth.models import User

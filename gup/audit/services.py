@@ -12,7 +12,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from gup.audit.models import AuditEntry
-from gup.db import Audited, now_utc
+from gup.orm import Audited, now_utc
 
 ACTOR_KEY = "gup_actor_id"
 

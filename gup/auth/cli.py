@@ -8,10 +8,10 @@ from flask.cli import AppGroup
 
 from gup.auth import services
 from gup.auth.models import ApiToken, Role
-from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.organisations.models import Organisation
+from gup.orm import now_utc
 
 
 def _organisation(code: str | None) -> Organisation | None:

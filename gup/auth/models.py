@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gup.db import Audited, LabelledEnum, TimestampMixin, UTCDateTime, enum_column, now_utc
 from gup.extensions import db
 from gup.organisations.models import Organisation
+from gup.orm import Audited, LabelledEnum, TimestampMixin, UTCDateTime, enum_column, now_utc
 
 
 class Role(LabelledEnum):

@@ -12,9 +12,9 @@ from gup import policy
 from gup.auth import bp, services
 from gup.auth.forms import LoginForm, PasswordChangeForm, TokenForm
 from gup.auth.models import ApiToken
-from gup.db import now_utc
 from gup.extensions import db
 from gup.forms_common import handle_form
+from gup.orm import now_utc
 
 
 def _safe_next(target: str | None) -> str | None:

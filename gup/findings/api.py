@@ -19,7 +19,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.models import Agreement, Theme
-from gup.db import now_utc, raise_others
 from gup.errors import NotAllowed
 from gup.extensions import db
 from gup.findings import queries, services
@@ -36,6 +35,7 @@ from gup.i18n import local_today
 from gup.media.schemas import PhotoOut
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
+from gup.orm import now_utc, raise_others
 from gup.rest import (
     api_blueprint,
     api_user,

@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from gup import policy
 from gup.actions.models import Action
 from gup.agreements.models import Agreement, Partner, Signatory, Theme
-from gup.db import raise_others
 from gup.extensions import db
 from gup.findings.models import (
     OPEN_FINDING_STATUSES,
@@ -23,6 +22,7 @@ from gup.findings.models import (
     RoutingRule,
     Transfer,
 )
+from gup.orm import raise_others
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 from gup.territory.queries import Node, descendants, neighbourhood_of, territory_index
 from gup.walks.models import Walkthrough

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Theme
 from gup.audit.services import history_of, status_history
-from gup.db import now_utc
 from gup.errors import DomainError, NotAllowed
 from gup.extensions import db
 from gup.findings import bp, csv_export, queries, services
@@ -31,6 +30,7 @@ from gup.media import services as media_services
 from gup.media.services import PhotoError
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
+from gup.orm import now_utc
 from gup.pages import sections
 from gup.policy import authorize, can
 from gup.territory.models import Territory

@@ -15,9 +15,9 @@ from flask import url_for
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup.agreements.models import Theme
-from gup.db import raise_others
 from gup.extensions import db
 from gup.findings.models import Finding
+from gup.orm import raise_others
 from gup.pages import Section
 from gup.walks.models import RouteStop, Walkthrough
 from gup.walks.signals import walk_page

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from gup import policy
-from gup.db import now_utc
 from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
 from gup.hotline import queries, services
@@ -24,6 +23,7 @@ from gup.hotline.schemas import (
 )
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.orm import now_utc
 from gup.rest import (
     api_blueprint,
     api_user,

@@ -13,7 +13,6 @@ from gup.actions.models import Action
 from gup.agreements.models import Theme
 from gup.api_fields import MAX_ID
 from gup.audit.services import history_of, status_history
-from gup.db import now_utc
 from gup.extensions import db
 from gup.forms_common import flash_error, handle_form, render_form
 from gup.hotline import bp, queries, services
@@ -44,6 +43,7 @@ from gup.hotline.report_page import RESPOND_TARGETS, STATUS_TARGETS, detail_cont
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
+from gup.orm import now_utc
 from gup.pagination import page_arg
 from gup.policy import authorize, can
 from gup.rest import MAX_PAGE

@@ -14,7 +14,6 @@ from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
-from gup.db import now_utc
 from gup.errors import DomainError, is_api_request
 from gup.extensions import db, limiter
 from gup.forms_common import handle_form, render_form, show_domain_error
@@ -22,6 +21,7 @@ from gup.hotline import bp, services
 from gup.hotline.forms import MAX_PHOTOS, FixedAnswerForm, PublicReportForm, TrackForm
 from gup.hotline.models import Channel, ReportCategory
 from gup.media.services import PhotoError, _size_label
+from gup.orm import now_utc
 from gup.territory.models import Territory
 from gup.territory.queries import neighbourhood_choices
 

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.inbox import bp, services
 from gup.inbox.forms import BulkStatusForm
+from gup.orm import now_utc
 
 
 def _page(form: BulkStatusForm, code: int = 200):

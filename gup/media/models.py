@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gup.auth.models import User
-from gup.db import UTCDateTime, now_utc
 from gup.extensions import db
+from gup.orm import UTCDateTime, now_utc
 
 
 class Photo(db.Model):

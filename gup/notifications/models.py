@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gup.db import UTCDateTime, now_utc
 from gup.extensions import db
+from gup.orm import UTCDateTime, now_utc
 
 
 class OutboundMail(db.Model):

@@ -6,11 +6,11 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.notifications import bp, services
 from gup.notifications.models import OutboundMail
+from gup.orm import now_utc
 from gup.pagination import page_arg, paginate
 from gup.policy import authorize
 

@@ -7,13 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required, login_required
 
 from gup.admin import bp
-from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.forms_common import show_domain_error
 from gup.open311 import services
 from gup.open311.forms import ClientForm
 from gup.open311.models import Open311Client
+from gup.orm import now_utc
 from gup.policy import authorize
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.open311 import services
 from gup.open311.models import Open311Client
+from gup.orm import now_utc
 
 
 def register(group: AppGroup) -> None:

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gup.db import Audited, TimestampMixin, UTCDateTime
 from gup.extensions import db
+from gup.orm import Audited, TimestampMixin, UTCDateTime
 
 
 class Open311Client(Audited, TimestampMixin, db.Model):

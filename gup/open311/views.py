@@ -24,7 +24,6 @@ from marshmallow import ValidationError
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
-from gup.db import now_utc
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.hotline import services as hotline
@@ -33,6 +32,7 @@ from gup.open311 import bp, queries
 from gup.open311.formats import FORMATS, Open311Error, render, render_errors, w3c
 from gup.open311.schemas import ServiceRequestIn, first_error
 from gup.open311.services import client_for_key
+from gup.orm import now_utc
 
 FMT = "<any(json, xml):fmt>"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

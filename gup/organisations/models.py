@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gup.db import Audited, LabelledEnum, TimestampMixin, enum_column
 from gup.extensions import db
+from gup.orm import Audited, LabelledEnum, TimestampMixin, enum_column
 
 
 class OrganisationKind(LabelledEnum):

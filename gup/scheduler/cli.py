@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from gup.db import now_utc
+from gup.orm import now_utc
 from gup.scheduler import runner
 
 

@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import Flask
 
-from gup.db import now_utc
 from gup.extensions import db
 from gup.features import JobSpec, registry
+from gup.orm import now_utc
 from gup.scheduler.models import JobRun, JobRunStatus
 
 logger = logging.getLogger(__name__)

@@ -17,9 +17,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from gup import policy
 from gup.agreements.models import Agreement, Theme
 from gup.auth.models import User
-from gup.db import now_utc
 from gup.extensions import db
 from gup.organisations.models import Organisation
+from gup.orm import now_utc
 from gup.rest import (
     api_blueprint,
     api_user,

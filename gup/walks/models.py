@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gup.agreements.models import Agreement, Theme
 from gup.auth.models import User
-from gup.db import Audited, LabelledEnum, TimestampMixin, enum_column
 from gup.errors import InvalidTransition
 from gup.extensions import db
 from gup.organisations.models import Organisation
+from gup.orm import Audited, LabelledEnum, TimestampMixin, enum_column
 from gup.territory.models import Territory
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from gup import policy
 from gup.agreements.models import Agreement, Partner, Signatory
 from gup.auth.models import Role, User
-from gup.db import raise_others
 from gup.extensions import db
+from gup.orm import raise_others
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 from gup.walks.models import WalkKind, WalkStatus, Walkthrough
 

@@ -10,11 +10,11 @@ from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Theme
 from gup.audit.services import history_of
 from gup.auth.models import User
-from gup.db import now_utc
 from gup.extensions import db
 from gup.forms_common import flash_error, handle_form, render_form
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.orm import now_utc
 from gup.pages import sections
 from gup.policy import authorize, can
 from gup.territory.models import Territory

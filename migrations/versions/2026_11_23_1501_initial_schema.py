@@ -7,7 +7,7 @@ Create Date: 2026-11-23 15:01:28.319410
 """
 from alembic import op
 import sqlalchemy as sa
-import gup.db
+import gup.orm
 
 
 # revision identifiers, used by Alembic.
@@ -31,8 +31,8 @@ def upgrade():
     sa.Column('city_contract', sa.String(length=255), nullable=True),
     sa.Column('renewal_agreement', sa.String(length=255), nullable=True),
     sa.Column('predecessor_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['predecessor_id'], ['agreements.id'], name=op.f('fk_agreements_predecessor_id_agreements')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreements')),
     sa.UniqueConstraint('reference', name=op.f('uq_agreements_reference'))
@@ -46,7 +46,7 @@ def upgrade():
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('ip_address', sa.String(length=64), nullable=False),
     sa.Column('succeeded', sa.Boolean(), nullable=False),
-    sa.Column('at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempts'))
     )
     with op.batch_alter_table('login_attempts', schema=None) as batch_op:
@@ -60,8 +60,8 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('kind', sa.Enum('municipality', 'epci', 'housing_provider', 'state', 'association', 'other', name='organisationkind', native_enum=False, length=24), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations')),
     sa.UniqueConstraint('code', name=op.f('uq_organisations_code'))
     )
@@ -71,8 +71,8 @@ def upgrade():
     sa.Column('label', sa.String(length=120), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_themes')),
     sa.UniqueConstraint('code', name=op.f('uq_themes_code'))
     )
@@ -90,8 +90,8 @@ def upgrade():
     sa.Column('signed_on', sa.Date(), nullable=False),
     sa.Column('subject', sa.Text(), nullable=False),
     sa.Column('new_end_on', sa.Date(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_amendments_agreement_id_agreements'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_amendments')),
     sa.UniqueConstraint('agreement_id', 'number', name=op.f('uq_amendments_agreement_id_number'))
@@ -104,8 +104,8 @@ def upgrade():
     sa.Column('agreement_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('referent', sa.String(length=200), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_partners_agreement_id_agreements'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_partners_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partners')),
@@ -123,8 +123,8 @@ def upgrade():
     sa.Column('signer_name', sa.String(length=200), nullable=False),
     sa.Column('signer_title', sa.String(length=200), nullable=False),
     sa.Column('signed_on', sa.Date(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_signatories_agreement_id_agreements'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_signatories_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_signatories')),
@@ -143,8 +143,8 @@ def upgrade():
     sa.Column('qpv_code', sa.String(length=20), nullable=True),
     sa.Column('address', sa.String(length=255), nullable=True),
     sa.Column('housing_provider_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['housing_provider_id'], ['organisations.id'], name=op.f('fk_territories_housing_provider_id_organisations')),
     sa.ForeignKeyConstraint(['parent_id'], ['territories.id'], name=op.f('fk_territories_parent_id_territories')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_territories')),
@@ -164,9 +164,9 @@ def upgrade():
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('session_token', sa.String(length=64), nullable=False),
     sa.Column('is_active_account', sa.Boolean(), nullable=False),
-    sa.Column('last_login_at', gup.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', gup.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_users_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email')),
@@ -195,9 +195,9 @@ def upgrade():
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('prefix', sa.String(length=12), nullable=False),
-    sa.Column('revoked_at', gup.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', gup.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
@@ -207,7 +207,7 @@ def upgrade():
 
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('entity_type', sa.String(length=60), nullable=False),
     sa.Column('entity_id', sa.Integer(), nullable=False),
@@ -238,8 +238,8 @@ def upgrade():
     sa.Column('due_on', sa.Date(), nullable=True),
     sa.Column('status', sa.Enum('proposed', 'agreed', 'in_progress', 'fulfilled', 'partly_fulfilled', 'not_fulfilled', 'withdrawn', name='commitmentstatus', native_enum=False, length=24), nullable=False),
     sa.Column('progress', sa.Integer(), nullable=False),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('progress >= 0 AND progress <= 100', name=op.f('ck_commitments_progress_range')),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_commitments_agreement_id_agreements'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_commitments_partner_id_partners')),
@@ -258,7 +258,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('commitment_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('progress', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('proposed', 'agreed', 'in_progress', 'fulfilled', 'partly_fulfilled', 'not_fulfilled', 'withdrawn', name='commitmentstatus', native_enum=False, length=24), nullable=True),
@@ -294,7 +294,7 @@ def upgrade():
     now = datetime.now(timezone.utc)
     themes = sa.table("themes", sa.column("code", sa.String), sa.column("label", sa.String),
                       sa.column("position", sa.Integer), sa.column("is_active", sa.Boolean),
-                      sa.column("created_at", gup.db.UTCDateTime()), sa.column("updated_at", gup.db.UTCDateTime()))
+                      sa.column("created_at", gup.orm.UTCDateTime()), sa.column("updated_at", gup.orm.UTCDateTime()))
     op.bulk_insert(themes, [{"code": code, "label": label, "position": i, "is_active": True,
                              "created_at": now, "updated_at": now} for i, (code, label) in enumerate(DEFAULT_THEMES)])
 

@@ -7,7 +7,7 @@ Create Date: 2026-11-23 15:33:25.131105
 """
 from alembic import op
 import sqlalchemy as sa
-import gup.db
+import gup.orm
 
 
 # revision identifiers, used by Alembic.
@@ -42,7 +42,7 @@ def upgrade():
     sa.Column('to_status', sa.String(length=40), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_status_changes_actor_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_status_changes'))
     )
@@ -63,8 +63,8 @@ def upgrade():
     sa.Column('status', sa.Enum('planned', 'done', 'restitution_sent', name='walkstatus', native_enum=False, length=24), nullable=False),
     sa.Column('restitution_on', sa.Date(), nullable=True),
     sa.Column('follow_up_of_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_walkthroughs_agreement_id_agreements'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['follow_up_of_id'], ['walkthroughs.id'], name=op.f('fk_walkthroughs_follow_up_of_id_walkthroughs'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['neighbourhood_id'], ['territories.id'], name=op.f('fk_walkthroughs_neighbourhood_id_territories')),
@@ -92,8 +92,8 @@ def upgrade():
     sa.Column('progress', sa.Integer(), nullable=False),
     sa.Column('cost', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('done_on', sa.Date(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('progress >= 0 AND progress <= 100', name=op.f('ck_actions_progress_range')),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_actions_agreement_id_agreements'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_actions_assignee_id_users'), ondelete='SET NULL'),
@@ -178,8 +178,8 @@ def upgrade():
     sa.Column('resolution_note', sa.Text(), nullable=True),
     sa.Column('is_recurring', sa.Boolean(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_findings_agreement_id_agreements'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_findings_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['responsible_organisation_id'], ['organisations.id'], name=op.f('fk_findings_responsible_organisation_id_organisations')),
@@ -213,7 +213,7 @@ def upgrade():
     sa.Column('to_organisation_id', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('by_id', sa.Integer(), nullable=True),
-    sa.Column('at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['by_id'], ['users.id'], name=op.f('fk_finding_transfers_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['finding_id'], ['findings.id'], name=op.f('fk_finding_transfers_finding_id_findings'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['from_organisation_id'], ['organisations.id'], name=op.f('fk_finding_transfers_from_organisation_id_organisations')),
@@ -233,7 +233,7 @@ def upgrade():
     sa.Column('finding_id', sa.Integer(), nullable=True),
     sa.Column('is_resolution', sa.Boolean(), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['finding_id'], ['findings.id'], name=op.f('fk_photos_finding_id_findings'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_photos_uploaded_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_photos')),
@@ -247,7 +247,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('action_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('progress', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('planned', 'in_progress', 'done', 'blocked', 'cancelled', name='actionstatus', native_enum=False, length=19), nullable=True),

@@ -7,7 +7,7 @@ Create Date: 2026-11-23 16:10:55.949839
 """
 from alembic import op
 import sqlalchemy as sa
-import gup.db
+import gup.orm
 
 
 # revision identifiers, used by Alembic.
@@ -24,9 +24,9 @@ def upgrade():
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('key_hash', sa.String(length=64), nullable=False),
     sa.Column('key_prefix', sa.String(length=12), nullable=False),
-    sa.Column('revoked_at', gup.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', gup.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_open311_clients')),
     sa.UniqueConstraint('key_hash', name=op.f('uq_open311_clients_key_hash'))
     )
@@ -42,8 +42,8 @@ def upgrade():
     sa.Column('is_published', sa.Boolean(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('attributes', sa.JSON(), nullable=False),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['default_organisation_id'], ['organisations.id'], name=op.f('fk_report_categories_default_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['theme_id'], ['themes.id'], name=op.f('fk_report_categories_theme_id_themes')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_categories')),
@@ -68,8 +68,8 @@ def upgrade():
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('received', 'qualified', 'sent', 'in_progress', 'resolved', 'not_our_remit', 'duplicate', 'rejected', name='reportstatus', native_enum=False, length=21), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['category_id'], ['report_categories.id'], name=op.f('fk_response_templates_category_id_report_categories'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_response_templates')),
     sa.UniqueConstraint('category_id', 'status', name=op.f('uq_response_templates_category_id_status'))
@@ -100,14 +100,14 @@ def upgrade():
     sa.Column('contact_phone', sa.String(length=40), nullable=True),
     sa.Column('contact_consent', sa.Boolean(), nullable=False),
     sa.Column('callback_preference', sa.String(length=200), nullable=True),
-    sa.Column('contact_erased_at', gup.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('contact_erased_at', gup.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('first_answer_at', gup.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('closed_at', gup.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('fixed_question_sent_at', gup.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('first_answer_at', gup.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', gup.orm.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('fixed_question_sent_at', gup.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('fixed_answer', sa.Boolean(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['action_id'], ['actions.id'], name=op.f('fk_resident_reports_action_id_actions'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_resident_reports_agreement_id_agreements'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['category_id'], ['report_categories.id'], name=op.f('fk_resident_reports_category_id_report_categories')),
@@ -138,8 +138,8 @@ def upgrade():
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', gup.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', gup.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
     sa.ForeignKeyConstraint(['report_id'], ['resident_reports.id'], name=op.f('fk_outbound_mails_report_id_resident_reports'), ondelete='SET NULL'),
@@ -163,7 +163,7 @@ def upgrade():
     sa.Column('public_text', sa.Text(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
     sa.Column('author_id', sa.Integer(), nullable=True),
-    sa.Column('at', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_resident_report_updates_author_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_resident_report_updates_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['report_id'], ['resident_reports.id'], name=op.f('fk_resident_report_updates_report_id_resident_reports'), ondelete='CASCADE'),

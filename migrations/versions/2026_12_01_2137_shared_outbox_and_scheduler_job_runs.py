@@ -10,7 +10,7 @@ Create Date: 2026-12-01 21:37:27.666386+00:00
 """
 from alembic import op
 import sqlalchemy as sa
-import gup.db
+import gup.orm
 
 
 # revision identifiers, used by Alembic.
@@ -25,11 +25,11 @@ def upgrade():
     op.create_table('job_runs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('job_name', sa.String(length=100), nullable=False),
-    sa.Column('scheduled_for', gup.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('scheduled_for', gup.orm.UTCDateTime(timezone=True), nullable=False),
     sa.Column('is_manual', sa.Boolean(), nullable=False),
     sa.Column('status', sa.Enum('running', 'ok', 'failed', name='jobrunstatus', native_enum=False, length=15), nullable=False),
-    sa.Column('started_at', gup.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', gup.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', gup.orm.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', gup.orm.UTCDateTime(timezone=True), nullable=True),
     sa.Column('summary', sa.String(length=200), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('runner', sa.String(length=100), nullable=True),
@@ -42,8 +42,8 @@ def upgrade():
         batch_op.add_column(sa.Column('template', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('cause_kind', sa.String(length=50), nullable=True))
         batch_op.add_column(sa.Column('cause_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('next_attempt_at', gup.db.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('failed_at', gup.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('next_attempt_at', gup.orm.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('failed_at', gup.orm.UTCDateTime(timezone=True), nullable=True))
 
     # carry the rows over: the report becomes the generic cause; mails out of attempts are failed
     op.execute("UPDATE outbound_mails SET cause_kind = 'resident_report', cause_id = report_id "

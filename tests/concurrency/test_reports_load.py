@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from gup.db import now_utc
 from gup.extensions import db
 from gup.hotline.models import Channel, ResidentReport
 from gup.open311.services import create_client
+from gup.orm import now_utc
 
 pytestmark = pytest.mark.slow
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from gup.db import now_utc
 from gup.extensions import db
 from gup.hotline.models import Channel, ReportStatus
 from gup.hotline.services import route_report
+from gup.orm import now_utc
 from gup.territory.models import TerritoryKind
 
 ROLES = ("coordinator", "other_coordinator", "referent1", "referent2", "outsider", "observer", "admin")

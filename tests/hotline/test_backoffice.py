@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from gup.db import now_utc
 from gup.extensions import db
 from gup.findings.models import Finding
 from gup.hotline.models import Channel, ReportCategory, ReportStatus, ResidentReport, ResponseTemplate
 from gup.notifications.models import OutboundMail
+from gup.orm import now_utc
 from gup.territory.models import TerritoryKind
 
 

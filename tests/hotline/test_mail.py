@@ -13,12 +13,12 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from gup.db import now_utc
 from gup.extensions import db
 from gup.hotline import jobs, services
 from gup.hotline.models import ReportStatus
 from gup.notifications.models import OutboundMail
 from gup.notifications.sender import send_outbox
+from gup.orm import now_utc
 
 
 class _Collect:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from gup.db import now_utc
 from gup.extensions import db
 from gup.media import storage
 from gup.media.services import store_photo
+from gup.orm import now_utc
 
 
 @pytest.fixture(autouse=True)

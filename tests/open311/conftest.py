@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gup.db import now_utc
+from gup.orm import now_utc
 
 BASE = "/open311/v2"
 ROOTS = {"services": "service", "service_requests": "request", "errors": "error",

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from gup.db import now_utc
 from gup.extensions import db
 from gup.hotline import services as hotline
 from gup.hotline.models import Channel, ReportStatus, ResidentReport
 from gup.open311.views import STATUS_EXTENDED
+from gup.orm import now_utc
 from tests.open311.conftest import BASE, parse
 
 FORMATS = ["json", "xml"]

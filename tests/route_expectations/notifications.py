@@ -14,9 +14,9 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
 
 def params(f, w) -> dict[str, Any]:
     """A mail the sender gave up on."""
-    from gup.db import now_utc
     from gup.extensions import db
     from gup.notifications.services import queue_mail
+    from gup.orm import now_utc
 
     mail = queue_mail(to="habitant@example.org", subject="Votre signalement", body="Bonjour")
     mail.attempts, mail.failed_at, mail.last_error = 5, now_utc(), "SMTPServerDisconnected: gone"

@@ -22,8 +22,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
 
 
 def params(f, w) -> dict:
-    from gup.db import now_utc
     from gup.open311.services import create_client
+    from gup.orm import now_utc
 
     category = f.make_category(code="matrix-o311")
     report = f.make_report(category)

@@ -1,4 +1,4 @@
-"""Engine set-up: SQLite pragmas for a web server, audit listener."""
+"""Database engine set-up, once per application: SQLite pragmas for a web server, and the audit listener."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Declarative base, mixins and column helpers shared by every feature."""
+"""The ORM layer shared by every feature: declarative base with its naming convention, column types (UTC
+datetimes, enumerations), mixins, the Audited marker, now_utc() and raise_others()."""
 
 from __future__ import annotations
 
