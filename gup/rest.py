@@ -118,3 +118,11 @@ def committing() -> Iterator[None]:
         db.session.rollback()
         raise
     db.session.commit()
+
+
+def all_or_422(found: list[Any], wanted: list[int], field: str, what: str) -> list[Any]:
+    """The records found for the ids a body names, in its order; a 422 naming the ids that match nothing."""
+    missing = sorted(set(wanted) - {obj.id for obj in found})
+    if missing:
+        unprocessable(field, f"{what} introuvable(s) ou hors de la convention : {', '.join(map(str, missing))}.")
+    return sorted(found, key=lambda obj: wanted.index(obj.id))

@@ -15,14 +15,12 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.actions import queries, services
-from gup.actions.models import Action, ActionKind, ActionStatus, answered_model
+from gup.actions.models import Action, ActionKind, ActionStatus
+from gup.actions.payloads import action_fields, responsible_or_422
 from gup.actions.schemas import ActionIn, ActionOut, ActionPatchIn, ActionQueryArgs, ActionUpdateIn, ActionUpdateOut
-from gup.agreements.models import Agreement, Commitment
-from gup.auth.models import User
+from gup.agreements.payloads import agreement_or_422
 from gup.errors import NotAllowed
-from gup.extensions import db
 from gup.i18n import local_today
-from gup.organisations.models import Organisation
 from gup.orm import now_utc, raise_others
 from gup.rest import (
     api_blueprint,
@@ -33,7 +31,6 @@ from gup.rest import (
     page_items,
     page_number,
     paginated,
-    unprocessable,
 )
 
 actions_api = api_blueprint("actions", "/actions", "Actions.")
@@ -63,58 +60,6 @@ def _actions_stmt(user: Any, *, today: date, agreement_id: int | None = None, or
 
 
 # --- references named in bodies ------------------------------------------------------------------
-
-def _agreement_or_422(agreement_id: int) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None:
-        unprocessable("agreement_id", f"Convention introuvable : {agreement_id}.")
-    return agreement
-
-
-def _responsible_or_422(agreement: Agreement, organisation_id: int, user: Any) -> Organisation:
-    """An organisation party to the agreement; a referent may only name their own (403 otherwise)."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or organisation.id not in agreement.party_organisation_ids:
-        unprocessable("responsible_organisation_id",
-                      f"L'organisme {organisation_id} n'est pas partenaire de la convention.")
-    if not policy.can(user, "manage", agreement) and organisation.id != user.organisation_id:
-        raise NotAllowed("assign", organisation)
-    return organisation
-
-
-def _all_or_422(found: list[Any], wanted: list[int], field: str, what: str) -> list[Any]:
-    missing = sorted(set(wanted) - {obj.id for obj in found})
-    if missing:
-        unprocessable(field, f"{what} introuvable(s) dans la convention : {', '.join(map(str, missing))}.")
-    return found
-
-
-def _action_fields(payload: dict[str, Any], agreement: Agreement, responsible: Organisation) -> dict[str, Any]:
-    """Turn the body's ids into the objects create_action / update_action take."""
-    fields = dict(payload)
-    if "assignee_id" in fields:
-        assignee_id = fields.pop("assignee_id")
-        assignee = db.session.get(User, assignee_id) if assignee_id is not None else None
-        if assignee_id is not None and (assignee is None or assignee.organisation_id != responsible.id):
-            unprocessable("assignee_id", f"La personne {assignee_id} n'appartient pas à l'organisme responsable.")
-        fields["assignee"] = assignee
-    if "contributor_ids" in fields:
-        ids = fields.pop("contributor_ids")
-        found = [o for o in queries.organisations_by_ids(ids) if o.id in agreement.party_organisation_ids]
-        fields["contributors"] = _all_or_422(found, ids, "contributor_ids", "Organisme(s)")
-    if "commitment_id" in fields:
-        commitment_id = fields.pop("commitment_id")
-        commitment = db.session.get(Commitment, commitment_id) if commitment_id is not None else None
-        if commitment_id is not None and (commitment is None or commitment.agreement_id != agreement.id):
-            unprocessable("commitment_id", f"Engagement introuvable dans la convention : {commitment_id}.")
-        fields["commitment"] = commitment
-    if "finding_ids" in fields:
-        ids = fields.pop("finding_ids")
-        finding = answered_model()
-        found = list(db.session.scalars(sa.select(finding).where(finding.id.in_(ids or [-1]),
-                                                                 finding.agreement_id == agreement.id)))
-        fields["findings"] = _all_or_422(found, ids, "finding_ids", "Constat(s)")
-    return fields
 
 
 # --- actions -------------------------------------------------------------------------------------
@@ -152,11 +97,11 @@ def create_action(payload: dict):
     organisation creates actions of their own organisation only (403 otherwise).
     """
     user = api_user()
-    agreement = _agreement_or_422(payload.pop("agreement_id"))
+    agreement = agreement_or_422(payload.pop("agreement_id"))
     policy.authorize(user, "view", agreement)
     policy.authorize(user, "create_action", agreement)
-    responsible = _responsible_or_422(agreement, payload.pop("responsible_organisation_id"), user)
-    fields = _action_fields(payload, agreement, responsible)
+    responsible = responsible_or_422(agreement, payload.pop("responsible_organisation_id"), user)
+    fields = action_fields(payload, agreement, responsible)
     with committing():
         action = services.create_action(agreement, responsible_organisation=responsible, actor=user, now=now_utc(),
                                         **fields)
@@ -177,8 +122,8 @@ def edit_action(payload: dict, action: Action):
     user = api_user()
     responsible = None
     if "responsible_organisation_id" in payload:
-        responsible = _responsible_or_422(action.agreement, payload.pop("responsible_organisation_id"), user)
-    fields = _action_fields(payload, action.agreement, responsible or action.responsible_organisation)
+        responsible = responsible_or_422(action.agreement, payload.pop("responsible_organisation_id"), user)
+    fields = action_fields(payload, action.agreement, responsible or action.responsible_organisation)
     if responsible is not None and "assignee_id" not in payload and action.assignee is not None \
             and action.assignee.organisation_id != responsible.id:
         fields["assignee"] = None  # the person in charge belonged to the previous organisation

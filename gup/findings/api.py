@@ -7,22 +7,24 @@ services and policy. Ids in a body that name nothing (or nothing that fits the a
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, request
-from flask_smorest import abort
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
-from gup.agreements.models import Agreement, Theme
+from gup.agreements.payloads import agreement_or_422
 from gup.errors import NotAllowed
-from gup.extensions import db
 from gup.findings import queries, services
 from gup.findings.models import Finding, FindingKind, FindingStatus, Priority
+from gup.findings.payloads import (
+    finding_fields,
+    organisation_or_422,
+    walk_or_422,
+    within_upload_limit,
+)
 from gup.findings.schemas import (
     FindingIn,
     FindingOut,
@@ -34,7 +36,6 @@ from gup.findings.schemas import (
 from gup.i18n import local_today
 from gup.media.schemas import PhotoOut
 from gup.media.services import store_photo
-from gup.organisations.models import Organisation
 from gup.orm import now_utc, raise_others
 from gup.rest import (
     api_blueprint,
@@ -47,9 +48,8 @@ from gup.rest import (
     paginated,
     unprocessable,
 )
-from gup.territory.models import Territory
 from gup.territory.queries import subtree
-from gup.walks.models import RouteStop, Walkthrough
+from gup.walks.models import Walkthrough
 
 findings_api = api_blueprint("findings", "/findings", "Constats.")
 
@@ -85,89 +85,6 @@ def _findings_stmt(user: Any, *, today: date, agreement_id: int | None = None, w
 
 
 # --- references named in bodies ------------------------------------------------------------------
-
-def _agreement_or_422(agreement_id: int) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None:
-        unprocessable("agreement_id", f"Convention introuvable : {agreement_id}.")
-    return agreement
-
-
-def _walk_or_422(agreement: Agreement | None, walkthrough_id: int | None) -> Walkthrough | None:
-    if walkthrough_id is None:
-        return None
-    walk = db.session.get(Walkthrough, walkthrough_id)
-    if walk is None or (agreement is not None and walk.agreement_id != agreement.id):
-        unprocessable("walkthrough_id", f"Diagnostic introuvable dans cette convention : {walkthrough_id}.")
-    return walk
-
-
-def _stop_or_422(walk: Walkthrough | None, stop_id: int | None) -> RouteStop | None:
-    if stop_id is None:
-        return None
-    stop = db.session.get(RouteStop, stop_id)
-    if stop is None or walk is None or stop.walkthrough_id != walk.id:
-        unprocessable("stop_id", f"Halte introuvable dans ce diagnostic : {stop_id}.")
-    return stop
-
-
-def _territory_or_422(agreement: Agreement, territory_id: int | None) -> Territory | None:
-    """A place of the agreement's perimeter (a neighbourhood of it, or a node under one)."""
-    if territory_id is None:
-        return None
-    roots = [t.id for t in agreement.territories]
-    inside = {node.id for node, _depth in queries.descendants(roots, queries.territory_index())}
-    if territory_id not in inside:
-        unprocessable("territory_id", f"Lieu introuvable dans le périmètre de la convention : {territory_id}.")
-    return db.session.get(Territory, territory_id)
-
-
-def _organisation_or_422(agreement: Agreement, organisation_id: int | None) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id) if organisation_id is not None else None
-    if organisation is None or organisation.id not in agreement.party_organisation_ids:
-        unprocessable("responsible_organisation_id",
-                      f"L'organisme {organisation_id} n'est pas partenaire de la convention.")
-    return organisation
-
-
-def _theme_or_422(theme_id: int) -> Theme:
-    theme = db.session.get(Theme, theme_id)
-    if theme is None:
-        unprocessable("theme_id", f"Thématique introuvable : {theme_id}.")
-    return theme
-
-
-def _finding_fields(payload: dict[str, Any], agreement: Agreement, finding: Finding | None) -> dict[str, Any]:
-    """Turn the body's ids into the objects create_finding / update_finding take."""
-    fields = dict(payload)
-    walk = finding.walkthrough if finding is not None else None
-    if "walkthrough_id" in fields:
-        walk = fields["walkthrough"] = _walk_or_422(agreement, fields.pop("walkthrough_id"))
-    if "stop_id" in fields:
-        fields["stop"] = _stop_or_422(walk, fields.pop("stop_id"))
-    if "theme_id" in fields:
-        fields["theme"] = _theme_or_422(fields.pop("theme_id"))
-    if "territory_id" in fields:
-        fields["territory"] = _territory_or_422(agreement, fields.pop("territory_id"))
-    if finding is not None and ("latitude" in fields) != ("longitude" in fields):
-        point = {"latitude": fields.get("latitude", finding.latitude),
-                 "longitude": fields.get("longitude", finding.longitude)}
-        if (point["latitude"] is None) != (point["longitude"] is None):
-            missing = "longitude" if point["longitude"] is None else "latitude"
-            unprocessable(missing, "Indiquez la latitude et la longitude, ou aucune des deux.")
-    return fields
-
-
-def _within_upload_limit(func: Callable) -> Callable:
-    """Refuse a body larger than the site accepts (413, with a French message) before reading any of it."""
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        if limit and request.content_length and request.content_length > limit:
-            size = f"{limit // (1024 * 1024)} Mo" if limit >= 1024 * 1024 else f"{max(limit // 1024, 1)} Ko"
-            abort(413, message=f"Envoi trop volumineux : {size} au plus.")
-        return func(*args, **kwargs)
-    return wrapper
 
 
 # --- routes --------------------------------------------------------------------------------------
@@ -208,16 +125,16 @@ def create_finding(payload: dict):
     """
     user = api_user()
     agreement_id = payload.pop("agreement_id", None)
-    agreement = _agreement_or_422(agreement_id) if agreement_id is not None else None
-    walk = _walk_or_422(agreement, payload.get("walkthrough_id"))
+    agreement = agreement_or_422(agreement_id) if agreement_id is not None else None
+    walk = walk_or_422(agreement, payload.get("walkthrough_id"))
     agreement = agreement or walk.agreement
     policy.authorize(user, "view", agreement)
     policy.authorize(user, "log_finding", walk or agreement)
     responsible = None
     if payload.get("responsible_organisation_id") is not None:
-        responsible = _organisation_or_422(agreement, payload["responsible_organisation_id"])
+        responsible = organisation_or_422(agreement, payload["responsible_organisation_id"])
     payload.pop("responsible_organisation_id", None)
-    fields = _finding_fields(payload, agreement, None)
+    fields = finding_fields(payload, agreement, None)
     with committing():
         finding = services.create_finding(agreement, actor=user, now=now_utc(), responsible_organisation=responsible,
                                           **fields)
@@ -245,12 +162,12 @@ def edit_finding(payload: dict, finding: Finding):
         policy.authorize(user, "manage", finding)
     if status is not None and status is not finding.status and not policy.can(user, "move", finding, target=status):
         raise NotAllowed("move", finding)
-    fields = _finding_fields(payload, finding.agreement, finding)
+    fields = finding_fields(payload, finding.agreement, finding)
     target = None
     if routing:
         if organisation_id is None:
             unprocessable("responsible_organisation_id", "Choisissez l'organisme responsable.")
-        target = _organisation_or_422(finding.agreement, organisation_id)
+        target = organisation_or_422(finding.agreement, organisation_id)
         current = finding.responsible_organisation_id
         if current is not None and current != target.id and not (reason or "").strip():
             unprocessable("reason", "Indiquez pourquoi le constat change d'organisme.")
@@ -272,7 +189,7 @@ def edit_finding(payload: dict, finding: Finding):
 
 @findings_api.route("/<int:finding_id>/photos", methods=["POST"], endpoint="add_photo")
 @authorized("respond", load=queries.finding_or_404, arg="finding_id", into="finding")
-@_within_upload_limit
+@within_upload_limit
 @findings_api.arguments(PhotoUploadArgs, location="query")
 @findings_api.arguments(PhotoUploadSchema, location="files")
 @findings_api.response(201, PhotoOut)

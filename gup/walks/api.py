@@ -11,14 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask_smorest import abort
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
-from gup.agreements.models import Agreement, Theme
-from gup.auth.models import User
-from gup.extensions import db
-from gup.organisations.models import Organisation
+from gup.agreements.payloads import agreement_or_422
 from gup.orm import now_utc
 from gup.rest import (
     api_blueprint,
@@ -29,11 +25,10 @@ from gup.rest import (
     page_items,
     page_number,
     paginated,
-    unprocessable,
 )
-from gup.territory.models import Territory, TerritoryKind
 from gup.walks import queries, services
 from gup.walks.models import WalkKind, WalkStatus, Walkthrough
+from gup.walks.payloads import stop_rows, walk_fields
 from gup.walks.schemas import WalkthroughIn, WalkthroughOut, WalkthroughPatchIn, WalkthroughQueryArgs
 
 walkthroughs_api = api_blueprint("walkthroughs", "/walkthroughs", "Diagnostics en marchant.")
@@ -65,80 +60,6 @@ def _walks_stmt(user: Any, *, agreement_id: int | None = None, neighbourhood_id:
 
 
 # --- references named in bodies ------------------------------------------------------------------
-
-def _all_or_422(found: list[Any], wanted: list[int], field: str, what: str) -> list[Any]:
-    missing = sorted(set(wanted) - {obj.id for obj in found})
-    if missing:
-        unprocessable(field, f"{what} introuvable(s) ou hors de la convention : {', '.join(map(str, missing))}.")
-    return sorted(found, key=lambda obj: wanted.index(obj.id))
-
-
-def _agreement_or_422(agreement_id: int) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None:
-        unprocessable("agreement_id", f"Convention introuvable : {agreement_id}.")
-    return agreement
-
-
-def _neighbourhood_or_422(agreement: Agreement, territory_id: int) -> Territory:
-    node = db.session.get(Territory, territory_id)
-    if node is None or node.kind is not TerritoryKind.NEIGHBOURHOOD:
-        unprocessable("neighbourhood_id", f"Quartier introuvable : {territory_id}.")
-    if node not in agreement.territories:
-        unprocessable("neighbourhood_id", "Ce quartier n'est pas dans le périmètre de la convention.")
-    return node
-
-
-def _stop_error(index: int, field: str, message: str) -> None:
-    """422 shaped like the validation errors of a list of nested objects: stops → index → field."""
-    abort(422, message="Données invalides.", errors={"json": {"stops": {str(index): {field: [message]}}}})
-
-
-def _stops(walk: Walkthrough | None, stops: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The body's stops as set_stops takes them: the territory as an object, ids of this walk's stops only."""
-    existing = {s.id for s in walk.stops} if walk is not None else set()
-    ids = [s["territory_id"] for s in stops if s.get("territory_id") is not None]
-    territories = {t.id: t for t in queries.objects_by_ids(Territory, ids)}
-    result = []
-    for index, stop in enumerate(stops):
-        data = dict(stop)
-        if data.get("id") is not None and data["id"] not in existing:
-            _stop_error(index, "id", f"La halte {data['id']} n'appartient pas au diagnostic.")
-        territory_id = data.pop("territory_id", None)
-        if territory_id is not None and territory_id not in territories:
-            _stop_error(index, "territory_id", f"Territoire introuvable : {territory_id}.")
-        data["territory"] = territories.get(territory_id)
-        result.append(data)
-    return result
-
-
-def _walk_fields(payload: dict[str, Any], agreement: Agreement, walk: Walkthrough | None) -> dict[str, Any]:
-    """Turn the body's ids into the objects create_walk / update_walk take."""
-    fields = dict(payload)
-    if "neighbourhood_id" in fields:
-        fields["neighbourhood"] = _neighbourhood_or_422(agreement, fields.pop("neighbourhood_id"))
-    if "organisation_ids" in fields:
-        ids = fields.pop("organisation_ids")
-        party = agreement.party_organisation_ids
-        found = [o for o in queries.objects_by_ids(Organisation, ids) if o.id in party]
-        fields["organisations"] = _all_or_422(found, ids, "organisation_ids", "Organisme(s)")
-    if "user_ids" in fields:
-        ids = fields.pop("user_ids")
-        allowed = {user_id for user_id, _label in queries.participant_user_choices(agreement)}
-        found = [u for u in queries.objects_by_ids(User, ids) if u.id in allowed]
-        fields["users"] = _all_or_422(found, ids, "user_ids", "Compte(s)")
-    if "grid_theme_ids" in fields:
-        ids = fields.pop("grid_theme_ids")
-        fields["grid_themes"] = _all_or_422(queries.objects_by_ids(Theme, ids), ids, "grid_theme_ids",
-                                            "Thématique(s)")
-    if "follow_up_of_id" in fields:
-        previous_id = fields.pop("follow_up_of_id")
-        previous = db.session.get(Walkthrough, previous_id) if previous_id is not None else None
-        if previous_id is not None and (previous is None or previous.agreement_id != agreement.id
-                                        or previous is walk):
-            unprocessable("follow_up_of_id", f"Diagnostic introuvable dans cette convention : {previous_id}.")
-        fields["follow_up_of"] = previous
-    return fields
 
 
 # --- routes --------------------------------------------------------------------------------------
@@ -176,11 +97,11 @@ def create_walkthrough(payload: dict):
     together), notes and a territory node.
     """
     user = api_user()
-    agreement = _agreement_or_422(payload.pop("agreement_id"))
+    agreement = agreement_or_422(payload.pop("agreement_id"))
     policy.authorize(user, "view", agreement)
     policy.authorize(user, "manage", agreement)
-    stops = _stops(None, payload.pop("stops", None) or [])
-    fields = _walk_fields(payload, agreement, None)
+    stops = stop_rows(None, payload.pop("stops", None) or [])
+    fields = walk_fields(payload, agreement, None)
     with committing():
         walk = services.create_walk(agreement, actor=user, now=now_utc(), stops=stops, **fields)
     return queries.walk_or_404(walk.id)
@@ -199,8 +120,8 @@ def edit_walkthrough(payload: dict, walk: Walkthrough):
     """
     user = api_user()
     status = payload.pop("status", None)
-    stops = _stops(walk, payload.pop("stops")) if "stops" in payload else None
-    fields = _walk_fields(payload, walk.agreement, walk)
+    stops = stop_rows(walk, payload.pop("stops")) if "stops" in payload else None
+    fields = walk_fields(payload, walk.agreement, walk)
     with committing():
         if fields:
             services.update_walk(walk, actor=user, **fields)
