@@ -7,15 +7,11 @@ services and policy. Ids in a body that name nothing (or nothing that fits the a
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
-import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.actions import queries, services
-from gup.actions.models import Action, ActionKind, ActionStatus
+from gup.actions.models import Action, ActionStatus
 from gup.actions.payloads import action_fields, responsible_or_422
 from gup.actions.schemas import ActionIn, ActionOut, ActionPatchIn, ActionQueryArgs, ActionUpdateIn, ActionUpdateOut
 from gup.agreements.payloads import agreement_or_422
@@ -39,24 +35,9 @@ actions_api = api_blueprint("actions", "/actions", "Actions.")
 _LOADED = (Action.agreement, Action.responsible_organisation, Action.assignee, Action.contributors, Action.findings)
 
 
-def _actions_stmt(user: Any, *, today: date, agreement_id: int | None = None, organisation_id: int | None = None,
-                  commitment_id: int | None = None, finding_id: int | None = None, kind: ActionKind | None = None,
-                  status: ActionStatus | None = None, overdue: bool | None = None) -> sa.Select:
-    """Actions user may read, filtered, by due date (the order of the HTML list), with their API rows loaded."""
-    stmt = (sa.select(Action)
-            .options(joinedload(Action.agreement), joinedload(Action.responsible_organisation),
-                     joinedload(Action.assignee), selectinload(Action.contributors), selectinload(Action.findings),
-                     *raise_others(Action, *_LOADED))
-            .order_by(Action.due_on.is_(None), Action.due_on, Action.id))
-    equal = {Action.agreement_id: agreement_id, Action.responsible_organisation_id: organisation_id,
-             Action.commitment_id: commitment_id, Action.kind: kind, Action.status: status}
-    stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
-    if finding_id is not None:
-        stmt = stmt.where(Action.findings.any(id=finding_id))
-    if overdue is not None:
-        late = queries.overdue_clause(today)
-        stmt = stmt.where(late if overdue else sa.not_(late))
-    return policy.visible(user, stmt, Action)
+#: what an API list row shows, loaded up front (the filters are the HTML list's: queries.actions_stmt)
+_ROW_LOADING = (joinedload(Action.agreement), joinedload(Action.responsible_organisation), joinedload(Action.assignee),
+                selectinload(Action.contributors), selectinload(Action.findings))
 
 
 # --- references named in bodies ------------------------------------------------------------------
@@ -71,7 +52,8 @@ def _actions_stmt(user: Any, *, today: date, agreement_id: int | None = None, or
 @documents_errors(actions_api)
 def list_actions(args: dict, pagination_parameters):
     """List the actions the user may read, by due date; filters combine."""
-    stmt = _actions_stmt(api_user(), today=local_today(), **args)
+    loading = (*_ROW_LOADING, *raise_others(Action, *_LOADED))
+    stmt = queries.actions_stmt(api_user(), today=local_today(), loading=loading, **args)
     page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
     return page_items(page, pagination_parameters)
 

@@ -12,7 +12,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from gup import policy
-from gup.actions.models import CLOSED_ACTION_STATUSES, Action, ActionStatus, ActionUpdate, answered_model
+from gup.actions.models import (
+    CLOSED_ACTION_STATUSES,
+    Action,
+    ActionKind,
+    ActionStatus,
+    ActionUpdate,
+    answered_model,
+)
 from gup.agreements.models import Agreement, Commitment
 from gup.auth.models import User
 from gup.extensions import db
@@ -90,31 +97,34 @@ def with_theme(theme_id: int) -> sa.ColumnElement[bool]:
     return sa.or_(Action.commitment_id.in_(commitments), _linked_finding(answered_model().theme_id == theme_id))
 
 
-def actions_stmt(user: Any, *, today: date, agreement_id: int | None = None, neighbourhood_id: int | None = None,
-                 theme_id: int | None = None, organisation_id: int | None = None, status: str | None = None,
+def actions_stmt(user: Any, *, today: date, loading: tuple[Any, ...] | None = None,
+                 agreement_id: int | None = None, neighbourhood_id: int | None = None, theme_id: int | None = None,
+                 organisation_id: int | None = None, commitment_id: int | None = None, finding_id: int | None = None,
+                 kind: ActionKind | str | None = None, status: ActionStatus | str | None = None,
                  overdue: bool | None = None, for_export: bool = False) -> sa.Select:
-    """Actions user may read, filtered, by due date, with what list rows (or CSV rows) show loaded up front."""
-    options = [joinedload(Action.agreement).raiseload("*"), joinedload(Action.responsible_organisation),
-               # the assignee may be the signed-in user, whose organisation the page header shows
-               joinedload(Action.assignee).lazyload("*"), joinedload(Action.commitment).raiseload("*")]
-    if for_export:
-        options += [selectinload(Action.contributors), selectinload(Action.findings).raiseload("*")]
-    stmt = (sa.select(Action).options(*options, raiseload("*"))
-            .order_by(Action.due_on.is_(None), Action.due_on, Action.id))
-    if agreement_id:
-        stmt = stmt.where(Action.agreement_id == agreement_id)
+    """Actions user may read, filtered, by due date: the one list query of the HTML list, its CSV and the API.
+    `loading` replaces what the HTML rows (or CSV rows) load."""
+    if loading is None:
+        loading = (joinedload(Action.agreement).raiseload("*"), joinedload(Action.responsible_organisation),
+                   # the assignee may be the signed-in user, whose organisation the page header shows
+                   joinedload(Action.assignee).lazyload("*"), joinedload(Action.commitment).raiseload("*"))
+        if for_export:
+            loading += (selectinload(Action.contributors), selectinload(Action.findings).raiseload("*"))
+        loading += (raiseload("*"),)
+    stmt = sa.select(Action).options(*loading).order_by(Action.due_on.is_(None), Action.due_on, Action.id)
+    equal = {Action.agreement_id: agreement_id, Action.responsible_organisation_id: organisation_id,
+             Action.commitment_id: commitment_id, Action.kind: ActionKind(kind) if kind else None,
+             Action.status: ActionStatus(status) if status else None}
+    stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
     if neighbourhood_id:
         stmt = stmt.where(in_neighbourhood(neighbourhood_id))
     if theme_id:
         stmt = stmt.where(with_theme(theme_id))
-    if organisation_id:
-        stmt = stmt.where(Action.responsible_organisation_id == organisation_id)
-    if status:
-        stmt = stmt.where(Action.status == ActionStatus(status))
-    if overdue is True:
-        stmt = stmt.where(overdue_clause(today))
-    elif overdue is False:
-        stmt = stmt.where(sa.not_(overdue_clause(today)))
+    if finding_id is not None:
+        stmt = stmt.where(Action.findings.any(id=finding_id))
+    if overdue is not None:
+        late = overdue_clause(today)
+        stmt = stmt.where(late if overdue else sa.not_(late))
     return policy.visible(user, stmt, Action)
 
 

@@ -7,10 +7,6 @@ services and policy. Ids in a body that name nothing (or nothing that fits the a
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
-import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -18,7 +14,7 @@ from gup import policy
 from gup.agreements.payloads import agreement_or_422
 from gup.errors import NotAllowed
 from gup.findings import queries, services
-from gup.findings.models import Finding, FindingKind, FindingStatus, Priority
+from gup.findings.models import Finding, FindingStatus
 from gup.findings.payloads import (
     finding_fields,
     organisation_or_422,
@@ -48,8 +44,6 @@ from gup.rest import (
     paginated,
     unprocessable,
 )
-from gup.territory.queries import subtree
-from gup.walks.models import Walkthrough
 
 findings_api = api_blueprint("findings", "/findings", "Constats.")
 
@@ -58,30 +52,9 @@ _LOADED = (Finding.agreement, Finding.theme, Finding.responsible_organisation, F
            Finding.actions)
 
 
-def _findings_stmt(user: Any, *, today: date, agreement_id: int | None = None, walkthrough_id: int | None = None,
-                   neighbourhood_id: int | None = None, theme_id: int | None = None,
-                   organisation_id: int | None = None, kind: FindingKind | None = None,
-                   status: FindingStatus | None = None, priority: Priority | None = None,
-                   overdue: bool | None = None, recurring: bool | None = None) -> sa.Select:
-    """Findings user may read, filtered, oldest due date first (the order of the HTML list), API rows loaded."""
-    stmt = (sa.select(Finding)
-            .options(joinedload(Finding.agreement), joinedload(Finding.theme),
-                     joinedload(Finding.responsible_organisation), selectinload(Finding.photos),
-                     selectinload(Finding.transfers), selectinload(Finding.actions),
-                     *raise_others(Finding, *_LOADED))
-            .order_by(Finding.due_on.is_(None), Finding.due_on, Finding.id))
-    equal = {Finding.agreement_id: agreement_id, Finding.walkthrough_id: walkthrough_id,
-             Finding.theme_id: theme_id, Finding.responsible_organisation_id: organisation_id, Finding.kind: kind,
-             Finding.status: status, Finding.priority: priority, Finding.is_recurring: recurring}
-    stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
-    if neighbourhood_id is not None:  # the place's neighbourhood, or the neighbourhood of the walk
-        walks = sa.select(Walkthrough.id).where(Walkthrough.neighbourhood_id == neighbourhood_id)
-        stmt = stmt.where(sa.or_(Finding.territory_id.in_(subtree(neighbourhood_id)),
-                                 Finding.walkthrough_id.in_(walks)))
-    if overdue is not None:
-        late = queries.overdue_clause(today)
-        stmt = stmt.where(late if overdue else sa.not_(late))
-    return policy.visible(user, stmt, Finding)
+#: what an API list row shows, loaded up front (the filters are the HTML list's: queries.findings_stmt)
+_ROW_LOADING = (joinedload(Finding.agreement), joinedload(Finding.theme), joinedload(Finding.responsible_organisation),
+                selectinload(Finding.photos), selectinload(Finding.transfers), selectinload(Finding.actions))
 
 
 # --- references named in bodies ------------------------------------------------------------------
@@ -96,7 +69,8 @@ def _findings_stmt(user: Any, *, today: date, agreement_id: int | None = None, w
 @documents_errors(findings_api)
 def list_findings(args: dict, pagination_parameters):
     """List the findings the user may read, oldest due date first; filters combine."""
-    stmt = _findings_stmt(api_user(), today=local_today(), **args)
+    loading = (*_ROW_LOADING, *raise_others(Finding, *_LOADED))
+    stmt = queries.findings_stmt(api_user(), today=local_today(), loading=loading, **args)
     page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
     return page_items(page, pagination_parameters)
 

@@ -149,5 +149,6 @@ def filtered():
         walkthrough_id=request.args.get("walkthrough_id", type=int),
         status=filters.status.data if filters.status.data in {s.value for s in FindingStatus} else None,
         priority=filters.priority.data if filters.priority.data in {p.value for p in Priority} else None,
-        overdue={"1": True, "0": False}.get(filters.overdue.data or ""), recurring=filters.recurring.data == "1")
+        overdue={"1": True,
+                 "0": False}.get(filters.overdue.data or ""), recurring=True if filters.recurring.data == "1" else None)
     return filters, stmt

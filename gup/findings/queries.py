@@ -16,6 +16,7 @@ from gup.extensions import db
 from gup.findings.models import (
     OPEN_FINDING_STATUSES,
     Finding,
+    FindingKind,
     FindingStatus,
     LandOwnership,
     Priority,
@@ -24,7 +25,13 @@ from gup.findings.models import (
 )
 from gup.orm import raise_others
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
-from gup.territory.queries import Node, descendants, neighbourhood_of, territory_index
+from gup.territory.queries import (
+    Node,
+    descendants,
+    neighbourhood_of,
+    subtree,
+    territory_index,
+)
 from gup.walks.models import Walkthrough
 
 
@@ -94,39 +101,33 @@ def overdue_clause(today: date) -> sa.ColumnElement[bool]:
                    Finding.status.in_(list(OPEN_FINDING_STATUSES)))
 
 
-def findings_stmt(user: Any, *, today: date, agreement_id: int | None = None, neighbourhood_id: int | None = None,
-                  theme_id: int | None = None, organisation_id: int | None = None, status: str | None = None,
-                  priority: str | None = None, overdue: bool | None = None, recurring: bool | None = None,
-                  walkthrough_id: int | None = None) -> sa.Select:
-    """Findings user may read, filtered, oldest due first, with what list rows and the CSV show loaded."""
-    stmt = (sa.select(Finding)
-            .options(joinedload(Finding.agreement), joinedload(Finding.theme),
-                     joinedload(Finding.responsible_organisation), joinedload(Finding.walkthrough),
-                     *raise_others(Finding, Finding.agreement, Finding.theme, Finding.responsible_organisation,
-                                   Finding.walkthrough))
-            .order_by(Finding.due_on.is_(None), Finding.due_on, Finding.id))
-    if agreement_id:
-        stmt = stmt.where(Finding.agreement_id == agreement_id)
-    if walkthrough_id:
-        stmt = stmt.where(Finding.walkthrough_id == walkthrough_id)
-    if neighbourhood_id:
-        nodes = [n.id for n, _depth in descendants([neighbourhood_id], territory_index())] or [-1]
+def findings_stmt(user: Any, *, today: date, loading: tuple[Any, ...] | None = None,
+                  agreement_id: int | None = None, walkthrough_id: int | None = None,
+                  neighbourhood_id: int | None = None, theme_id: int | None = None, organisation_id: int | None = None,
+                  kind: FindingKind | str | None = None, status: FindingStatus | str | None = None,
+                  priority: Priority | str | None = None, overdue: bool | None = None,
+                  recurring: bool | None = None) -> sa.Select:
+    """Findings user may read, filtered, oldest due first: the one list query of the HTML list, its CSV and the
+    API. `loading` replaces what the HTML rows load (the API loads what its rows show)."""
+    if loading is None:
+        loading = (joinedload(Finding.agreement), joinedload(Finding.theme),
+                   joinedload(Finding.responsible_organisation), joinedload(Finding.walkthrough),
+                   *raise_others(Finding, Finding.agreement, Finding.theme, Finding.responsible_organisation,
+                                 Finding.walkthrough))
+    stmt = sa.select(Finding).options(*loading).order_by(Finding.due_on.is_(None), Finding.due_on, Finding.id)
+    equal = {Finding.agreement_id: agreement_id, Finding.walkthrough_id: walkthrough_id,
+             Finding.theme_id: theme_id, Finding.responsible_organisation_id: organisation_id,
+             Finding.kind: FindingKind(kind) if kind else None,
+             Finding.status: FindingStatus(status) if status else None,
+             Finding.priority: Priority(priority) if priority else None, Finding.is_recurring: recurring}
+    stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
+    if neighbourhood_id:  # the place's neighbourhood, or the neighbourhood of the walk
         walks = sa.select(Walkthrough.id).where(Walkthrough.neighbourhood_id == neighbourhood_id)
-        stmt = stmt.where(sa.or_(Finding.territory_id.in_(nodes), Finding.walkthrough_id.in_(walks)))
-    if theme_id:
-        stmt = stmt.where(Finding.theme_id == theme_id)
-    if organisation_id:
-        stmt = stmt.where(Finding.responsible_organisation_id == organisation_id)
-    if status:
-        stmt = stmt.where(Finding.status == FindingStatus(status))
-    if priority:
-        stmt = stmt.where(Finding.priority == Priority(priority))
-    if overdue is True:
-        stmt = stmt.where(overdue_clause(today))
-    elif overdue is False:
-        stmt = stmt.where(sa.not_(overdue_clause(today)))
-    if recurring:
-        stmt = stmt.where(Finding.is_recurring.is_(True))
+        stmt = stmt.where(sa.or_(Finding.territory_id.in_(subtree(neighbourhood_id)),
+                                 Finding.walkthrough_id.in_(walks)))
+    if overdue is not None:
+        late = overdue_clause(today)
+        stmt = stmt.where(late if overdue else sa.not_(late))
     return policy.visible(user, stmt, Finding)
 
 

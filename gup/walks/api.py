@@ -8,9 +8,6 @@ services and policy. Ids in a body that name nothing (or nothing that fits the a
 
 from __future__ import annotations
 
-from typing import Any
-
-import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
@@ -27,7 +24,7 @@ from gup.rest import (
     paginated,
 )
 from gup.walks import queries, services
-from gup.walks.models import WalkKind, WalkStatus, Walkthrough
+from gup.walks.models import Walkthrough
 from gup.walks.payloads import stop_rows, walk_fields
 from gup.walks.schemas import WalkthroughIn, WalkthroughOut, WalkthroughPatchIn, WalkthroughQueryArgs
 
@@ -38,25 +35,11 @@ _LOADED = (Walkthrough.agreement, Walkthrough.neighbourhood, Walkthrough.organis
            Walkthrough.grid_themes, Walkthrough.stops, Walkthrough.findings)
 
 
-def _walks_stmt(user: Any, *, agreement_id: int | None = None, neighbourhood_id: int | None = None,
-                kind: WalkKind | None = None, status: WalkStatus | None = None) -> sa.Select:
-    """Walks user may read, filtered, newest first (the order of the HTML list), with their API rows loaded."""
-    stmt = (sa.select(Walkthrough)
-            .options(joinedload(Walkthrough.agreement), joinedload(Walkthrough.neighbourhood),
-                     selectinload(Walkthrough.organisations), selectinload(Walkthrough.users),
-                     selectinload(Walkthrough.grid_themes), selectinload(Walkthrough.stops),
-                     selectinload(Walkthrough.findings),
-                     *queries.raise_others(Walkthrough, *_LOADED))
-            .order_by(Walkthrough.walked_on.desc(), Walkthrough.id.desc()))
-    if agreement_id is not None:
-        stmt = stmt.where(Walkthrough.agreement_id == agreement_id)
-    if neighbourhood_id is not None:
-        stmt = stmt.where(Walkthrough.neighbourhood_id == neighbourhood_id)
-    if kind is not None:
-        stmt = stmt.where(Walkthrough.kind == kind)
-    if status is not None:
-        stmt = stmt.where(Walkthrough.status == status)
-    return policy.visible(user, stmt, Walkthrough)
+#: what an API list row shows, loaded up front (the filters are the HTML list's: queries.walks_stmt)
+_ROW_LOADING = (joinedload(Walkthrough.agreement), joinedload(Walkthrough.neighbourhood),
+                selectinload(Walkthrough.organisations), selectinload(Walkthrough.users),
+                selectinload(Walkthrough.grid_themes), selectinload(Walkthrough.stops),
+                selectinload(Walkthrough.findings))
 
 
 # --- references named in bodies ------------------------------------------------------------------
@@ -71,7 +54,8 @@ def _walks_stmt(user: Any, *, agreement_id: int | None = None, neighbourhood_id:
 @documents_errors(walkthroughs_api)
 def list_walkthroughs(args: dict, pagination_parameters):
     """List the walks the user may read, newest first, filtered by agreement, neighbourhood, kind or status."""
-    stmt = _walks_stmt(api_user(), **args)
+    loading = (*_ROW_LOADING, *queries.raise_others(Walkthrough, *_LOADED))
+    stmt = queries.walks_stmt(api_user(), loading=loading, **args)
     page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
     return page_items(page, pagination_parameters)
 

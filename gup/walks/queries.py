@@ -39,13 +39,15 @@ def walk_or_404(walkthrough_id: int) -> Walkthrough:
     return walk
 
 
-def walks_stmt(user: Any, *, agreement_id: int | None = None, neighbourhood_id: int | None = None,
+def walks_stmt(user: Any, *, loading: tuple[Any, ...] | None = None, agreement_id: int | None = None,
+               neighbourhood_id: int | None = None,
                kind: str | None = None, status: str | None = None) -> sa.Select:
-    """Walks user may read, filtered, newest first, with what list rows show eagerly loaded."""
-    stmt = (sa.select(Walkthrough)
-            .options(joinedload(Walkthrough.agreement), joinedload(Walkthrough.neighbourhood),
-                     *raise_others(Walkthrough, Walkthrough.agreement, Walkthrough.neighbourhood))
-            .order_by(Walkthrough.walked_on.desc(), Walkthrough.id.desc()))
+    """Walks user may read, filtered, newest first: the one list query of the HTML list and the API. `loading`
+    replaces what the HTML rows load."""
+    if loading is None:
+        loading = (joinedload(Walkthrough.agreement), joinedload(Walkthrough.neighbourhood),
+                   *raise_others(Walkthrough, Walkthrough.agreement, Walkthrough.neighbourhood))
+    stmt = sa.select(Walkthrough).options(*loading).order_by(Walkthrough.walked_on.desc(), Walkthrough.id.desc())
     if agreement_id:
         stmt = stmt.where(Walkthrough.agreement_id == agreement_id)
     if neighbourhood_id:
