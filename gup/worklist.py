@@ -56,6 +56,3 @@ class WorkItemProvider:
     move: Callable[..., Any] | None = None
     #: statuses never reached in bulk (e.g. a finding is never « sent » back from the list)
     refused_targets: frozenset[Any] = frozenset()
-
-    def sort_key(self, item: WorkItem, today: date) -> tuple[Any, ...]:
-        return (not item.overdue, item.due_on is None, item.due_on or today, item.rank, item.obj.id)

@@ -183,12 +183,6 @@ def assignable_users(organisation_ids: list[int]) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
-def users_by_ids(ids: list[int]) -> list[User]:
-    if not ids:
-        return []
-    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids))))
-
-
 def organisations_by_ids(ids: list[int]) -> list[Organisation]:
     if not ids:
         return []

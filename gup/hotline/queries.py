@@ -123,16 +123,6 @@ def queue_page(user: Any, *, today: date, page: int, per_page: int = PER_PAGE, *
     return paginate(queue_stmt(user, today=today, **filters), page=page, per_page=per_page)
 
 
-def my_open_reports(user: Any) -> list[ResidentReport]:
-    """Open reports routed to user's organisation (sent, in progress): one query."""
-    if user.organisation_id is None:
-        return []
-    stmt = (sa.select(ResidentReport).where(ResidentReport.responsible_organisation_id == user.organisation_id,
-                                            ResidentReport.status.in_(REFERENT_STATUSES))
-            .options(joinedload(ResidentReport.category)).order_by(ResidentReport.created_at))
-    return list(db.session.scalars(policy.visible(user, stmt, ResidentReport)).unique())
-
-
 # --- page helpers --------------------------------------------------------------------------------
 
 def photo_counts(report_ids: list[int]) -> dict[int, int]:
