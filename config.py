@@ -73,6 +73,11 @@ class Config:
     CONTACT_RETENTION_MONTHS = int(os.environ.get("GUP_CONTACT_RETENTION_MONTHS", "12"))
     FIXED_QUESTION_WEEKS = 4
     PUBLIC_BASE_URL = os.environ.get("GUP_PUBLIC_BASE_URL", "")  # e.g. https://gup.ville.fr, for e-mail links
+    #: the data controller named on the public pages, the « Données personnelles » page and residents' e-mails
+    OPERATOR_NAME = os.environ.get("GUP_OPERATOR_NAME", "Coordination de la gestion urbaine de proximité")
+    OPERATOR_ADDRESS = os.environ.get("GUP_OPERATOR_ADDRESS", "")  # postal address, for written requests
+    HOTLINE_PHONE = os.environ.get("GUP_HOTLINE_PHONE", "")  # the numéro vert, shown on the public pages
+    DPO_CONTACT = os.environ.get("GUP_DPO_CONTACT", "")  # e-mail or address of the data protection officer
     #: outgoing mail (SMTP): STARTTLS upgrades a plain connection, SSL is implicit TLS (port 465); login only when
     #: a username is set
     MAIL_SERVER = os.environ.get("GUP_MAIL_SERVER", "127.0.0.1")

@@ -228,6 +228,12 @@ def _respond_report(user: Any, report: ResidentReport) -> bool:
     return _handles_reports(user, report) or own_organisation(user, report.responsible_organisation_id)
 
 
+@rule(ResidentReport, "disclose")
+def _disclose_report(user: Any, report: ResidentReport) -> bool:
+    """Publishing a wording of the resident's words (public-disclosure rule): the coordination only."""
+    return _handles_reports(user, report)
+
+
 @rule(ResidentReport, "take_call")
 def _take_call(user: Any, obj: Any) -> bool:
     """Phone intake (numéro vert): coordinators act as operators."""
@@ -237,7 +243,7 @@ def _take_call(user: Any, obj: Any) -> bool:
 @rule(ResidentReport, "erase_contact")
 @rule(ReportCategory, "create", "update")
 @rule(ResponseTemplate, "create", "update")
-@rule(Open311Client, "create", "revoke")
+@rule(Open311Client, "create", "revoke", "update")
 def _hotline_settings(user: Any, obj: Any) -> bool:
     return user.role is Role.ADMIN
 

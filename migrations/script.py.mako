@@ -7,7 +7,7 @@ Create Date: ${create_date}
 """
 from alembic import op
 import sqlalchemy as sa
-import gup.db
+import gup.orm
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

@@ -11,9 +11,10 @@ from typing import Any
 from gup import policy
 from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
-from gup.hotline import queries, services
+from gup.hotline import disclosure, queries, services
 from gup.hotline.models import ReportStatus, ResidentReport
 from gup.hotline.schemas import (
+    ReportDisclosureIn,
     ReportMergeIn,
     ReportQueryArgs,
     ReportRerouteIn,
@@ -152,4 +153,27 @@ def reroute_report(payload: dict, report: ResidentReport):
         unprocessable("organisation_id", f"Organisme introuvable : {payload['organisation_id']}.")
     _service(services.route_report, report, to=organisation, actor=api_user(), now=now_utc(),
              public_text=payload.get("public_text"))
+    return _out(report)
+
+
+@resident_reports_api.route("/<int:report_id>/disclosure", methods=["PUT"], endpoint="disclosure")
+@authorized("disclose", load=queries.report_or_404, arg="report_id", into="report")
+@resident_reports_api.arguments(ReportDisclosureIn)
+@resident_reports_api.response(200, ResidentReportDetailOut)
+@documents_errors(resident_reports_api, 403, 404, 422)
+def set_disclosure(payload: dict, report: ResidentReport):
+    """Publish a wording of the problem (the coordination): only it is shown on the tracking page and in
+    Open311, never the description as typed (public-disclosure rule)."""
+    _service(disclosure.approve_wording, report, description=payload["public_description"],
+             address=payload.get("public_address"), actor=api_user(), now=now_utc())
+    return _out(report)
+
+
+@resident_reports_api.route("/<int:report_id>/disclosure", methods=["DELETE"], endpoint="withdraw_disclosure")
+@authorized("disclose", load=queries.report_or_404, arg="report_id", into="report")
+@resident_reports_api.response(200, ResidentReportDetailOut)
+@documents_errors(resident_reports_api, 403, 404)
+def withdraw_disclosure(report: ResidentReport):
+    """Stop publishing the description and the address (the coordination)."""
+    _service(disclosure.withdraw, report, actor=api_user(), now=now_utc())
     return _out(report)

@@ -15,11 +15,12 @@ from gup.api_fields import MAX_ID
 from gup.audit.services import history_of, status_history
 from gup.extensions import db
 from gup.forms_common import flash_error, handle_form, render_form
-from gup.hotline import bp, queries, services
+from gup.hotline import bp, disclosure, queries, services
 from gup.hotline.forms import (
     ActionLinkForm,
     CategoryForm,
     CategoryRouteForm,
+    DisclosureForm,
     ErasureForm,
     ErasureSearchForm,
     MergeForm,
@@ -185,6 +186,30 @@ def change_status(report_id: int):
         referral=form.referral.data), _("Statut du signalement : %(status)s.", status=target.label))
 
 
+@bp.route("/signalements/<int:report_id>/publication", methods=["POST"])
+@login_required
+def disclose(report_id: int):
+    """The coordination publishes a wording of the problem (public-disclosure rule)."""
+    report = queries.report_or_404(report_id)
+    authorize(current_user, "disclose", report)
+    form = DisclosureForm(prefix="p")
+    return _save(report, "disclosure", form, lambda: disclosure.approve_wording(
+        report, description=form.public_description.data, address=form.public_address.data, actor=current_user,
+        now=now_utc()), _("Formulation publique enregistrée : elle est visible sur la page de suivi et dans "
+                          "Open311."))
+
+
+@bp.route("/signalements/<int:report_id>/publication/retirer", methods=["POST"])
+@login_required
+def withdraw_disclosure(report_id: int):
+    report = queries.report_or_404(report_id)
+    authorize(current_user, "disclose", report)
+    disclosure.withdraw(report, actor=current_user, now=now_utc())
+    db.session.commit()
+    flash(_("La description et l'adresse ne sont plus publiées."), "success")
+    return redirect(url_for("hotline.detail", report_id=report.id))
+
+
 @bp.route("/signalements/<int:report_id>/rouvrir", methods=["POST"])
 @login_required
 def reopen(report_id: int):
@@ -237,12 +262,16 @@ def create():
 
 def _take_call(form: PhoneIntakeForm) -> ResidentReport:
     neighbourhood = db.session.get(Territory, form.neighbourhood_id.data) if form.neighbourhood_id.data else None
-    return services.submit_report(
+    report = services.submit_report(
         channel=Channel.PHONE, category=db.session.get(ReportCategory, form.category_id.data),
         description=form.description.data, actor=current_user, now=now_utc(), address=form.address.data,
         neighbourhood=neighbourhood, territory=neighbourhood, contact_name=form.contact_name.data,
         contact_email=form.contact_email.data, contact_phone=form.contact_phone.data,
         contact_consent=form.contact_consent.data, callback_preference=form.callback_preference.data)
+    if form.public_description.data and can(current_user, "disclose", report):
+        disclosure.approve_wording(report, description=form.public_description.data,
+                                   address=form.public_address.data, actor=current_user, now=now_utc())
+    return report
 
 
 @bp.route("/signalements/appel/<int:report_id>")

@@ -58,6 +58,11 @@ class PublicReportForm(FlaskForm):
     longitude = FrenchFloatField(_l("Longitude"), minimum=-180, maximum=180)
     neighbourhood_id = SelectField(_l("Quartier"), coerce=id_or_none, validate_choice=False,
                                    validators=[Optional()])
+    publish_description = BooleanField(
+        _l("Publier ma description et l'adresse du problème"),
+        description=_l("Si vous cochez cette case, la description et l'adresse saisies ci-dessus seront visibles "
+                       "de tous (page de suivi, données ouvertes Open311), sans vos coordonnées. Sinon, seuls la "
+                       "catégorie, le quartier, l'état et les réponses sont publiés."))
     photos = MultipleFileField(_l("Photos (facultatif)"),
                                render_kw={"accept": "image/*", "capture": "environment"})
     contact_name = StringField(_l("Nom"), filters=[strip],
@@ -204,6 +209,18 @@ class StatusForm(FlaskForm):
     public_text = _public_text()
 
 
+class DisclosureForm(FlaskForm):
+    """The public wording of a report (the public-disclosure rule): what everyone will read of the problem."""
+
+    public_description = TextAreaField(
+        _l("Description publique"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=TEXT_MAX)],
+        description=_l("Visible de tous (page de suivi, données ouvertes Open311). Décrivez le problème sans "
+                       "nom, numéro d'appartement, coordonnées ni propos rapportés."))
+    public_address = StringField(_l("Adresse publique"), filters=[strip], validators=[Optional(), Length(max=255)],
+                                 description=_l("Le lieu du problème (rue, bâtiment), jamais le logement d'une "
+                                                "personne."))
+
+
 class ReopenForm(FlaskForm):
     public_text = _public_text()
 
@@ -228,6 +245,13 @@ class PhoneIntakeForm(FlaskForm):
     callback_preference = StringField(_l("Préférence de rappel"), filters=[strip],
                                       validators=[Optional(), Length(max=200)],
                                       description=_l("Par exemple : le matin, par téléphone ; pas le week-end."))
+    public_description = TextAreaField(
+        _l("Description publique (facultatif)"), filters=[strip], validators=[Optional(), Length(max=TEXT_MAX)],
+        description=_l("Seule cette formulation sera publiée (page de suivi, Open311). Laissez vide pour ne rien "
+                       "publier de la description ; la coordination pourra la rédiger plus tard."))
+    public_address = StringField(_l("Adresse publique (facultatif)"), filters=[strip],
+                                 validators=[Optional(), Length(max=255)],
+                                 description=_l("Le lieu du problème, jamais le logement de l'appelant."))
 
 
 class TemplateForm(FlaskForm):

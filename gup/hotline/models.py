@@ -54,6 +54,20 @@ class ReportStatus(LabelledEnum):
                 "rejected": _l("Rejeté")}
 
 
+class Disclosure(LabelledEnum):
+    """What of the resident's own words (description, address) is published: the public-disclosure rule."""
+
+    PRIVATE = "private"
+    RESIDENT = "resident"
+    APPROVED = "approved"
+
+    @classmethod
+    def labels(cls):
+        return {"private": _l("Non publiés"),
+                "resident": _l("Publiés tels qu'écrits par l'habitant·e (canal public, avec son accord)"),
+                "approved": _l("Formulation publique validée par la coordination")}
+
+
 CLOSED_REPORT_STATUSES = frozenset({ReportStatus.RESOLVED, ReportStatus.NOT_OUR_REMIT, ReportStatus.DUPLICATE,
                                     ReportStatus.REJECTED})
 _CLOSE = frozenset({ReportStatus.NOT_OUR_REMIT, ReportStatus.DUPLICATE, ReportStatus.REJECTED})
@@ -169,6 +183,11 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
         "fixed_question_sent_at": _l("Question « est-ce réglé ? » envoyée le"),
         "fixed_answer": _l("Réponse « est-ce réglé ? »"),
         "photos": _l("Photos"),
+        "disclosure": _l("Publication de la description"),
+        "public_description": _l("Description publique"),
+        "public_address": _l("Adresse publique"),
+        "disclosure_by_id": _l("Publication décidée par"),
+        "disclosure_at": _l("Publication décidée le"),
     }
     __audit_exclude__ = frozenset({"created_at", "updated_at", "contact_name", "contact_email", "contact_phone"})
 
@@ -208,6 +227,13 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     fixed_question_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fixed_answer: Mapped[bool | None]
+    # public-disclosure rule (gup.hotline.disclosure): only these are ever published of the resident's words
+    disclosure: Mapped[Disclosure] = enum_column(Disclosure, default=Disclosure.PRIVATE,
+                                                 server_default=Disclosure.PRIVATE.value)
+    public_description: Mapped[str | None] = mapped_column(sa.Text)
+    public_address: Mapped[str | None] = mapped_column(sa.String(255))
+    disclosure_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    disclosure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     category: Mapped[ReportCategory] = relationship()
     agreement: Mapped[Agreement | None] = relationship()
@@ -215,7 +241,8 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
     territory: Mapped[Territory | None] = relationship(foreign_keys=[territory_id])
     responsible_organisation: Mapped[Organisation | None] = relationship()
     duplicate_of: Mapped[ResidentReport | None] = relationship(remote_side="ResidentReport.id")
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    disclosure_by: Mapped[User | None] = relationship(foreign_keys=[disclosure_by_id])
     photos: Mapped[list[Photo]] = relationship(secondary="resident_report_photos",  # noqa: F821
                                                  order_by="Photo.id")
     updates: Mapped[list[ReportUpdate]] = relationship(back_populates="report", cascade="all, delete-orphan",

@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from gup.hotline import queries, services
-from gup.hotline.forms import ActionLinkForm, MergeForm, QualifyForm, ReopenForm, RouteForm, StatusForm
+from gup.hotline.forms import ActionLinkForm, DisclosureForm, MergeForm, QualifyForm, ReopenForm, RouteForm, StatusForm
 from gup.hotline.models import REPORT_NEXT, ReportStatus, ResidentReport
 from gup.organisations.queries import organisation_choices
 from gup.policy import can
@@ -64,8 +64,12 @@ def report_forms(user: Any, report: ResidentReport, **given: Any) -> dict[str, A
         forms["qualify"].category_id.choices = queries.category_choices()
         forms["route"].organisation_id.choices = [("", _("— Choisir —"))] + organisation_choices()
         forms["attach"].action_id.choices = [("", _("— Choisir —"))] + queries.action_choices(report)
+    if can(user, "disclose", report):
+        forms["disclosure"] = given.get("disclosure") or DisclosureForm(
+            prefix="p", formdata=None, public_description=report.public_description or report.description,
+            public_address=report.public_address if report.public_description else report.address)
     forms["status"] = {target: given.get(f"status-{target.value}") or StatusForm(
-        prefix=target.value, formdata=None, public_text=prefill(report, target))
+        prefix=target.value, formdata=None, public_text=prefill(report, target, "referral"))
         for target in status_targets(user, report)}
     return forms
 

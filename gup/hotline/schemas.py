@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from gup.api_fields import MAX_ID, CleanStr
-from gup.hotline.models import Channel, ReportStatus
+from gup.hotline.models import Channel, Disclosure, ReportStatus
 
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error="Identifiant invalide.")
 TEXT_MAX = 4000
@@ -82,6 +82,12 @@ class ResidentReportOut(ma.Schema):
     created_at = ma.fields.AwareDateTime(metadata={"description": "Reçu le (UTC)."})
     first_answer_at = ma.fields.AwareDateTime(allow_none=True, metadata={"description": "Première réponse (UTC)."})
     closed_at = ma.fields.AwareDateTime(allow_none=True, metadata={"description": "Clos le (UTC)."})
+    disclosure = ma.fields.Enum(Disclosure, by_value=ma.fields.Str, metadata={
+        "description": "Publication de la description et de l'adresse : private (non publiées), resident (telles "
+                       "qu'écrites sur un canal public avec l'accord de l'habitant), approved (formulation "
+                       "validée par la coordination)."})
+    public_description = ma.fields.Str(allow_none=True, metadata={"description": "Description publiée."})
+    public_address = ma.fields.Str(allow_none=True, metadata={"description": "Adresse publiée."})
     first_answer_due_on = ma.fields.Method("_first_due", metadata={
         "type": "string", "format": "date", "description": "Première réponse attendue le (AAAA-MM-JJ)."})
     resolution_due_on = ma.fields.Method("_resolution_due", metadata={
@@ -149,3 +155,12 @@ class ReportRerouteIn(ma.Schema):
     organisation_id = id_field("Organisme chargé du signalement.", required=True)
     public_text = CleanStr(validate=validate.Length(max=TEXT_MAX), allow_none=True,
                            metadata={"description": "Explication publique ; vide : le modèle de réponse."})
+
+
+class ReportDisclosureIn(ma.Schema):
+    """Formulation publique d'un signalement (règle de publication) : ce que tout le monde lira du problème."""
+
+    public_description = CleanStr(required=True, validate=[validate.Length(max=TEXT_MAX), _not_blank],
+                                  metadata={"description": "Description publiée, sans donnée personnelle."})
+    public_address = CleanStr(validate=validate.Length(max=255), allow_none=True,
+                              metadata={"description": "Lieu publié (rue, bâtiment), jamais un logement."})

@@ -20,6 +20,7 @@ from gup.agreements.models import Agreement, AgreementStatus, agreement_territor
 from gup.audit.services import acting_as, record_status_change
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.hotline import disclosure
 from gup.hotline.models import (
     CLOSED_REPORT_STATUSES,
     CategoryRoute,
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 #: how the outbox names a resident report as the cause of a mail
 CAUSE_KIND = "resident_report"
+#: the public « Données personnelles » page (hotline.public_privacy)
+PRIVACY_PATH = "/donnees-personnelles"
 
 #: built-in public explanations, used when no editable template exists for (category, status)
 DEFAULT_TEXTS: dict[ReportStatus, str] = {
@@ -119,9 +122,18 @@ def render_text(text: str, report: ResidentReport, **extra: Any) -> str:
 
 # --- mail ----------------------------------------------------------------------------------------
 
-def tracking_url(report: ResidentReport) -> str:
+def _public_url(path: str) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL") or ""
-    return f"{base.rstrip('/')}/suivi/{report.reference}"
+    return f"{base.rstrip('/')}{path}"
+
+
+def tracking_url(report: ResidentReport) -> str:
+    return _public_url(f"/suivi/{report.reference}")
+
+
+def privacy_url() -> str:
+    """The « Données personnelles » page, linked from every e-mail to residents."""
+    return _public_url(PRIVACY_PATH)
 
 
 def _recipients(report: ResidentReport) -> list[tuple[str, ResidentReport]]:
@@ -141,7 +153,9 @@ def queue_mail(*, to: str, subject: str, body: str, report: ResidentReport | Non
 def queue_report_mail(template: str, *, to: str, report: ResidentReport, **context: Any) -> OutboundMail:
     """Queue the mail template `template` (templates/notifications/mail/) about a report, in French: reports do
     not record the reporter's language."""
-    return notifications.queue_notification(template, to=to, context={"reference": report.reference, **context},
+    context = {"reference": report.reference, "privacy_url": privacy_url(),
+               "operator": current_app.config["OPERATOR_NAME"], **context}
+    return notifications.queue_notification(template, to=to, context=context,
                                             cause_kind=CAUSE_KIND, cause_id=report.id)
 
 
@@ -236,10 +250,11 @@ def submit_report(*, channel: Channel, category: ReportCategory, description: st
                   neighbourhood: Territory | None = None, contact_name: str | None = None,
                   contact_email: str | None = None, contact_phone: str | None = None, contact_consent: bool = False,
                   callback_preference: str | None = None, attribute_values: dict | None = None,
-                  media_url: str | None = None, photos: Iterable[bytes] = (), open311_client: Any = None
-                  ) -> ResidentReport:
+                  media_url: str | None = None, photos: Iterable[bytes] = (), open311_client: Any = None,
+                  publish_description: bool = False) -> ResidentReport:
     """Record a report from any channel: reference for life, suggested organisation, public acknowledgement,
-    acknowledgement e-mail when the reporter gave an address and consented."""
+    acknowledgement e-mail when the reporter gave an address and consented. `publish_description`: the
+    resident agreed on the public form that their description and address are published (disclosure rule)."""
     acting_as(db.session, actor)
     description = (description or "").strip()
     if not description:
@@ -259,6 +274,8 @@ def submit_report(*, channel: Channel, category: ReportCategory, description: st
         media_url=clean(media_url), status=ReportStatus.RECEIVED, created_by_id=_actor_id(actor),
         open311_client_id=getattr(open311_client, "id", None), created_at=now)
     _check_location(report)
+    disclosure.intake_disclosure(report, channel=channel, resident_agreed=publish_description,
+                                 open311_client=open311_client)
     report.responsible_organisation = responsible_for(category, neighbourhood)
     db.session.add(report)
     db.session.flush()
@@ -294,7 +311,9 @@ def change_status(report: ResidentReport, *, to: ReportStatus, actor: Any, now: 
         raise DomainError(_("Pour un doublon, fusionnez-le avec le signalement d'origine."), field="status")
     old = report.status
     report.move_to(to, at=now)
-    text = (public_text or "").strip() or render_text(template_text(report.category, to), report, referral=referral)
+    text = render_text((public_text or "").strip() or template_text(report.category, to), report, referral=referral)
+    if referral and referral not in text:  # the operator's wording dropped the placeholder: the referral is told
+        text = f"{text}\n" + _("Pour le faire traiter, contactez : %(referral)s.", referral=referral)
     update = ReportUpdate(report=report, status=to, public_text=text, at=now, author_id=_actor_id(actor),
                           organisation_id=report.responsible_organisation_id)
     db.session.add(update)

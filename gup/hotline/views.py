@@ -17,7 +17,7 @@ from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 from gup.errors import DomainError, is_api_request
 from gup.extensions import db, limiter
 from gup.forms_common import handle_form, render_form, show_domain_error
-from gup.hotline import bp, services
+from gup.hotline import bp, disclosure, services
 from gup.hotline.forms import MAX_PHOTOS, FixedAnswerForm, PublicReportForm, TrackForm
 from gup.hotline.models import Channel, ReportCategory
 from gup.media.services import PhotoError, _size_label
@@ -33,7 +33,7 @@ def public_post_limit() -> str:
     return current_app.config["PUBLIC_POST_LIMIT"]
 LAST_REFERENCE_KEY = "gup_last_report"
 PUBLIC_ENDPOINTS = frozenset({"hotline.public_report", "hotline.public_thanks", "hotline.public_track_form",
-                              "hotline.public_track", "hotline.public_fixed"})
+                              "hotline.public_track", "hotline.public_fixed", "hotline.public_privacy"})
 
 
 def _is_public() -> bool:
@@ -75,7 +75,7 @@ def _submit(form: PublicReportForm, photos: list[bytes]):
         channel=Channel.WEB, category=db.session.get(ReportCategory, form.category_id.data),
         description=form.description.data, address=form.address.data or None, latitude=form.latitude.value,
         longitude=form.longitude.value, neighbourhood=neighbourhood, territory=neighbourhood, photos=photos,
-        actor=None, now=now_utc(), **contact)
+        actor=None, now=now_utc(), publish_description=bool(form.publish_description.data), **contact)
 
 
 @bp.route("/signaler", methods=["GET", "POST"])
@@ -119,7 +119,7 @@ def public_track(reference: str):
         abort(404)
     if reference != report.reference:
         return redirect(url_for("hotline.public_track", reference=report.reference))
-    return render_template("hotline/public/track.html", report=report)
+    return render_template("hotline/public/track.html", report=report, public=disclosure.public_view(report))
 
 
 @bp.route("/suivi/<reference>/resolu", methods=["GET", "POST"])
@@ -144,6 +144,13 @@ def public_fixed(reference: str):
             db.session.commit()
     return render_template("hotline/public/fixed.html", report=report, form=form, invalid=False,
                            recorded=recorded), 422 if form.errors else 200
+
+
+@bp.route(services.PRIVACY_PATH)
+def public_privacy():
+    """« Données personnelles »: controller, purposes, legal bases, retention, recipients, rights (RGPD art. 13)."""
+    return render_template("hotline/public/privacy.html",
+                           retention_months=current_app.config["CONTACT_RETENTION_MONTHS"])
 
 
 # --- error pages of the public side --------------------------------------------------------------

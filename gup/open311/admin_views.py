@@ -11,14 +11,16 @@ from gup.errors import DomainError
 from gup.extensions import db
 from gup.forms_common import show_domain_error
 from gup.open311 import services
-from gup.open311.forms import ClientForm
+from gup.open311.forms import ClientForm, RightsForm
 from gup.open311.models import Open311Client
 from gup.orm import now_utc
 from gup.policy import authorize
 
 
 def _page(form: ClientForm, new_key: str | None = None, status: int = 200):
-    return render_template("open311/clients.html", form=form, clients=services.list_clients(),
+    clients = services.list_clients()
+    rights = {c.id: RightsForm(formdata=None, prefix=f"c{c.id}", obj=c) for c in clients}
+    return render_template("open311/clients.html", form=form, clients=clients, rights=rights,
                            new_key=new_key), status
 
 
@@ -37,7 +39,9 @@ def open311_create_client():
     if not form.validate_on_submit():
         return _page(form, status=422)
     try:
-        client, raw = services.create_client(name=form.name.data, actor=current_user, now=now_utc())
+        client, raw = services.create_client(name=form.name.data, actor=current_user, now=now_utc(),
+                                             public_intake=form.public_intake.data,
+                                             reads_private=form.reads_private.data)
     except DomainError as exc:
         db.session.rollback()
         show_domain_error(form, exc)
@@ -56,4 +60,19 @@ def open311_revoke_client(client_id: int):
     services.revoke_client(client, actor=current_user, now=now_utc())
     db.session.commit()
     flash(_("Clé de %(name)s révoquée.", name=client.name), "success")
+    return redirect(url_for("admin.open311_clients"))
+
+
+@bp.route("/admin/open311/<int:client_id>/rights", methods=["POST"])
+@fresh_login_required
+def open311_client_rights(client_id: int):
+    client = db.session.get(Open311Client, client_id) or abort(404)
+    authorize(current_user, "update", client)
+    form = RightsForm(prefix=f"c{client.id}")
+    if not form.validate_on_submit():
+        return _page(ClientForm(formdata=None), status=422)
+    services.set_client_rights(client, public_intake=form.public_intake.data, reads_private=form.reads_private.data,
+                               actor=current_user)
+    db.session.commit()
+    flash(_("Droits de %(name)s enregistrés.", name=client.name), "success")
     return redirect(url_for("admin.open311_clients"))

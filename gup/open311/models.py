@@ -22,6 +22,8 @@ class Open311Client(Audited, TimestampMixin, db.Model):
         "name": _l("Nom"),
         "key_prefix": _l("Préfixe de la clé"),
         "revoked_at": _l("Révoquée le"),
+        "public_intake": _l("Ses utilisateurs savent que leur description est publiée"),
+        "reads_private": _l("Lit les descriptions et adresses non publiées"),
     }
     __audit_exclude__ = frozenset({"created_at", "updated_at", "key_hash"})
 
@@ -30,6 +32,12 @@ class Open311Client(Audited, TimestampMixin, db.Model):
     key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     key_prefix: Mapped[str] = mapped_column(sa.String(12))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the application tells its users that what they write (description, address) is published: reports it
+    #: posts are published as written (the public-disclosure rule, gup.hotline.disclosure)
+    public_intake: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    #: granted by an administrator: GET answers carry the descriptions and addresses of every report (never
+    #: contact details) to this client
+    reads_private: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @property
     def is_revoked(self) -> bool:

@@ -21,8 +21,10 @@ logger = logging.getLogger(__name__)
 KEY_PREFIX = "o311_"
 
 
-def create_client(*, name: str, actor: Any, now: datetime) -> tuple[Open311Client, str]:
-    """Issue an API key to a named client application; the raw key is returned once, only its hash is kept."""
+def create_client(*, name: str, actor: Any, now: datetime, public_intake: bool = False,
+                  reads_private: bool = False) -> tuple[Open311Client, str]:
+    """Issue an API key to a named client application; the raw key is returned once, only its hash is kept.
+    `public_intake` and `reads_private` are its rights under the public-disclosure rule (gup.hotline.disclosure)."""
     acting_as(db.session, actor)
     name = (name or "").strip()
     if not name:
@@ -30,11 +32,21 @@ def create_client(*, name: str, actor: Any, now: datetime) -> tuple[Open311Clien
     if len(name) > 120:
         raise DomainError(_("120 caractères au plus."), field="name")
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
-    client = Open311Client(name=name, key_hash=hash_token(raw), key_prefix=raw[:10], created_at=now)
+    client = Open311Client(name=name, key_hash=hash_token(raw), key_prefix=raw[:10], created_at=now,
+                           public_intake=bool(public_intake), reads_private=bool(reads_private))
     db.session.add(client)
     db.session.flush()
     logger.info("open311 client %s created by %s", client.id, getattr(actor, "id", None))
     return client, raw
+
+
+def set_client_rights(client: Open311Client, *, public_intake: bool, reads_private: bool, actor: Any) -> None:
+    """What the application's reports publish and what it may read (recorded in the history)."""
+    acting_as(db.session, actor)
+    client.public_intake, client.reads_private = bool(public_intake), bool(reads_private)
+    db.session.flush()
+    logger.info("open311 client %s rights set by %s: public_intake=%s reads_private=%s", client.id,
+                getattr(actor, "id", None), client.public_intake, client.reads_private)
 
 
 def revoke_client(client: Open311Client, *, actor: Any, now: datetime) -> None:

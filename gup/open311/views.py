@@ -27,9 +27,10 @@ from werkzeug.exceptions import HTTPException
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.hotline import services as hotline
-from gup.hotline.models import CLOSED_REPORT_STATUSES, Channel, ReportCategory, ReportStatus, ResidentReport
+from gup.hotline.models import Channel, ReportCategory, ReportStatus
 from gup.open311 import bp, queries
 from gup.open311.formats import FORMATS, Open311Error, render, render_errors, w3c
+from gup.open311.payloads import service_request
 from gup.open311.schemas import ServiceRequestIn, first_error
 from gup.open311.services import client_for_key
 from gup.orm import now_utc
@@ -126,39 +127,16 @@ def _list(name: str) -> list[str]:
     return [item.strip() for item in (_arg(name, request.args) or "").split(",") if item.strip()]
 
 
-def _notes(report: ResidentReport) -> str:
-    last = report.updates[-1].public_text if report.updates else ""
-    return f"{report.status.label} — {last}" if last else str(report.status.label)
-
-
-def _updated(report: ResidentReport) -> datetime:
-    if report.is_closed and report.closed_at:
-        return report.closed_at
-    dates = [u.at for u in report.updates] + [report.updated_at or report.created_at]
-    return max(d for d in dates if d is not None)
-
-
-def _service_request(report: ResidentReport) -> dict[str, Any]:
-    """A service request as the spec lists its fields; no personal data (no contact, no name)."""
-    return {
-        "service_request_id": report.reference,
-        "status": "closed" if report.status in CLOSED_REPORT_STATUSES else "open",
-        "status_notes": _notes(report),
-        "service_name": report.category.label,
-        "service_code": report.category.code,
-        "description": report.description,
-        "agency_responsible": report.responsible_organisation.name if report.responsible_organisation else None,
-        "service_notice": report.updates[0].public_text if report.updates else None,
-        "requested_datetime": w3c(report.created_at),
-        "updated_datetime": w3c(_updated(report)),
-        "expected_datetime": w3c(report.created_at + timedelta(days=report.category.resolution_days)),
-        "address": report.address,
-        "address_id": report.address_id,
-        "zipcode": None,
-        "lat": report.latitude,
-        "long": report.longitude,
-        "media_url": report.media_url,
-    }
+def _reader() -> Any:
+    """The Open311 client whose key came with a GET (it may read more: gup.hotline.disclosure), else None.
+    A wrong or revoked key is refused rather than silently answered as anonymous."""
+    raw = _arg("api_key", request.args)
+    if raw is None:
+        return None
+    client = client_for_key(raw)
+    if client is None:
+        raise _bad(_("api_key invalide ou révoquée."), 403)
+    return client
 
 
 def _published(code: str) -> ReportCategory | None:
@@ -253,31 +231,33 @@ def post_request(fmt: str):
 
 @bp.route(f"/requests.{FMT}", methods=["GET"])
 def list_requests(fmt: str):
+    client = _reader()
     references = _list("service_request_id")
     if references:  # overrides every other argument
-        reports = queries.requests_by_references(references)
+        reports = queries.requests_by_references(references, client)
     else:
         statuses = {s.lower() for s in _list("status")}
         if statuses - {"open", "closed"}:
             raise _bad(_("status : valeurs possibles open, closed."))
         start, end = _window(now_utc())
         reports = queries.search_requests(start=start, end=end, service_codes=_list("service_code") or None,
-                                          statuses=statuses or None)
-    return render([_service_request(r) for r in reports], fmt, root="service_requests", item="request")
+                                          statuses=statuses or None, client=client)
+    return render([service_request(r, client) for r in reports], fmt, root="service_requests", item="request")
 
 
 @bp.route(f"/requests/<service_request_id>.{FMT}", methods=["GET"])
 def get_request(service_request_id: str, fmt: str):
-    report = queries.request_by_reference(service_request_id)
+    client = _reader()
+    report = queries.request_by_reference(service_request_id, client)
     if report is None:
         raise _bad(_("service_request_id inconnu : %(id)s.", id=service_request_id), 404)
-    return render([_service_request(report)], fmt, root="service_requests", item="request")
+    return render([service_request(report, client)], fmt, root="service_requests", item="request")
 
 
 @bp.route(f"/tokens/<token>.{FMT}", methods=["GET"])
 def token(token: str, fmt: str):
     """Requests are created synchronously: the token is the service_request_id (the reference)."""
-    report = queries.request_by_reference(token)
+    report = queries.request_by_reference(token, _reader())
     if report is None:
         raise _bad(_("token inconnu : %(token)s.", token=token), 404)
     return render([{"service_request_id": report.reference, "token": token}], fmt, root="service_requests",
@@ -287,6 +267,7 @@ def token(token: str, fmt: str):
 @bp.route(f"/servicerequestupdates.{FMT}", methods=["GET"])
 def request_updates(fmt: str):
     """FixMyStreet's extension: the public updates dated between start_date and end_date."""
+    client = _reader()
     start, end = _window(now_utc())
     data = [{
         "update_id": str(u.id),
@@ -295,7 +276,7 @@ def request_updates(fmt: str):
         "updated_datetime": w3c(u.at),
         "description": u.public_text,
         "media_url": None,
-    } for u in queries.updates_between(start=start, end=end)]
+    } for u in queries.updates_between(start=start, end=end, client=client)]
     return render(data, fmt, root="service_request_updates", item="request_update")
 
 

@@ -69,7 +69,8 @@ def o311(app, client, f):
                                     "description": "Combien ?"},
                                ])
     plain = f.make_category(code="tags", label="Tags")
-    client_app, key = create_client(name="Appli mobile", actor=None, now=now_utc())
+    # an application that tells its users their reports are public (the disclosure rule publishes them as written)
+    client_app, key = create_client(name="Appli mobile", actor=None, now=now_utc(), public_intake=True)
     db.session.commit()
 
     class O311:

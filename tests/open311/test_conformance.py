@@ -206,8 +206,8 @@ def _reports(f, o311):
                            contact_phone="0699999999", contact_name="Jeanne Secret", contact_consent=True,
                            latitude=48.85, longitude=2.35)
     closed = f.make_report(o311.plain, now=now - timedelta(days=2))
-    hotline.change_status(closed, to=ReportStatus.REJECTED, actor=None, now=now - timedelta(days=1),
-                          public_text="Signalement hors sujet.")
+    hotline.change_status(closed, to=ReportStatus.NOT_OUR_REMIT, actor=None, now=now - timedelta(days=1),
+                          public_text="Hors sujet : contactez la préfecture.", referral="la préfecture")
     old = f.make_report(o311.category, now=now - timedelta(days=100))
     db.session.commit()
     return recent, closed, old
@@ -227,9 +227,9 @@ def test_get_request_fields_and_no_personal_data(o311, f, fmt):
         assert W3C.match(request[field]), request[field]
     for secret in ("secret@example.org", "0699999999", "Jeanne", "Secret"):
         assert secret not in body
-    (rejected,) = parse(o311.get(f"requests/{closed.reference}", fmt), fmt)
-    assert rejected["status"] == "closed"
-    assert rejected["status_notes"] == "Rejeté — Signalement hors sujet."
+    (referred,) = parse(o311.get(f"requests/{closed.reference}", fmt), fmt)
+    assert referred["status"] == "closed"
+    assert referred["status_notes"] == "Hors de nos compétences — Hors sujet : contactez la préfecture."
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -25,6 +25,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "hotline.change_status": {"POST": OWNER},
     "hotline.reopen": {"POST": COORD},
     "hotline.convert": {"POST": COORD},
+    "hotline.disclose": {"POST": COORD},
+    "hotline.withdraw_disclosure": {"POST": COORD},
     "hotline.attach": {"POST": COORD},
     "hotline.create": {"GET": COORDINATORS, "POST": COORDINATORS},
     "hotline.created": {"GET": REPORT_READERS},
@@ -44,6 +46,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api_resident_reports.status": {"POST": OWNER},
     "api_resident_reports.merge": {"POST": COORD},
     "api_resident_reports.reroute": {"POST": COORD},
+    "api_resident_reports.disclosure": {"PUT": COORD},
+    "api_resident_reports.withdraw_disclosure": {"DELETE": COORD},
 }
 
 BODIES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
@@ -51,6 +55,8 @@ BODIES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
                                                     "public_text": f"Intervention prévue ({role})."},
     "api_resident_reports.merge": lambda p, role: {"into_id": p["bo_into_report_id"]},
     "api_resident_reports.reroute": lambda p, role: {"organisation_id": p["organisation_id"]},
+    "api_resident_reports.disclosure": lambda p, role: {"public_description": "Dépôt sauvage devant l'entrée B.",
+                                                        "public_address": "Rue des Lilas"},
 }
 
 

@@ -8,6 +8,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "hotline.public_track_form": {"GET": EVERYONE},
     "hotline.public_track": {"GET": EVERYONE},
     "hotline.public_fixed": {"GET": EVERYONE, "POST": EVERYONE},
+    "hotline.public_privacy": {"GET": EVERYONE},
 }
 
 

@@ -18,6 +18,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "admin.open311_clients": {"GET": ADMIN},
     "admin.open311_create_client": {"POST": ADMIN},
     "admin.open311_revoke_client": {"POST": ADMIN},
+    "admin.open311_client_rights": {"POST": ADMIN},
 }
 
 
