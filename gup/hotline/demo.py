@@ -92,6 +92,7 @@ def load_demo_hotline() -> DemoHotline:
     def report(code: str, when: datetime, description: str, address: str, neighbourhood: Territory | None,
                channel: Channel = Channel.WEB, **kw):
         done.reports += 1
+        kw.setdefault("publish_description", channel is Channel.WEB)  # demo residents ticked « Publier »
         return services.submit_report(channel=channel, category=existing[code], actor=None, now=when,
                                       description=f"{description} {DEMO_MARK}", address=address,
                                       neighbourhood=neighbourhood, **kw)
