@@ -65,7 +65,7 @@ def _check_headers(response, where: str) -> str:
     assert "Content-Security-Policy-Report-Only" not in response.headers
     if response.mimetype == "text/html":
         for directive in HTML_DIRECTIVES:
-            assert directive in csp.split("; ") or directive in csp, f"{where}: {directive} missing from {csp!r}"
+            assert directive in csp, f"{where}: {directive} missing from {csp!r}"
         assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, f"{where}: {csp!r}"
         problems = inline_code(response.get_data(as_text=True))
         assert not problems, f"{where}: {problems}"
@@ -196,7 +196,8 @@ def test_templates_hold_no_inline_script_style_or_handler():
         text = path.read_text(encoding="utf-8")
         text = re.sub(r"\{#.*?#\}", "", text, flags=re.S)
         for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"<style\b", r"\sstyle=", r"\son[a-z]+\s*=",
-                        r"\|\s*safe\b", r"autoescape\s+false", r"javascript:"):
+                        r"\|\s*safe\b", r"autoescape\s+false", r"javascript:",
+                        r'="\{\{[^}]*\|\s*tojson'):  # tojson leaves " as is: only inside single quotes
             for match in re.finditer(pattern, text, flags=re.I):
                 offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)!r}")
     assert not offenders, offenders
@@ -233,7 +234,8 @@ def test_markup_in_a_finding_stays_text_in_the_map_data_html_and_api(client, f, 
         assert response.status_code == 200 and not inline_code(html), url
         assert "<img src=x" not in html and "<b>gras</b>" not in html and "<script>alert" not in html, url
         [point] = [p for p in _data_points(html) if p["lat"] == 47.21]
-        assert '<img src=x onerror="window.__xss=1"> <b>gras</b>' in point["label"] and point["address"] == '<i>3</i> rue "des" Lilas', url
+        assert '<img src=x onerror="window.__xss=1"> <b>gras</b>' in point["label"], url
+        assert point["address"] == '<i>3</i> rue "des" Lilas', url
         raw = re.search(r"data-points='([^']*)'", html).group(1)
         assert "<" not in raw and ">" not in raw and "'" not in raw, url
     response = api("coordinator", "GET", f"/api/v1/findings/{finding.id}")
