@@ -100,7 +100,13 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("GUP_RATELIMIT_STORAGE_URI", "memory://")
     PUBLIC_POST_LIMIT = os.environ.get("GUP_PUBLIC_POST_LIMIT", "5 per minute;30 per hour")
     MAP_TILE_URL = os.environ.get("GUP_MAP_TILE_URL", "")  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
-    MAP_TILE_ATTRIBUTION = os.environ.get("GUP_MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
+    MAP_TILE_ATTRIBUTION = os.environ.get("GUP_MAP_TILE_ATTRIBUTION", "© OpenStreetMap")  # plain text
+    #: security headers (gup.security_headers): the CSP is only reported, not enforced, while trying a change;
+    #: violation reports go to CSP_REPORT_URI when set; HSTS (seconds, 0 = not sent) only where HTTPS is certain
+    CSP_REPORT_ONLY = _bool("GUP_CSP_REPORT_ONLY")
+    CSP_REPORT_URI = os.environ.get("GUP_CSP_REPORT_URI", "")
+    HSTS_SECONDS = int(os.environ.get("GUP_HSTS_SECONDS", "0"))
+    HSTS_INCLUDE_SUBDOMAINS = _bool("GUP_HSTS_INCLUDE_SUBDOMAINS")
 
     PRODUCTION = False
 
@@ -126,6 +132,8 @@ class ProductionConfig(Config):
     PRODUCTION = True
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    #: one year of HTTPS-only once the cookies are Secure (the site is served over HTTPS); GUP_HSTS_SECONDS=0 stops it
+    HSTS_SECONDS = int(os.environ.get("GUP_HSTS_SECONDS", "31536000" if _bool("SESSION_COOKIE_SECURE", True) else "0"))
 
 
 def check_production(settings: dict) -> None:

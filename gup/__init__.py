@@ -56,7 +56,7 @@ def create_app(config_object: Any = None, **overrides: Any) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from gup import engine
+    from gup import engine, security_headers
     from gup.auth.loader import init_login
     from gup.extensions import api, babel, csrf, db, limiter, migrate
     from gup.i18n import select_locale
@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     api.init_app(app)
     limiter.init_app(app)
+    security_headers.init_app(app)
 
 
 def register_features(app: Flask) -> None:

@@ -50,7 +50,7 @@ def _number(value: float) -> str:
 def _open(chart_id: str, title: str, desc: str, height: int) -> str:
     cid = _id(chart_id)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-            f'width="100%" style="max-width:{WIDTH * 1.2:.0f}px;height:auto" preserveAspectRatio="xMinYMin meet" '
+            f'width="100%" preserveAspectRatio="xMinYMin meet" '
             f'aria-labelledby="{cid}-title {cid}-desc" font-family="{FONT}">'
             f'<title id="{cid}-title">{escape(title)}</title><desc id="{cid}-desc">{escape(desc)}</desc>')
 

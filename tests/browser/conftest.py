@@ -99,6 +99,47 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "locale": "fr-FR", "timezone_id": "Europe/Paris"}
 
 
+# --- Content-Security-Policy violations ------------------------------------------------------------------------
+
+#: runs in every page before its own scripts (DevTools protocol, outside the page's CSP): reports each violation
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " at "
+                + e.documentURI + (e.lineNumber ? ":" + e.lineNumber : "") + " " + (e.sample || ""));
+});
+"""
+
+
+class CspViolations(list):
+    """The CSP violations seen in every browser context of one test (the `page` fixture's and those a test
+    opens with browser.new_context)."""
+
+    def watch(self, context) -> None:
+        context.add_init_script(script=CSP_LISTENER)
+        context.on("console", self._on_console)
+
+    def _on_console(self, message) -> None:
+        text = message.text
+        if text.startswith("CSP violation: ") or "Content Security Policy" in text:
+            self.append(text)
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(browser, monkeypatch: pytest.MonkeyPatch) -> Iterator[CspViolations]:
+    """Every browser test fails when a page of gup breaks its own Content-Security-Policy."""
+    seen = CspViolations()
+    original = browser.new_context
+
+    def new_context(*args: Any, **kwargs: Any):
+        context = original(*args, **kwargs)
+        seen.watch(context)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", new_context)
+    yield seen
+    assert not seen, "Content-Security-Policy violations:\n" + "\n".join(seen)
+
+
 # --- helpers -------------------------------------------------------------------------------------------------
 
 class Axe:
@@ -109,7 +150,9 @@ class Axe:
 
     def __call__(self) -> list[dict[str, Any]]:
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):
-            self.page.add_script_tag(path=str(AXE_JS))
+            # evaluated through the DevTools protocol: an injected <script> (add_script_tag) would be an inline
+            # script, which gup's Content-Security-Policy refuses
+            self.page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
         violations = self.page.evaluate(
             "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations",
             AXE_TAGS)

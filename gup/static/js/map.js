@@ -20,24 +20,32 @@
     }
   }
 
+  /* Every text below comes from users (a finding's description, its address): it is only ever set through
+   * textContent and handed to Leaflet as a DOM node. Leaflet puts a string given to bindTooltip/bindPopup in
+   * innerHTML, where markup in a description would run as script. */
+  function textElement(tag, className, text) {
+    var element = document.createElement(tag);
+    element.className = className;
+    element.textContent = text;
+    return element;
+  }
+
   function popupContent(point, linkText) {
     var box = document.createElement("div");
-    var title = document.createElement("p");
-    title.style.margin = "0 0 .25rem";
-    title.style.fontWeight = "600";
-    title.textContent = point.label;
-    box.appendChild(title);
-    var status = document.createElement("p");
-    status.style.margin = "0 0 .25rem";
-    status.textContent = point.status_label + (point.address ? " — " + point.address : "");
-    box.appendChild(status);
+    box.className = "map-popup";
+    box.appendChild(textElement("p", "map-popup-title", point.label));
+    box.appendChild(textElement("p", "map-popup-status",
+      point.status_label + (point.address ? " — " + point.address : "")));
     if (point.url) {
-      var link = document.createElement("a");
+      var link = textElement("a", "map-popup-link", linkText);
       link.href = point.url;
-      link.textContent = linkText;
       box.appendChild(link);
     }
     return box;
+  }
+
+  function tooltipContent(point) {
+    return textElement("span", "map-tooltip", point.label + " — " + point.status_label);
   }
 
   function notice(L, text) {
@@ -45,16 +53,16 @@
     control.onAdd = function () {
       var box = L.DomUtil.create("div", "map-notice");
       box.setAttribute("role", "status");
-      box.style.background = "#fff";
-      box.style.color = "#161616";
-      box.style.padding = ".3rem .5rem";
-      box.style.border = "1px solid #929292";
-      box.style.fontSize = ".8125rem";
-      box.style.maxWidth = "16rem";
       box.textContent = text;
       return box;
     };
     return control;
+  }
+
+  function escapeHtml(text) {
+    var box = document.createElement("div");
+    box.textContent = text;
+    return box.innerHTML;
   }
 
   function init(L, element) {
@@ -70,11 +78,17 @@
       block.hidden = false;
     }
     element.setAttribute("data-ready", "1");
+    /* the legend's swatches take the markers' colours (set through the CSSOM, which the CSP allows) */
+    Array.prototype.forEach.call(block ? block.querySelectorAll(".map-swatch[data-status]") : [], function (swatch) {
+      swatch.style.backgroundColor = colours[swatch.getAttribute("data-status")] || FALLBACK_COLOUR;
+    });
     var map = L.map(element, {keyboard: true, scrollWheelZoom: false, attributionControl: true});
     map.attributionControl.setPrefix("Leaflet");
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
-      var layer = L.tileLayer(tiles, {maxZoom: 19, attribution: element.getAttribute("data-attribution") || ""});
+      /* Leaflet's attribution control writes HTML: the MAP_TILE_ATTRIBUTION setting is plain text */
+      var attribution = escapeHtml(element.getAttribute("data-attribution") || "");
+      var layer = L.tileLayer(tiles, {maxZoom: 19, attribution: attribution});
       var warned = false;
       layer.on("tileerror", function () {
         if (!warned) {
@@ -91,7 +105,7 @@
         radius: 8, color: "#ffffff", weight: 2, fillColor: colours[p.status] || FALLBACK_COLOUR, fillOpacity: 1
       });
       marker.bindPopup(popupContent(p, linkText));
-      marker.bindTooltip(p.label + " — " + p.status_label);
+      marker.bindTooltip(tooltipContent(p));
       marker.addTo(map);
       bounds.push([p.lat, p.lng]);
     });
