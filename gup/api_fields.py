@@ -2,36 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
 
-#: largest id a client may send (the columns are 32-bit integers on PostgreSQL)
-MAX_ID = 2**31 - 1
+from gup.inputs import DATE_MAX, DATE_MIN, MAX_ID, clean_text
 
+__all__ = ["MAX_ID"]  # re-exported: the API's id guard (gup.rest)
 
 class CleanStr(ma.fields.Str):
-    """A string the database can store: no NUL character (PostgreSQL refuses it), no lone UTF-16 surrogate
-    (JSON can spell one, UTF-8 cannot encode it)."""
-
-    default_error_messages = {"unstorable": "Caractère non valide dans le texte."}
+    """A string the database can store and XML can carry: gup.inputs.clean_text drops the control characters
+    (NUL, which PostgreSQL refuses, included) and lone UTF-16 surrogates (JSON can spell one, UTF-8 cannot
+    encode it). The request layer already cleaned every JSON body; this covers schemas loaded elsewhere."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise self.make_error("unstorable") from exc
-        if "\x00" in text:
-            raise self.make_error("unstorable")
-        return text
+        return clean_text(super()._deserialize(value, attr, data, **kwargs))
 
 
 #: dates outside this range are typing mistakes, and would overflow date arithmetic (mid-term, add_years)
-DATE_RANGE = validate.Range(min=date(1950, 1, 1), max=date(2200, 12, 31),
+DATE_RANGE = validate.Range(min=DATE_MIN, max=DATE_MAX,
                             error="La date doit être comprise entre {min} et {max}.")
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error="Identifiant invalide.")
 AMOUNT_MAX = Decimal("9999999999.99")  # Numeric(12, 2)

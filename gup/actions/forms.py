@@ -13,6 +13,7 @@ from gup.forms_common import (
     FrenchDecimalField,
     SelectField,
     SelectMultipleField,
+    bounded_int,
     int_or_none,
     strip,
 )
@@ -32,7 +33,7 @@ class ActionForm(FlaskForm):
                                               validators=[DataRequired(REQUIRED)])
     assignee_id = SelectField(_l("Personne chargée de l'action"), coerce=int_or_none, validators=[Optional()],
                               description=_l("Un compte de l'organisme responsable."))
-    contributor_ids = SelectMultipleField(_l("Organismes contributeurs"), coerce=int,
+    contributor_ids = SelectMultipleField(_l("Organismes contributeurs"), coerce=bounded_int,
                                           description=_l("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."))
     due_on = FrenchDateField(_l("Échéance"), validators=[Optional()])
     cost = FrenchDecimalField(_l("Coût (€)"), places=2, validators=[Optional()],

@@ -21,6 +21,7 @@ from gup.forms_common import (
     FrenchDecimalField,
     SelectField,
     SelectMultipleField,
+    bounded_int,
     int_or_none,
     strip,
 )
@@ -50,11 +51,11 @@ class AgreementForm(FlaskForm):
     renewal_agreement = StringField(_l("Convention NPNRU de rattachement"), filters=[strip],
                                     validators=[Optional(), Length(max=255)])
     predecessor_id = SelectField(_l("Convention précédente"), coerce=int_or_none, validate_choice=True)
-    territory_ids = SelectMultipleField(_l("Quartiers couverts"), coerce=int,
+    territory_ids = SelectMultipleField(_l("Quartiers couverts"), coerce=bounded_int,
                                         description=_l("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."))
-    theme_ids = SelectMultipleField(_l("Thématiques"), coerce=int,
+    theme_ids = SelectMultipleField(_l("Thématiques"), coerce=bounded_int,
                                     description=_l("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."))
-    coordinator_ids = SelectMultipleField(_l("Coordonnateur·rices"), coerce=int)
+    coordinator_ids = SelectMultipleField(_l("Coordonnateur·rices"), coerce=bounded_int)
 
 
 class AgreementStatusForm(FlaskForm):

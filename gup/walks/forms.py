@@ -15,6 +15,7 @@ from gup.forms_common import (
     FrenchFloatField,
     SelectField,
     SelectMultipleField,
+    bounded_int,
     int_or_none,
     strip,
 )
@@ -84,8 +85,9 @@ class WalkForm(FlaskForm):
     route_description = TextAreaField(_l("Parcours"), filters=[strip], validators=[Optional(), Length(max=10000)],
                                       description=_l("Le trajet en quelques mots ; les haltes se saisissent "
                                                      "plus bas."))
-    organisation_ids = SelectMultipleField(_l("Organismes participants"), coerce=int, description=MULTI_HINT)
-    user_ids = SelectMultipleField(_l("Personnes participantes (comptes gup)"), coerce=int, description=MULTI_HINT)
+    organisation_ids = SelectMultipleField(_l("Organismes participants"), coerce=bounded_int, description=MULTI_HINT)
+    user_ids = SelectMultipleField(_l("Personnes participantes (comptes gup)"), coerce=bounded_int,
+                                   description=MULTI_HINT)
     residents_count = IntegerField(_l("Nombre d'habitants"), default=0,
                                    validators=[Optional(), NumberRange(min=0, max=100000, message=BAD_NUMBER)],
                                    render_kw={"inputmode": "numeric", "min": 0})
@@ -94,7 +96,7 @@ class WalkForm(FlaskForm):
                                        description=_l("Élus, associations, habitants relais… (sans données "
                                                       "personnelles d'habitants)."))
     grid_theme_ids = SelectMultipleField(_l("Grille d'observation : thématiques relevées à chaque halte"),
-                                         coerce=int, description=MULTI_HINT)
+                                         coerce=bounded_int, description=MULTI_HINT)
     stops = FieldList(FormField(StopRow), min_entries=MIN_STOP_ROWS)
 
     def __init__(self, *args, **kwargs):
