@@ -20,10 +20,10 @@ from datetime import date
 from itertools import accumulate
 from typing import Any
 
-from flask import Flask, abort, request
+from flask import Flask, request
 from flask.wrappers import Request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.routing import IntegerConverter
 
 #: largest id a client may send (the id columns are 32-bit integers on PostgreSQL)
@@ -138,7 +138,10 @@ def guard_json_body() -> None:
     if not raw:
         return
     if json_depth(raw) > JSON_MAX_DEPTH:
-        abort(400, description=f"Corps JSON trop imbriqué ({JSON_MAX_DEPTH} niveaux au plus).")
+        message = f"Corps JSON trop imbriqué ({JSON_MAX_DEPTH} niveaux au plus)."
+        refusal = BadRequest(description=message)
+        refusal.data = {"message": message}  # what flask-smorest's JSON error shows
+        raise refusal
     try:
         document = json.loads(raw)
     except (ValueError, RecursionError):
