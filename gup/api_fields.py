@@ -8,9 +8,9 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from gup.inputs import DATE_MAX, DATE_MIN, MAX_ID, clean_text
+from gup.inputs import AMOUNT_MAX, DATE_MAX, DATE_MIN, MAX_ID, TEXT_MAX, clean_text
 
-__all__ = ["MAX_ID"]  # re-exported: the API's id guard (gup.rest)
+__all__ = ["AMOUNT_MAX", "MAX_ID", "TEXT_MAX"]  # re-exported: shared with the forms through gup.inputs
 
 class CleanStr(ma.fields.Str):
     """A string the database can store and XML can carry: gup.inputs.clean_text drops the control characters
@@ -25,9 +25,7 @@ class CleanStr(ma.fields.Str):
 DATE_RANGE = validate.Range(min=DATE_MIN, max=DATE_MAX,
                             error="La date doit être comprise entre {min} et {max}.")
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error="Identifiant invalide.")
-AMOUNT_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
 INDICATOR_MAX = Decimal("999999999999.99")  # Numeric(14, 2)
-TEXT_MAX = 20_000
 
 
 def not_blank(value: str) -> None:
@@ -36,10 +34,14 @@ def not_blank(value: str) -> None:
         raise ma.ValidationError("Ce champ ne peut pas être vide.")
 
 
-def text_field(max_length: int, description: str, *, required: bool = False, nullable: bool = True) -> ma.fields.Str:
-    validators = [validate.Length(max=max_length)]
+def text_field(max_length: int, description: str, *, required: bool = False, nullable: bool = True,
+               pattern: str | None = None, pattern_error: Any = None) -> ma.fields.Str:
+    """A text in a body; `pattern` (with its message) as the web form's Regexp, from the same constant."""
+    validators: list[Any] = [validate.Length(max=max_length)]
     if required:
         validators = [validate.Length(min=1, max=max_length), not_blank]
+    if pattern is not None:
+        validators.append(validate.Regexp(pattern, error=str(pattern_error or "Format invalide.")))
     return CleanStr(required=required, allow_none=nullable and not required, validate=validators,
                          metadata={"description": description})
 
@@ -58,12 +60,16 @@ def date_field(description: str, **kwargs: Any) -> ma.fields.Date:
     return ma.fields.Date(validate=DATE_RANGE, metadata={"description": f"{description} (AAAA-MM-JJ)."}, **kwargs)
 
 
-def between(low: Decimal, high: Decimal):
-    """Range check kept out of the OpenAPI document, where decimals are strings and bounds cannot be numbers."""
-    def check(value: Decimal) -> None:
-        if not low <= value <= high:
-            raise ma.ValidationError(f"La valeur doit être comprise entre {low} et {high}.")
-    return check
+class between:  # noqa: N801  (reads as the validator it is: validate=between(low, high))
+    """Range check kept out of the OpenAPI document, where decimals are strings and bounds cannot be numbers
+    (apispec documents validate.Range only); `min`/`max` as on Range, for the form/API rule comparison."""
+
+    def __init__(self, low: Decimal, high: Decimal) -> None:
+        self.min, self.max = low, high
+
+    def __call__(self, value: Decimal) -> None:
+        if not self.min <= value <= self.max:
+            raise ma.ValidationError(f"La valeur doit être comprise entre {self.min} et {self.max}.")
 
 
 #: decimals travel as strings ("12500.00"), so that no client rounds money through a float

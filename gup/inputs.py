@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from decimal import Decimal
 from itertools import accumulate
 from typing import Any
 
@@ -32,6 +33,10 @@ MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000
 #: dates outside this range are typing mistakes, and would overflow date arithmetic (mid-term, add_years, ±90 days)
 DATE_MIN, DATE_MAX = date(1950, 1, 1), date(2200, 12, 31)
+#: longest free text (description, notes…), the same in the forms and the API
+TEXT_MAX = 20_000
+#: largest amount a Numeric(12, 2) column holds
+AMOUNT_MAX = Decimal("9999999999.99")
 #: deepest JSON nesting a body may have (gup's bodies have two or three levels)
 JSON_MAX_DEPTH = 32
 

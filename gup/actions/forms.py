@@ -17,6 +17,7 @@ from gup.forms_common import (
     int_or_none,
     strip,
 )
+from gup.inputs import TEXT_MAX
 
 PERCENT = _l("Entre 0 et 100.")
 
@@ -25,7 +26,7 @@ class ActionForm(FlaskForm):
     """Create or edit an action (its status and progress move through progress updates)."""
 
     title = StringField(_l("Intitulé"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=255)])
-    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=10000)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=TEXT_MAX)])
     kind = SelectField(_l("Type d'action"), choices=ActionKind.choices(), validators=[DataRequired(REQUIRED)])
     audience = StringField(_l("Public visé"), filters=[strip], validators=[Optional(), Length(max=255)],
                            description=_l("Pour une sensibilisation ou une formation : qui y participe."))
@@ -49,7 +50,7 @@ class ActionUpdateForm(FlaskForm):
     """A progress update: a note, maybe a new percentage or status, maybe a photo."""
 
     note = TextAreaField(_l("Point d'avancement"), filters=[strip],
-                         validators=[DataRequired(REQUIRED), Length(max=10000)],
+                         validators=[DataRequired(REQUIRED), Length(max=TEXT_MAX)],
                          description=_l("Ce qui a été fait, ce qui bloque, les prochaines étapes. Pour une action "
                                         "bloquée, la note en donne la raison."))
     progress = IntegerField(_l("Nouvel avancement (%)"),

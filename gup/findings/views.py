@@ -219,10 +219,8 @@ def export():
     _filters, stmt = filtered()
     items = list(db.session.scalars(stmt).unique())
     text = csv_export.findings_csv(items, today=local_today(), neighbourhoods=queries.neighbourhoods_for(items))
-    name = f"constats-{local_today():%Y-%m-%d}.csv"
-    return Response(text.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "Content-Type": "text/csv; charset=utf-8"})
+    return Response(text.encode("utf-8"), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="constats-{local_today():%Y-%m-%d}.csv"'})
 
 
 # --- routing table -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from gup.forms_common import (
     int_or_none,
     strip,
 )
+from gup.inputs import TEXT_MAX
 from gup.walks.models import WalkKind, WalkStatus
 
 #: blank stop rows offered under the existing ones (no JavaScript: rows are plain repeated fields)
@@ -51,7 +52,7 @@ class StopRow(Form):
     # it would stop the chain before validate_name
     latitude = FrenchFloatField(_l("Latitude"), minimum=-90, maximum=90)
     longitude = FrenchFloatField(_l("Longitude"), minimum=-180, maximum=180)
-    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Optional(), Length(max=5000)],
+    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Optional(), Length(max=TEXT_MAX)],
                           render_kw={"rows": 2})
 
     def __init__(self, *args, **kwargs):
@@ -82,7 +83,7 @@ class WalkForm(FlaskForm):
     follow_up_of_id = SelectField(_l("Suite du diagnostic"), coerce=int_or_none,
                                   description=_l("Par exemple la marche de jour dont cette marche de nuit "
                                                  "reprend le parcours, pour les comparer."))
-    route_description = TextAreaField(_l("Parcours"), filters=[strip], validators=[Optional(), Length(max=10000)],
+    route_description = TextAreaField(_l("Parcours"), filters=[strip], validators=[Optional(), Length(max=TEXT_MAX)],
                                       description=_l("Le trajet en quelques mots ; les haltes se saisissent "
                                                      "plus bas."))
     organisation_ids = SelectMultipleField(_l("Organismes participants"), coerce=bounded_int, description=MULTI_HINT)
@@ -92,7 +93,7 @@ class WalkForm(FlaskForm):
                                    validators=[Optional(), NumberRange(min=0, max=100000, message=BAD_NUMBER)],
                                    render_kw={"inputmode": "numeric", "min": 0})
     other_participants = TextAreaField(_l("Autres participants"), filters=[strip],
-                                       validators=[Optional(), Length(max=5000)],
+                                       validators=[Optional(), Length(max=TEXT_MAX)],
                                        description=_l("Élus, associations, habitants relais… (sans données "
                                                       "personnelles d'habitants)."))
     grid_theme_ids = SelectMultipleField(_l("Grille d'observation : thématiques relevées à chaque halte"),
