@@ -82,8 +82,8 @@ def test_phone_intake_drops_control_characters(client, f, login):
 
 @pytest.mark.parametrize("escaped", ["\\u0000", "\\u0001", "\\ud800", "\\u001b", "\\u007f"])
 def test_api_json_strings_are_cleaned(api, w, f, escaped):
-    body = ('{"agreement_id": %d, "theme_id": %d, "description": "Avant%sApr\\u00e8s", "address": "A%sB"}'
-            % (w["agreement"].id, f.theme().id, escaped, escaped))
+    body = (f'{{"agreement_id": {w["agreement"].id}, "theme_id": {f.theme().id}, '
+            f'"description": "Avant{escaped}Apr\\u00e8s", "address": "A{escaped}B"}}')
     response = api("coordinator", "POST", "/api/v1/findings", data=body, content_type="application/json")
     assert response.status_code == 201, response.get_data(as_text=True)
     finding = db.session.get(Finding, response.json["id"])

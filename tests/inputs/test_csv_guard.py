@@ -81,4 +81,5 @@ def test_api_refuses_the_reference_the_form_refuses(api, w, client, login):
     login(w["coordinator"])
     response = client.post("/agreements/new", data={**body, "start_on": "01/01/2026", "end_on": "31/12/2031"})
     assert response.status_code == 422 and "Lettres, chiffres" in response.get_data(as_text=True)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Agreement).where(Agreement.reference == "=1+2")) == 0
+    stored = sa.select(sa.func.count()).select_from(Agreement).where(Agreement.reference == "=1+2")
+    assert db.session.scalar(stored) == 0
