@@ -62,14 +62,14 @@ def date_field(description: str, **kwargs: Any) -> ma.fields.Date:
 
 class between:  # noqa: N801  (reads as the validator it is: validate=between(low, high))
     """Range check kept out of the OpenAPI document, where decimals are strings and bounds cannot be numbers
-    (apispec documents validate.Range only); `min`/`max` as on Range, for the form/API rule comparison."""
+    (apispec reads any validator's `min`/`max`, hence `low`/`high`, kept for the form/API rule comparison)."""
 
     def __init__(self, low: Decimal, high: Decimal) -> None:
-        self.min, self.max = low, high
+        self.low, self.high = low, high
 
     def __call__(self, value: Decimal) -> None:
-        if not self.min <= value <= self.max:
-            raise ma.ValidationError(f"La valeur doit être comprise entre {self.min} et {self.max}.")
+        if not self.low <= value <= self.high:
+            raise ma.ValidationError(f"La valeur doit être comprise entre {self.low} et {self.high}.")
 
 
 #: decimals travel as strings ("12500.00"), so that no client rounds money through a float

@@ -41,8 +41,10 @@ def _schema_rules(field) -> dict:
             rules["max_length"] = v.max
         elif isinstance(v, ma.validate.Regexp):
             rules["pattern"] = v.regex.pattern
-        elif isinstance(v, ma.validate.Range | between):
+        elif isinstance(v, ma.validate.Range):
             rules["range"] = (v.min, v.max)
+        elif isinstance(v, between):
+            rules["range"] = (v.low, v.high)
     return rules
 
 
