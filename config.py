@@ -59,6 +59,11 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("GUP_UPLOAD_FOLDER")  # default: instance/uploads
     MAX_PHOTO_BYTES = int(os.environ.get("GUP_MAX_PHOTO_MB", "10")) * 1024 * 1024
     PHOTO_MAX_SIDE = 1600
+    #: pixels of one photo, read from its header before decoding (a 7000 × 7000 PNG of 143 KB is 49 Mpx and
+    #: about 370 MB decoded): larger photos are refused with a French message
+    PHOTO_MAX_PIXELS = int(os.environ.get("GUP_PHOTO_MAX_MPX", "40")) * 1_000_000
+    #: pixels decoded by one request, all its photos together (JPEGs count at their reduced decoding size)
+    PHOTO_MAX_PIXELS_PER_REQUEST = int(os.environ.get("GUP_PHOTO_MAX_MPX_PER_REQUEST", "60")) * 1_000_000
     PHOTO_THUMB_SIDE = 320
     #: default due date of a finding, in days after it is logged, per priority [local practice]
     PRIORITY_DUE_DAYS = {"urgent": 7, "this_year": 180, "longer_term": 730}

@@ -56,12 +56,13 @@ def create_app(config_object: Any = None, **overrides: Any) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from gup import engine, security_headers
+    from gup import engine, inputs, security_headers
     from gup.auth.loader import init_login
     from gup.extensions import api, babel, csrf, db, limiter, migrate
     from gup.i18n import select_locale
     from gup.models import import_all
 
+    inputs.init_app(app)  # first: the `int` converter must exist before any route is added
     import_all(FEATURES)  # every model registered before the mappers configure
     db.init_app(app)
     engine.init_app(app)

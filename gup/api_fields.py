@@ -2,41 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
 
-#: largest id a client may send (the columns are 32-bit integers on PostgreSQL)
-MAX_ID = 2**31 - 1
+from gup.inputs import AMOUNT_MAX, DATE_MAX, DATE_MIN, MAX_ID, TEXT_MAX, clean_text
 
+__all__ = ["AMOUNT_MAX", "MAX_ID", "TEXT_MAX"]  # re-exported: shared with the forms through gup.inputs
 
 class CleanStr(ma.fields.Str):
-    """A string the database can store: no NUL character (PostgreSQL refuses it), no lone UTF-16 surrogate
-    (JSON can spell one, UTF-8 cannot encode it)."""
-
-    default_error_messages = {"unstorable": "Caractère non valide dans le texte."}
+    """A string the database can store and XML can carry: gup.inputs.clean_text drops the control characters
+    (NUL, which PostgreSQL refuses, included) and lone UTF-16 surrogates (JSON can spell one, UTF-8 cannot
+    encode it). The request layer already cleaned every JSON body; this covers schemas loaded elsewhere."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise self.make_error("unstorable") from exc
-        if "\x00" in text:
-            raise self.make_error("unstorable")
-        return text
+        return clean_text(super()._deserialize(value, attr, data, **kwargs))
 
 
 #: dates outside this range are typing mistakes, and would overflow date arithmetic (mid-term, add_years)
-DATE_RANGE = validate.Range(min=date(1950, 1, 1), max=date(2200, 12, 31),
+DATE_RANGE = validate.Range(min=DATE_MIN, max=DATE_MAX,
                             error="La date doit être comprise entre {min} et {max}.")
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error="Identifiant invalide.")
-AMOUNT_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
 INDICATOR_MAX = Decimal("999999999999.99")  # Numeric(14, 2)
-TEXT_MAX = 20_000
 
 
 def not_blank(value: str) -> None:
@@ -45,10 +34,14 @@ def not_blank(value: str) -> None:
         raise ma.ValidationError("Ce champ ne peut pas être vide.")
 
 
-def text_field(max_length: int, description: str, *, required: bool = False, nullable: bool = True) -> ma.fields.Str:
-    validators = [validate.Length(max=max_length)]
+def text_field(max_length: int, description: str, *, required: bool = False, nullable: bool = True,
+               pattern: str | None = None, pattern_error: Any = None) -> ma.fields.Str:
+    """A text in a body; `pattern` (with its message) as the web form's Regexp, from the same constant."""
+    validators: list[Any] = [validate.Length(max=max_length)]
     if required:
         validators = [validate.Length(min=1, max=max_length), not_blank]
+    if pattern is not None:
+        validators.append(validate.Regexp(pattern, error=str(pattern_error or "Format invalide.")))
     return CleanStr(required=required, allow_none=nullable and not required, validate=validators,
                          metadata={"description": description})
 
@@ -67,12 +60,16 @@ def date_field(description: str, **kwargs: Any) -> ma.fields.Date:
     return ma.fields.Date(validate=DATE_RANGE, metadata={"description": f"{description} (AAAA-MM-JJ)."}, **kwargs)
 
 
-def between(low: Decimal, high: Decimal):
-    """Range check kept out of the OpenAPI document, where decimals are strings and bounds cannot be numbers."""
-    def check(value: Decimal) -> None:
-        if not low <= value <= high:
-            raise ma.ValidationError(f"La valeur doit être comprise entre {low} et {high}.")
-    return check
+class between:  # noqa: N801  (reads as the validator it is: validate=between(low, high))
+    """Range check kept out of the OpenAPI document, where decimals are strings and bounds cannot be numbers
+    (apispec reads any validator's `min`/`max`, hence `low`/`high`, kept for the form/API rule comparison)."""
+
+    def __init__(self, low: Decimal, high: Decimal) -> None:
+        self.low, self.high = low, high
+
+    def __call__(self, value: Decimal) -> None:
+        if not self.low <= value <= self.high:
+            raise ma.ValidationError(f"La valeur doit être comprise entre {self.low} et {self.high}.")
 
 
 #: decimals travel as strings ("12500.00"), so that no client rounds money through a float

@@ -20,8 +20,11 @@ def init_app(app: Flask) -> None:
     from flask_sqlalchemy.session import Session
 
     from gup.audit.services import register
+    from gup.inputs import clean_text_columns
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite" and not event.contains(db.engine, "connect", _sqlite_pragmas):
             event.listen(db.engine, "connect", _sqlite_pragmas)
     register(Session, db.Model.registry)
+    if not event.contains(Session, "before_flush", clean_text_columns):
+        event.listen(Session, "before_flush", clean_text_columns)

@@ -13,6 +13,7 @@ from wtforms import StringField
 
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.inputs import DATE_MAX, DATE_MIN, MAX_ID
 
 T = TypeVar("T")
 #: a flash message, or a function of what the service returned giving a message or (message, category) pairs
@@ -21,6 +22,7 @@ Success = str | Callable[[Any], str | Iterable[tuple[str, str]] | None] | None
 BAD_DATE = _l("Date invalide (format attendu : JJ/MM/AAAA ou AAAA-MM-JJ).")
 BAD_NUMBER = _l("Nombre invalide.")
 REQUIRED = _l("Champ obligatoire.")
+DATE_OUT_OF_RANGE = _l("Date hors limites (entre le 01/01/1950 et le 31/12/2200).")
 
 
 def strip(value: Any) -> Any:
@@ -29,10 +31,18 @@ def strip(value: Any) -> Any:
 
 
 def int_or_none(value: Any) -> int | None:
-    """Coerce a select value to int, '' meaning none."""
+    """Coerce a select value to int, '' meaning none; an id no row can have is an invalid choice."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return bounded_int(value)
+
+
+def bounded_int(value: Any) -> int:
+    """Coerce a select value to an id (ValueError, hence « invalid choice », beyond the id columns' range)."""
+    number = int(value)
+    if isinstance(value, str) and not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
 
 
 def show_domain_error(form: Any, exc: Any) -> None:
@@ -123,6 +133,9 @@ class FrenchDateField(wtforms.DateField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             raise ValueError(BAD_DATE) from exc
+        if self.data is not None and not DATE_MIN <= self.data <= DATE_MAX:
+            self.data = None
+            raise ValueError(DATE_OUT_OF_RANGE)
 
 
 class FrenchDecimalField(wtforms.DecimalField):

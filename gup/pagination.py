@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 import sqlalchemy as sa
 
 from gup.extensions import db
+from gup.inputs import MAX_PAGE, page_number
 
 T = TypeVar("T")
 
@@ -36,14 +37,14 @@ class Page(Generic[T]):
 
 def paginate(stmt: sa.Select, *, page: int, per_page: int) -> Page:
     """Run a select() for one page plus one COUNT query: two queries whatever the page size."""
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)  # OFFSET stays inside the database's integer range
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 
 def page_arg() -> int:
-    """The ?page= number of the current request (1 when absent or invalid)."""
+    """The ?page= number of the current request (1 when absent or invalid, MAX_PAGE at most)."""
     from flask import request
 
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return page_number(request.args.get("page"))

@@ -11,12 +11,10 @@ from typing import Any
 from flask import g, request
 from flask_smorest import Blueprint, abort
 
-from gup.api_fields import MAX_ID
 from gup.features import registry
+from gup.inputs import MAX_ID, MAX_PAGE
 from gup.orm import now_utc
 
-#: pages beyond this one are empty anyway; the cap keeps OFFSET inside the database's integer range
-MAX_PAGE = 1_000_000
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 

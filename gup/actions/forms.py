@@ -13,9 +13,11 @@ from gup.forms_common import (
     FrenchDecimalField,
     SelectField,
     SelectMultipleField,
+    bounded_int,
     int_or_none,
     strip,
 )
+from gup.inputs import TEXT_MAX
 
 PERCENT = _l("Entre 0 et 100.")
 
@@ -24,7 +26,7 @@ class ActionForm(FlaskForm):
     """Create or edit an action (its status and progress move through progress updates)."""
 
     title = StringField(_l("Intitulé"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=255)])
-    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=10000)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=TEXT_MAX)])
     kind = SelectField(_l("Type d'action"), choices=ActionKind.choices(), validators=[DataRequired(REQUIRED)])
     audience = StringField(_l("Public visé"), filters=[strip], validators=[Optional(), Length(max=255)],
                            description=_l("Pour une sensibilisation ou une formation : qui y participe."))
@@ -32,7 +34,7 @@ class ActionForm(FlaskForm):
                                               validators=[DataRequired(REQUIRED)])
     assignee_id = SelectField(_l("Personne chargée de l'action"), coerce=int_or_none, validators=[Optional()],
                               description=_l("Un compte de l'organisme responsable."))
-    contributor_ids = SelectMultipleField(_l("Organismes contributeurs"), coerce=int,
+    contributor_ids = SelectMultipleField(_l("Organismes contributeurs"), coerce=bounded_int,
                                           description=_l("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."))
     due_on = FrenchDateField(_l("Échéance"), validators=[Optional()])
     cost = FrenchDecimalField(_l("Coût (€)"), places=2, validators=[Optional()],
@@ -48,7 +50,7 @@ class ActionUpdateForm(FlaskForm):
     """A progress update: a note, maybe a new percentage or status, maybe a photo."""
 
     note = TextAreaField(_l("Point d'avancement"), filters=[strip],
-                         validators=[DataRequired(REQUIRED), Length(max=10000)],
+                         validators=[DataRequired(REQUIRED), Length(max=TEXT_MAX)],
                          description=_l("Ce qui a été fait, ce qui bloque, les prochaines étapes. Pour une action "
                                         "bloquée, la note en donne la raison."))
     progress = IntegerField(_l("Nouvel avancement (%)"),

@@ -22,6 +22,7 @@ from gup.actions.models import (
 )
 from gup.agreements.models import Agreement, Commitment
 from gup.auth.models import User
+from gup.csv_file import Number
 from gup.extensions import db
 from gup.organisations.models import Organisation
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
@@ -142,23 +143,15 @@ def _csv_date(value: date | None) -> str:
 
 def _csv_amount(value: Decimal | None) -> str:
     """1250.5 → « 1250,50 »: comma decimals, no thousands separator, so spreadsheets read a number."""
-    return f"{value:.2f}".replace(".", ",") if value is not None else ""
+    return Number(f"{value:.2f}".replace(".", ",")) if value is not None else ""
 
 
-def _csv_text(value: Any) -> str:
-    """Text cells; a leading =, +, - or @ would be run as a formula by a spreadsheet, so it is quoted."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def csv_rows(actions: list[Action], today: date, *, yes: str, no: str) -> list[list[str]]:
-    """One list of cells per action, in the order of CSV_HEADERS."""
-    return [[str(a.id), _csv_text(a.title), _csv_text(a.agreement.reference), str(a.kind.label),
-             _csv_text(a.audience), _csv_text(a.responsible_organisation.name),
-             _csv_text(a.assignee.full_name if a.assignee else ""),
-             _csv_text(", ".join(o.name for o in a.contributors)), _csv_date(a.due_on),
-             yes if a.is_overdue(today) else no, str(a.status.label), str(a.progress), _csv_amount(a.cost),
-             _csv_text(a.commitment.reference if a.commitment else ""),
+def csv_rows(actions: list[Action], today: date, *, yes: str, no: str) -> list[list[Any]]:
+    """One list of cells per action, in the order of CSV_HEADERS (gup.csv_file defuses every text cell)."""
+    return [[a.id, a.title, a.agreement.reference, str(a.kind.label), a.audience, a.responsible_organisation.name,
+             a.assignee.full_name if a.assignee else "", ", ".join(o.name for o in a.contributors),
+             _csv_date(a.due_on), yes if a.is_overdue(today) else no, str(a.status.label), a.progress,
+             _csv_amount(a.cost), a.commitment.reference if a.commitment else "",
              ", ".join(str(f.id) for f in a.findings), _csv_date(a.done_on)]
             for a in actions]
 

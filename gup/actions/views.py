@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +15,7 @@ from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Commitment
 from gup.audit.services import history_of, status_history
 from gup.auth.models import User
+from gup.csv_file import csv_response
 from gup.extensions import db
 from gup.forms_common import handle_form, render_form
 from gup.i18n import local_today
@@ -68,12 +67,9 @@ def export():
     today = local_today()
     actions = list(db.session.scalars(queries.actions_stmt(current_user, today=today, for_export=True, **args))
                    .unique())
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(h) for h in queries.CSV_HEADERS])
-    writer.writerows(queries.csv_rows(actions, today, yes=_("Oui"), no=_("Non")))
-    return Response(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="actions-{today:%Y-%m-%d}.csv"'})
+    return csv_response([str(h) for h in queries.CSV_HEADERS],
+                        queries.csv_rows(actions, today, yes=_("Oui"), no=_("Non")),
+                        filename=f"actions-{today:%Y-%m-%d}.csv")
 
 
 # --- one action ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from gup.extensions import db
 from gup.forms_common import handle_form, render_form
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
-from gup.pagination import paginate
+from gup.pagination import page_arg, paginate
 from gup.policy import authorize
 
 
@@ -35,7 +35,7 @@ def _error(form, exc: DomainError) -> None:
 def users():
     authorize(current_user, "manage", User)
     stmt = sa.select(User).options(joinedload(User.organisation)).order_by(User.full_name)
-    page = paginate(stmt, page=request.args.get("page", 1, type=int) or 1, per_page=current_app.config["PAGE_SIZE"])
+    page = paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"])
     return render_template("admin/users.html", page=page)
 
 

@@ -6,6 +6,8 @@ from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from gup.agreements.models import (
+    REFERENCE_ERROR,
+    REFERENCE_PATTERN,
     AgreementKind,
     AgreementStatus,
     CommitmentStatus,
@@ -21,9 +23,11 @@ from gup.forms_common import (
     FrenchDecimalField,
     SelectField,
     SelectMultipleField,
+    bounded_int,
     int_or_none,
     strip,
 )
+from gup.inputs import AMOUNT_MAX, TEXT_MAX
 
 NO_CHOICE = _l("— Aucun —")
 
@@ -35,8 +39,7 @@ def _none_choice(label=NO_CHOICE):
 class AgreementForm(FlaskForm):
     reference = StringField(_l("Référence"), filters=[strip],
                             validators=[DataRequired(REQUIRED), Length(max=60),
-                                        Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-                                               message=_l("Lettres, chiffres, points, tirets uniquement."))],
+                                        Regexp(REFERENCE_PATTERN, message=REFERENCE_ERROR)],
                             description=_l("Identifiant unique, par exemple GUP-BELLERIVE-2025."))
     title = StringField(_l("Intitulé"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=255)])
     kind = SelectField(_l("Type de convention"), choices=AgreementKind.choices(), validators=[DataRequired(REQUIRED)])
@@ -50,11 +53,11 @@ class AgreementForm(FlaskForm):
     renewal_agreement = StringField(_l("Convention NPNRU de rattachement"), filters=[strip],
                                     validators=[Optional(), Length(max=255)])
     predecessor_id = SelectField(_l("Convention précédente"), coerce=int_or_none, validate_choice=True)
-    territory_ids = SelectMultipleField(_l("Quartiers couverts"), coerce=int,
+    territory_ids = SelectMultipleField(_l("Quartiers couverts"), coerce=bounded_int,
                                         description=_l("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."))
-    theme_ids = SelectMultipleField(_l("Thématiques"), coerce=int,
+    theme_ids = SelectMultipleField(_l("Thématiques"), coerce=bounded_int,
                                     description=_l("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."))
-    coordinator_ids = SelectMultipleField(_l("Coordonnateur·rices"), coerce=int)
+    coordinator_ids = SelectMultipleField(_l("Coordonnateur·rices"), coerce=bounded_int)
 
 
 class AgreementStatusForm(FlaskForm):
@@ -80,7 +83,7 @@ class SignatoryForm(FlaskForm):
 
 class AmendmentForm(FlaskForm):
     signed_on = FrenchDateField(_l("Date de signature de l'avenant"), validators=[DataRequired(BAD_DATE)])
-    subject = TextAreaField(_l("Objet"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=5000)])
+    subject = TextAreaField(_l("Objet"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=TEXT_MAX)])
     new_end_on = FrenchDateField(_l("Nouvelle date de fin"), validators=[Optional()],
                                  description=_l("Seulement si l'avenant prolonge ou raccourcit la convention."))
 
@@ -91,16 +94,16 @@ class CommitmentForm(FlaskForm):
     partner_id = SelectField(_l("Partenaire engagé"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
     theme_id = SelectField(_l("Thématique"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
     title = StringField(_l("Intitulé"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=255)])
-    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=10000)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Optional(), Length(max=TEXT_MAX)])
     funding_source = SelectField(_l("Source de financement"), choices=FundingSource.choices(),
                                  validators=[DataRequired(REQUIRED)])
     tfpb_axis = SelectField(_l("Axe TFPB"), choices=_none_choice() + TfpbAxis.choices(), validators=[Optional()],
                             description=_l("Obligatoire pour un financement par l'abattement de TFPB."))
     planned_investment_amount = FrenchDecimalField(_l("Investissement prévu (€)"), places=2,
-                                             validators=[Optional(), NumberRange(min=0, max=10**10)],
+                                             validators=[Optional(), NumberRange(min=0, max=AMOUNT_MAX)],
                                              render_kw={"inputmode": "decimal"})
     planned_operating_amount = FrenchDecimalField(_l("Fonctionnement prévu (€)"), places=2,
-                                            validators=[Optional(), NumberRange(min=0, max=10**10)],
+                                            validators=[Optional(), NumberRange(min=0, max=AMOUNT_MAX)],
                                             render_kw={"inputmode": "decimal"})
     indicator_label = StringField(_l("Indicateur"), filters=[strip], validators=[Optional(), Length(max=255)])
     indicator_unit = StringField(_l("Unité"), filters=[strip], validators=[Optional(), Length(max=60)])
@@ -122,7 +125,7 @@ class CommitmentForm(FlaskForm):
 
 class CommitmentUpdateForm(FlaskForm):
     note = TextAreaField(_l("Point d'avancement"), filters=[strip], validators=[DataRequired(REQUIRED),
-                                                                                Length(max=10000)],
+                                                                                Length(max=TEXT_MAX)],
                          description=_l("Ce qui a été fait, ce qui bloque, les prochaines étapes."))
     progress = IntegerField(_l("Nouvel avancement (%)"),
                             validators=[Optional(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100."))],

@@ -25,6 +25,11 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+#: an agreement reference: letters, digits, dots, dashes (never a leading = + - @ that a spreadsheet would run);
+#: the web form and the API both validate it with this pattern
+REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+REFERENCE_ERROR = _l("Lettres, chiffres, points, tirets uniquement.")
+
 class Theme(Audited, TimestampMixin, db.Model):
     """Thématique: an editable theme of GUP work (cleanliness, lighting…)."""
 

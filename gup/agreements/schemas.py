@@ -8,6 +8,8 @@ import marshmallow as ma
 from marshmallow import validate
 
 from gup.agreements.models import (
+    REFERENCE_ERROR,
+    REFERENCE_PATTERN,
     AgreementKind,
     AgreementStatus,
     CommitmentStatus,
@@ -138,7 +140,8 @@ class AgreementQueryArgs(ma.Schema):
 class AgreementIn(ma.Schema):
     """Définition d'une convention (création)."""
 
-    reference = text_field(60, "Référence unique de la convention.", required=True)
+    reference = text_field(60, "Référence unique de la convention (lettres, chiffres, points, tirets).",
+                           required=True, pattern=REFERENCE_PATTERN, pattern_error=REFERENCE_ERROR)
     title = text_field(255, "Intitulé.", required=True)
     kind = ma.fields.Enum(AgreementKind, by_value=ma.fields.Str, required=True,
                           metadata={"description": "framework : convention cadre ; site : convention de site."})

@@ -19,6 +19,7 @@ from gup.forms_common import (
     int_or_none,
     strip,
 )
+from gup.inputs import TEXT_MAX
 
 PHOTO_ACCEPT = {"accept": "image/*", "capture": "environment"}
 
@@ -31,10 +32,10 @@ class _FindingFields(FlaskForm):
     theme_id = SelectField(_l("Thématique"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
     stop_id = SelectField(_l("Halte"), coerce=int_or_none, validators=[Optional()])
     description = TextAreaField(_l("Description"), filters=[strip],
-                                validators=[DataRequired(_l("Décrivez le constat.")), Length(max=10000)],
+                                validators=[DataRequired(_l("Décrivez le constat.")), Length(max=TEXT_MAX)],
                                 render_kw={"rows": 4})
     resident_quote = TextAreaField(_l("Parole d'habitant (facultatif)"), filters=[strip],
-                                   validators=[Optional(), Length(max=5000)], render_kw={"rows": 2},
+                                   validators=[Optional(), Length(max=TEXT_MAX)], render_kw={"rows": 2},
                                    description=_l("Ce qu'un habitant a dit, sans son nom ni rien qui "
                                                   "permette de le reconnaître."))
     address = StringField(_l("Adresse ou repère"), filters=[strip], validators=[Optional(), Length(max=255)],
@@ -90,7 +91,7 @@ class RouteForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = SelectField(_l("Nouveau statut"), validators=[DataRequired(REQUIRED)])
-    note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=5000)],
+    note = TextAreaField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=TEXT_MAX)],
                          render_kw={"rows": 3},
                          description=_l("Obligatoire pour un refus (la raison) et pour une réorientation "
                                         "(vers qui) ; pour une résolution, ce qui a été fait."))

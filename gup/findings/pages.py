@@ -24,6 +24,7 @@ from gup.findings.models import FINDING_NEXT, Finding, FindingKind, FindingStatu
 from gup.findings.signals import finding_page
 from gup.forms_common import show_domain_error
 from gup.i18n import local_today
+from gup.inputs import id_or_none
 from gup.media import services as media_services
 from gup.media.services import PhotoError
 from gup.organisations.models import Organisation
@@ -146,7 +147,7 @@ def filtered():
                                                           "organisation_id")}
     stmt = queries.findings_stmt(
         current_user, today=local_today(), **{k: v for k, v in ids.items() if isinstance(v, int)},
-        walkthrough_id=request.args.get("walkthrough_id", type=int),
+        walkthrough_id=id_or_none(request.args.get("walkthrough_id")),
         status=filters.status.data if filters.status.data in {s.value for s in FindingStatus} else None,
         priority=filters.priority.data if filters.priority.data in {p.value for p in Priority} else None,
         overdue={"1": True,

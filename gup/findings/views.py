@@ -35,8 +35,10 @@ from gup.findings.pages import (
 )
 from gup.forms_common import handle_form, render_form
 from gup.i18n import local_today
+from gup.inputs import id_or_none
 from gup.organisations.models import Organisation
 from gup.orm import now_utc
+from gup.pagination import page_arg
 from gup.policy import authorize, can
 from gup.walks.models import Walkthrough
 from gup.walks.queries import agreements_where, party_organisation_choices
@@ -52,7 +54,7 @@ def _log(agreement: Agreement, walk: Walkthrough | None):
         del form.reason
     logging_choices(form, agreement, walk)
     if request.method == "GET" and walk is not None:
-        stop_id = request.args.get("stop_id", type=int)
+        stop_id = id_or_none(request.args.get("stop_id"))
         form.stop_id.data = stop_id if any(s.id == stop_id for s in walk.stops) else None
         form.territory_id.data = walk.neighbourhood_id
     suggestion = routing_suggestion(agreement, form) if request.method == "POST" else None
@@ -203,7 +205,7 @@ def edit(finding_id: int):
 @login_required
 def index():
     filters, stmt = filtered()
-    page = queries.paginate(stmt, page=request.args.get("page", 1, type=int) or 1,
+    page = queries.paginate(stmt, page=page_arg(),
                             per_page=current_app.config["PAGE_SIZE"])
     return render_template("findings/index.html", page=page, filters=filters, today=local_today(),
                            neighbourhoods=queries.neighbourhoods_for(page.items),
@@ -217,10 +219,8 @@ def export():
     _filters, stmt = filtered()
     items = list(db.session.scalars(stmt).unique())
     text = csv_export.findings_csv(items, today=local_today(), neighbourhoods=queries.neighbourhoods_for(items))
-    name = f"constats-{local_today():%Y-%m-%d}.csv"
-    return Response(text.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "Content-Type": "text/csv; charset=utf-8"})
+    return Response(text.encode("utf-8"), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="constats-{local_today():%Y-%m-%d}.csv"'})
 
 
 # --- routing table -------------------------------------------------------------------------------

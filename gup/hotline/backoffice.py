@@ -42,6 +42,7 @@ from gup.hotline.models import (
 )
 from gup.hotline.report_page import RESPOND_TARGETS, STATUS_TARGETS, detail_context, fill
 from gup.i18n import local_today
+from gup.inputs import id_or_none
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
 from gup.orm import now_utc
@@ -460,7 +461,7 @@ def create_from_finding(finding_id: int):
     finding = finding_or_404(finding_id)
     authorize(current_user, "manage", finding)
     back = url_for("findings.detail", finding_id=finding.id)
-    category = db.session.get(ReportCategory, request.form.get("category_id", type=int) or 0)
+    category = db.session.get(ReportCategory, id_or_none(request.form.get("category_id")) or 0)
     if category is None:
         flash(_("Choisissez une catégorie de signalement."), "error")
         return redirect(back)

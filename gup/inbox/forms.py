@@ -11,6 +11,7 @@ from gup.forms_common import (
     SelectMultipleField,
     strip,
 )
+from gup.inputs import TEXT_MAX
 
 #: target statuses of the bulk update (findings and actions share planned and in progress)
 BULK_TARGETS = [
@@ -32,6 +33,6 @@ class BulkStatusForm(FlaskForm):
                                 validators=[DataRequired(_l("Cochez au moins un élément de la liste."))])
     status = SelectField(_l("Nouveau statut"), choices=[("", _l("— Choisir —"))] + BULK_TARGETS,
                          validators=[DataRequired(REQUIRED)])
-    note = TextAreaField(_l("Note"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=10000)],
+    note = TextAreaField(_l("Note"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=TEXT_MAX)],
                          description=_l("Enregistrée sur chaque élément : ce qui a été fait, ou la raison d'un refus "
                                         "ou d'un blocage."))

@@ -8,7 +8,7 @@ import warnings
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import event
@@ -21,7 +21,8 @@ from gup.media.models import Photo
 
 logger = logging.getLogger(__name__)
 
-MAX_PIXELS = 50_000_000  # decompression-bomb guard (a 50-megapixel phone photo is the upper bound)
+#: g key: pixels decoded so far by the current request or command (PHOTO_MAX_PIXELS_PER_REQUEST bounds it)
+DECODED_KEY = "gup_media_decoded_pixels"
 #: session.info key of the files written during the current transaction
 WRITTEN_KEY = "gup_media_written"
 
@@ -64,8 +65,23 @@ def _size_label(limit: int) -> str:
     return f"{max(limit // 1024, 1)} Ko"
 
 
+def _charge(pixels: int) -> None:
+    """Count the pixels about to be decoded against the budget of this request (five photos of /signaler,
+    each one within the per-photo limit, must not add up to gigabytes)."""
+    budget = current_app.config["PHOTO_MAX_PIXELS_PER_REQUEST"]
+    spent = g.get(DECODED_KEY, 0) + pixels
+    if spent > budget:
+        raise PhotoError(_("Ces photos sont trop grandes ensemble (%(limit)s millions de pixels au plus par envoi) : "
+                           "envoyez-les en plusieurs fois ou en plus petit.", limit=budget // 1_000_000))
+    g.setdefault(DECODED_KEY, 0)
+    setattr(g, DECODED_KEY, spent)
+
+
 def _decode(data: bytes) -> Image.Image:
-    limit = current_app.config["MAX_PHOTO_BYTES"]
+    """Open, check the size from the header (before any pixel is decoded), then decode reduced when the format
+    allows it (JPEG: Image.draft decodes at 1/2, 1/4 or 1/8 scale, still above PHOTO_MAX_SIDE)."""
+    cfg = current_app.config
+    limit = cfg["MAX_PHOTO_BYTES"]
     if not data:
         raise PhotoError(_("Le fichier est vide."))
     if len(data) > limit:
@@ -76,8 +92,15 @@ def _decode(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
             if image.format not in ("JPEG", "PNG", "WEBP", "HEIF", "GIF", "MPO"):
                 raise PhotoError(_("Format non accepté : envoyez une photo JPEG, PNG ou WebP."))
-            if image.width * image.height > MAX_PIXELS:
-                raise PhotoError(_("La photo est trop grande (trop de pixels)."))
+            max_pixels = cfg["PHOTO_MAX_PIXELS"]
+            if image.width * image.height > max_pixels:
+                raise PhotoError(_("La photo est trop grande : %(width)s × %(height)s pixels, %(limit)s millions "
+                                   "au plus. Réduisez-la avant de l'envoyer.", width=image.width,
+                                   height=image.height, limit=max_pixels // 1_000_000))
+            if image.format in ("JPEG", "MPO"):
+                ratio = cfg["PHOTO_MAX_SIDE"] / max(image.size)  # the stored size, which draft must not undercut
+                image.draft(None, (max(1, int(image.width * ratio)), max(1, int(image.height * ratio))))
+            _charge(image.width * image.height)
             image.load()
     except PhotoError:
         raise
@@ -85,7 +108,24 @@ def _decode(data: bytes) -> Image.Image:
         raise PhotoError(_("Le fichier n'est pas une image lisible.")) from None
     except (OSError, SyntaxError, ValueError):
         raise PhotoError(_("L'image est endommagée ou incomplète.")) from None
-    return image
+    return _reduced(image, cfg["PHOTO_MAX_SIDE"])
+
+
+def _reduced(image: Image.Image, max_side: int) -> Image.Image:
+    """A large decoded image shrunk at once by an integer factor (fast box filter), still above max_side, so
+    the orientation, colour conversion and the two re-encodings work on a small copy."""
+    factor = max(image.size) // max_side
+    if factor < 2 or getattr(image, "n_frames", 1) > 1:
+        return image
+    try:
+        smaller = image.reduce(factor)
+    except (ValueError, OSError):  # modes reduce() does not know (P, I;16…): the thumbnail step copes
+        return image
+    smaller.info = dict(image.info)
+    exif = image.getexif()
+    if exif:
+        smaller.info["exif"] = exif.tobytes()
+    return smaller
 
 
 def _jpeg(image: Image.Image, max_side: int, quality: int) -> tuple[bytes, int, int]:

@@ -3,12 +3,14 @@
 A response is a list of dicts (one XML element per item under a root element: `<services><service>…`) or a
 single dict (discovery, service definition). Nested lists are named by their key and hold elements named by
 LIST_ITEMS (`attributes` → `<attribute>`). None becomes JSON null and an empty XML element; booleans are
-`true`/`false`. Text is escaped by ElementTree.
+`true`/`false`. Text is escaped by ElementTree, after dropping what no XML 1.0 document may contain (xml_safe), so
+the output is well-formed whatever was stored; JSON strings get the same filter.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any
@@ -18,6 +20,8 @@ from flask import Response, current_app
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 LIST_ITEMS = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format"}
+#: what XML 1.0 cannot carry, even escaped (controls but tab and newlines, surrogates, U+FFFE and U+FFFF)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class Open311Error(Exception):
@@ -36,10 +40,26 @@ def w3c(value: datetime | None) -> str | None:
     return value.astimezone(tz).isoformat(timespec="seconds")
 
 
+def xml_safe(text: str) -> str:
+    """Text without the characters XML 1.0 forbids (data stored before the input filter, or by any means)."""
+    return _NOT_XML.sub("", text)
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    return "" if value is None else xml_safe(str(value))
+
+
+def _json_safe(value: Any) -> Any:
+    """Strings without control characters or lone surrogates (which UTF-8 cannot even encode)."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    return value
 
 
 def _fill(element: ET.Element, value: Any, name: str) -> None:
@@ -69,7 +89,7 @@ def render(data: Any, fmt: str, *, root: str, item: str | None = None, status: i
     if fmt == "xml":
         body = to_xml(data, root, item)
     else:
-        body = json.dumps(data, ensure_ascii=False).encode()
+        body = json.dumps(_json_safe(data), ensure_ascii=False).encode()
     return Response(body, status=status, content_type=FORMATS.get(fmt, FORMATS["json"]))
 
 

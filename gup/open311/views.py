@@ -28,6 +28,7 @@ from gup.errors import DomainError
 from gup.extensions import db
 from gup.hotline import services as hotline
 from gup.hotline.models import Channel, ReportCategory, ReportStatus
+from gup.inputs import DATE_MAX, DATE_MIN
 from gup.open311 import bp, queries
 from gup.open311.formats import FORMATS, Open311Error, render, render_errors, w3c
 from gup.open311.payloads import service_request
@@ -101,6 +102,10 @@ def parse_w3c(value: str, name: str) -> datetime:
         if len(value) > 10:
             raise _bad(_("%(name)s : indiquez le fuseau horaire (Z ou +01:00).", name=name))
         parsed = parsed.replace(tzinfo=_local_tz())
+    # the range leaves room for the 90-day window and the time zones (year 1 or 9999 would overflow)
+    if not DATE_MIN <= parsed.date() <= DATE_MAX:
+        raise _bad(_("%(name)s : date hors limites (entre %(low)s et %(high)s).", name=name,
+                     low=DATE_MIN.isoformat(), high=DATE_MAX.isoformat()))
     return parsed.astimezone(UTC)
 
 

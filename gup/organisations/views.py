@@ -14,7 +14,7 @@ from gup.forms_common import handle_form, render_form
 from gup.organisations import bp, services
 from gup.organisations.forms import OrganisationForm
 from gup.organisations.models import Organisation, OrganisationKind
-from gup.pagination import paginate
+from gup.pagination import page_arg, paginate
 from gup.policy import authorize, can
 
 
@@ -25,7 +25,7 @@ def index():
     stmt = sa.select(Organisation).order_by(Organisation.name)
     if kind:
         stmt = stmt.where(Organisation.kind == kind)
-    page = paginate(stmt, page=request.args.get("page", 1, type=int) or 1, per_page=current_app.config["PAGE_SIZE"])
+    page = paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"])
     return render_template("organisations/index.html", page=page, kind=kind, kinds=OrganisationKind,
                            can_create=can(current_user, "create", Organisation))
 

@@ -12,6 +12,7 @@ from gup.audit.services import history_of
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.forms_common import handle_form, render_form
+from gup.inputs import id_or_none
 from gup.organisations.models import Organisation, OrganisationKind
 from gup.policy import authorize, can
 from gup.territory import bp, services
@@ -61,8 +62,8 @@ def save(territory_id: int | None = None):
     if request.method == "GET":
         if node:
             form.kind.data = node.kind.value
-        elif request.args.get("parent_id", type=int):
-            form.parent_id.data = request.args.get("parent_id", type=int)
+        elif id_or_none(request.args.get("parent_id")):
+            form.parent_id.data = id_or_none(request.args.get("parent_id"))
     return handle_form(form, lambda: _save(node, form),
                        success=lambda saved: _("%(kind)s « %(name)s » enregistré(e).", kind=saved.kind.label,
                                                name=saved.name),

@@ -15,9 +15,11 @@ from gup.forms_common import (
     FrenchFloatField,
     SelectField,
     SelectMultipleField,
+    bounded_int,
     int_or_none,
     strip,
 )
+from gup.inputs import TEXT_MAX
 from gup.walks.models import WalkKind, WalkStatus
 
 #: blank stop rows offered under the existing ones (no JavaScript: rows are plain repeated fields)
@@ -50,7 +52,7 @@ class StopRow(Form):
     # it would stop the chain before validate_name
     latitude = FrenchFloatField(_l("Latitude"), minimum=-90, maximum=90)
     longitude = FrenchFloatField(_l("Longitude"), minimum=-180, maximum=180)
-    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Optional(), Length(max=5000)],
+    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Optional(), Length(max=TEXT_MAX)],
                           render_kw={"rows": 2})
 
     def __init__(self, *args, **kwargs):
@@ -81,20 +83,21 @@ class WalkForm(FlaskForm):
     follow_up_of_id = SelectField(_l("Suite du diagnostic"), coerce=int_or_none,
                                   description=_l("Par exemple la marche de jour dont cette marche de nuit "
                                                  "reprend le parcours, pour les comparer."))
-    route_description = TextAreaField(_l("Parcours"), filters=[strip], validators=[Optional(), Length(max=10000)],
+    route_description = TextAreaField(_l("Parcours"), filters=[strip], validators=[Optional(), Length(max=TEXT_MAX)],
                                       description=_l("Le trajet en quelques mots ; les haltes se saisissent "
                                                      "plus bas."))
-    organisation_ids = SelectMultipleField(_l("Organismes participants"), coerce=int, description=MULTI_HINT)
-    user_ids = SelectMultipleField(_l("Personnes participantes (comptes gup)"), coerce=int, description=MULTI_HINT)
+    organisation_ids = SelectMultipleField(_l("Organismes participants"), coerce=bounded_int, description=MULTI_HINT)
+    user_ids = SelectMultipleField(_l("Personnes participantes (comptes gup)"), coerce=bounded_int,
+                                   description=MULTI_HINT)
     residents_count = IntegerField(_l("Nombre d'habitants"), default=0,
                                    validators=[Optional(), NumberRange(min=0, max=100000, message=BAD_NUMBER)],
                                    render_kw={"inputmode": "numeric", "min": 0})
     other_participants = TextAreaField(_l("Autres participants"), filters=[strip],
-                                       validators=[Optional(), Length(max=5000)],
+                                       validators=[Optional(), Length(max=TEXT_MAX)],
                                        description=_l("Élus, associations, habitants relais… (sans données "
                                                       "personnelles d'habitants)."))
     grid_theme_ids = SelectMultipleField(_l("Grille d'observation : thématiques relevées à chaque halte"),
-                                         coerce=int, description=MULTI_HINT)
+                                         coerce=bounded_int, description=MULTI_HINT)
     stops = FieldList(FormField(StopRow), min_entries=MIN_STOP_ROWS)
 
     def __init__(self, *args, **kwargs):

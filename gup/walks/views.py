@@ -16,6 +16,7 @@ from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.orm import now_utc
 from gup.pages import sections
+from gup.pagination import page_arg
 from gup.policy import authorize, can
 from gup.territory.models import Territory
 from gup.territory.queries import neighbourhood_choices
@@ -40,7 +41,7 @@ def index():
     status = filters.status.data if filters.status.data in {s.value for s in WalkStatus} else None
     stmt = queries.walks_stmt(current_user, kind=kind, status=status,
                               **{k: v for k, v in ids.items() if isinstance(v, int)})
-    page = queries.paginate(stmt, page=request.args.get("page", 1, type=int) or 1,
+    page = queries.paginate(stmt, page=page_arg(),
                             per_page=current_app.config["PAGE_SIZE"])
     return render_template("walks/index.html", page=page, filters=filters,
                            counts=queries.finding_counts([w.id for w in page.items]),

@@ -82,7 +82,7 @@ def test_format_not_accepted(uploads):
 def test_too_many_pixels(uploads):
     huge = _encode(Image.new("1", (8000, 8000)), "PNG")  # small file, 64 megapixels once decoded
     assert len(huge) < 1024 * 1024
-    assert "trop de pixels" in _refused(huge, uploads)
+    assert "La photo est trop grande" in _refused(huge, uploads)
 
 
 def test_oversized_file(f, app_ctx, uploads, monkeypatch):
