@@ -109,6 +109,13 @@ def set_password(user: User, *, password: str, actor: Any) -> None:
     logger.info("password of user %s set by %s", user.id, getattr(actor, "id", None))
 
 
+def end_sessions(user: User) -> None:
+    """Log the user out everywhere: every session and remember-me cookie holds the old session token."""
+    user.rotate_session_token()
+    db.session.flush()
+    logger.info("sessions of user %s ended", user.id)
+
+
 def change_own_password(user: User, *, current: str, new: str) -> None:
     """Password change by the user, who must give the current one."""
     if not check_password(user, current):

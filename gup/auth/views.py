@@ -53,6 +53,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # a copied session or remember-me cookie carries the session token: a new one makes it worthless
+        services.end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("auth.login"))
