@@ -92,6 +92,9 @@ class Config:
     SCHEDULER_MISFIRE_GRACE_SECONDS = int(os.environ.get("GUP_SCHEDULER_MISFIRE_GRACE_SECONDS", str(7 * 24 * 3600)))
     #: successful job runs are kept this long (failed ones stay)
     SCHEDULER_KEEP_RUNS_DAYS = int(os.environ.get("GUP_SCHEDULER_KEEP_RUNS_DAYS", "30"))
+    #: reverse proxies in front of gup that add X-Forwarded-For / X-Forwarded-Proto (0: none, the headers are
+    #: ignored; 1: one nginx). Only with it do the login throttle and the rate limits see the client's address.
+    TRUSTED_PROXIES = int(os.environ.get("GUP_TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("GUP_RATELIMIT_STORAGE_URI", "memory://")
     PUBLIC_POST_LIMIT = os.environ.get("GUP_PUBLIC_POST_LIMIT", "5 per minute;30 per hour")
     MAP_TILE_URL = os.environ.get("GUP_MAP_TILE_URL", "")  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
