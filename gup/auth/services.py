@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 _HASHER = PasswordHasher()
 _FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_DUMMY_HASHES: dict[tuple[int, int, int], str] = {}
 DEMO_DOMAIN = "@demo.gup.fr"
 
 
@@ -35,14 +36,34 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def check_password(user: User, password: str) -> bool:
-    """Verify a password, upgrading the hash parameters when they changed."""
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash with the hasher's parameters, verified in place of a missing one so that timing reveals nothing."""
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[key]
+
+
+def has_usable_password(user: User) -> bool:
+    """False for an invited account whose person has not chosen a password yet."""
+    return bool(user.password_hash) and user.password_hash.startswith("$argon2")
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Verify a password, upgrading the hash parameters when they changed.
+
+    Exactly one Argon2 verification runs whether the account exists, has no password yet or not: an unknown
+    address is checked against a dummy hash, so the answer takes as long as for a known one."""
+    hasher = _hasher()
+    usable = user is not None and has_usable_password(user)
     try:
-        _hasher().verify(user.password_hash, password)
+        hasher.verify(user.password_hash if usable else _dummy_hash(hasher), password)  # type: ignore[union-attr]
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher().check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if not usable:
+        return False
+    if hasher.check_needs_rehash(user.password_hash):  # type: ignore[union-attr]
+        user.password_hash = hash_password(password)  # type: ignore[union-attr]
     return True
 
 
@@ -137,7 +158,8 @@ def is_throttled(*, email: str, ip_address: str, now: datetime) -> bool:
 def authenticate(*, email: str, password: str, ip_address: str, now: datetime) -> User | None:
     """Check credentials, recording the attempt; None when they are wrong or the account is disabled."""
     user = user_by_email(email)
-    ok = user is not None and user.is_active_account and check_password(user, password)
+    verified = check_password(user, password)  # always, even for an unknown or disabled account (timing)
+    ok = user is not None and user.is_active_account and verified
     db.session.add(LoginAttempt(email=normalise_email(email)[:254], ip_address=ip_address[:64],
                                 succeeded=ok, at=now))
     if ok:
