@@ -39,6 +39,14 @@ class Config:
     PASSWORD_MIN_LENGTH = 12
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", "15"))
+    #: the links mailed to choose a password: the invitation (new account) and « mot de passe oublié »; each works
+    #: once (choosing a password, a new invitation or a deactivation makes it stale)
+    INVITATION_LINK_HOURS = int(os.environ.get("GUP_INVITATION_LINK_HOURS", "72"))
+    RESET_LINK_MINUTES = int(os.environ.get("GUP_RESET_LINK_MINUTES", "60"))
+    #: « mot de passe oublié » requests accepted per typed address and per client address within the window
+    PASSWORD_RESET_MAX_PER_ADDRESS = int(os.environ.get("GUP_PASSWORD_RESET_MAX_PER_ADDRESS", "3"))
+    PASSWORD_RESET_MAX_PER_IP = int(os.environ.get("GUP_PASSWORD_RESET_MAX_PER_IP", "20"))
+    PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("GUP_PASSWORD_RESET_WINDOW_MINUTES", "60"))
     PAGE_SIZE = 25
     DUE_SOON_DAYS = 30
 
