@@ -15,7 +15,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 from gup.auth.models import User
 from gup.extensions import db
@@ -55,9 +55,11 @@ def make_token(user: User, purpose: LinkPurpose, *, now: datetime) -> str:
 
 def read_token(token: str, *, now: datetime) -> tuple[User, LinkPurpose] | None:
     """The active account and purpose of a valid link; None when forged, expired, already used or stale."""
+    if not token or len(token) > 500:
+        return None
     try:
         data = _serializer().loads(token)
-    except BadSignature:
+    except BadData:
         return None
     if not isinstance(data, dict) or data.get("p") not in {p.value for p in LinkPurpose}:
         return None

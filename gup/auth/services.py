@@ -163,8 +163,10 @@ class TooManyRequests(DomainError):
 def _queue_link_mail(user: User, purpose: LinkPurpose, *, now: datetime, inviter: str = "") -> OutboundMail:
     token = links.make_token(user, purpose, now=now)
     lifetime = links.lifetime(purpose)
-    context = {"full_name": user.full_name, "email": user.email, "url": links.mail_url("auth.choose_password", token=token),
-               "hours": int(lifetime.total_seconds() // 3600), "minutes": int(lifetime.total_seconds() // 60),
+    seconds = int(lifetime.total_seconds())
+    context = {"full_name": user.full_name, "email": user.email,
+               "url": links.mail_url("auth.choose_password", token=token), "hours": seconds // 3600,
+               "minutes": seconds // 60,
                "inviter": inviter, "login_url": links.mail_url("auth.login")}
     name = "account_invitation" if purpose is LinkPurpose.INVITATION else "password_reset"
     return queue_notification(name, to=user.email, context=context, cause_kind="user", cause_id=user.id)
