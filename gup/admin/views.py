@@ -102,7 +102,9 @@ def _mail_link(user_id: int, send, message):
     authorize(current_user, "manage", User)
     user = db.session.get(User, user_id) or abort(404)
     back = url_for("admin.edit_user", user_id=user.id)
+
+    def refused(_form, exc: DomainError):
+        flash(exc.message, "error")
+        return redirect(back)
     return handle_form(PasswordLinkForm(), lambda: send(user, actor=current_user, now=now_utc()),
-                       success=lambda _mail: message(user), redirect_to=back,
-                       on_error=lambda _f, exc: (flash(exc.message, "error"), redirect(back))[1]) \
-        or redirect(back)
+                       success=lambda _mail: message(user), redirect_to=back, on_error=refused) or redirect(back)
