@@ -39,6 +39,14 @@ class Config:
     PASSWORD_MIN_LENGTH = 12
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_WINDOW_MINUTES = int(os.environ.get("LOGIN_WINDOW_MINUTES", "15"))
+    #: the links mailed to choose a password: the invitation (new account) and « mot de passe oublié »; each works
+    #: once (choosing a password, a new invitation or a deactivation makes it stale)
+    INVITATION_LINK_HOURS = int(os.environ.get("GUP_INVITATION_LINK_HOURS", "72"))
+    RESET_LINK_MINUTES = int(os.environ.get("GUP_RESET_LINK_MINUTES", "60"))
+    #: « mot de passe oublié » requests accepted per typed address and per client address within the window
+    PASSWORD_RESET_MAX_PER_ADDRESS = int(os.environ.get("GUP_PASSWORD_RESET_MAX_PER_ADDRESS", "3"))
+    PASSWORD_RESET_MAX_PER_IP = int(os.environ.get("GUP_PASSWORD_RESET_MAX_PER_IP", "20"))
+    PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("GUP_PASSWORD_RESET_WINDOW_MINUTES", "60"))
     PAGE_SIZE = 25
     DUE_SOON_DAYS = 30
 
@@ -102,6 +110,9 @@ class Config:
     SCHEDULER_MISFIRE_GRACE_SECONDS = int(os.environ.get("GUP_SCHEDULER_MISFIRE_GRACE_SECONDS", str(7 * 24 * 3600)))
     #: successful job runs are kept this long (failed ones stay)
     SCHEDULER_KEEP_RUNS_DAYS = int(os.environ.get("GUP_SCHEDULER_KEEP_RUNS_DAYS", "30"))
+    #: reverse proxies in front of gup that add X-Forwarded-For / X-Forwarded-Proto (0: none, the headers are
+    #: ignored; 1: one nginx). Only with it do the login throttle and the rate limits see the client's address.
+    TRUSTED_PROXIES = int(os.environ.get("GUP_TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("GUP_RATELIMIT_STORAGE_URI", "memory://")
     PUBLIC_POST_LIMIT = os.environ.get("GUP_PUBLIC_POST_LIMIT", "5 per minute;30 per hour")
     MAP_TILE_URL = os.environ.get("GUP_MAP_TILE_URL", "")  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png

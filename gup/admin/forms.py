@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from gup.auth.models import Role
@@ -22,15 +22,5 @@ class UserForm(FlaskForm):
     is_active = BooleanField(_l("Compte actif"), default=True)
 
 
-class NewUserForm(UserForm):
-    password = PasswordField(_l("Mot de passe initial"),
-                             validators=[DataRequired(_l("Champ obligatoire.")), Length(max=200)],
-                             description=_l("Au moins 12 caractères ; à transmettre à la personne, qui le changera."),
-                             render_kw={"autocomplete": "new-password"})
-
-
-class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("Nouveau mot de passe"),
-                             validators=[DataRequired(_l("Champ obligatoire.")), Length(max=200)],
-                             description=_l("Au moins 12 caractères. Les sessions de la personne sont fermées."),
-                             render_kw={"autocomplete": "new-password"})
+class PasswordLinkForm(FlaskForm):
+    """The « Renvoyer l'invitation » and « Envoyer un lien de réinitialisation » buttons (CSRF token only)."""

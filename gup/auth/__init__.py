@@ -10,8 +10,9 @@ bp = Blueprint("auth", __name__)
 
 
 def init_app(app: Any, registry: Any) -> None:
-    """Plug auth in: its routes, API, commands."""
+    """Plug auth in: its routes, API, commands and the password link job."""
     import gup.auth.views  # noqa: F401  (routes attach to bp on import)
+    from gup.auth import jobs
     from gup.auth.api import me_api
     from gup.auth.cli import register as cli
     from gup.auth.services import user_for_token
@@ -19,4 +20,6 @@ def init_app(app: Any, registry: Any) -> None:
     registry.blueprints(bp)
     registry.api(me_api)
     registry.cli(cli)
+    registry.job("auth.send_password_links", jobs.send_password_links, trigger="interval", minutes=1,
+                 description="Mail the links asked for on « Mot de passe oublié ? » (existing accounts only)")
     registry.provide("api_token_user", user_for_token)  # gup.rest checks bearer tokens with it

@@ -35,3 +35,18 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Nom du jeton"), filters=[strip],
                        validators=[DataRequired(_l("Donnez un nom au jeton.")), Length(max=100)],
                        description=_l("Par exemple : tableur du bailleur, script d'export."))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), filters=[strip],
+                       validators=[DataRequired(_l("Indiquez votre adresse e-mail.")), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+
+
+class ChoosePasswordForm(FlaskForm):
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired(_l("Champ obligatoire.")), Length(max=200)],
+                             description=_l("Au moins 12 caractères."), render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Confirmation du mot de passe"),
+                            validators=[DataRequired(_l("Champ obligatoire.")),
+                                        EqualTo("password", _l("Les deux mots de passe ne correspondent pas."))],
+                            render_kw={"autocomplete": "new-password"})

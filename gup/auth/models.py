@@ -59,7 +59,8 @@ class User(Audited, TimestampMixin, db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[Role] = enum_column(Role)
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
-    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: None until an invited person chooses a password through the link of the invitation mail
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -154,3 +155,19 @@ class LoginAttempt(db.Model):
     ip_address: Mapped[str] = mapped_column(sa.String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(default=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc, index=True)
+
+
+class PasswordResetRequest(db.Model):
+    """Demande de lien « mot de passe oublié »: what was typed, from where, and when the job handled it.
+
+    Written for every request, whether the address has an account or not, so the request costs the same for
+    both; the job sends the mail to existing accounts only. The rows throttle requests per address and per
+    client address and are deleted once they no longer count."""
+
+    __tablename__ = "password_reset_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    ip_address: Mapped[str] = mapped_column(sa.String(64), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc, index=True)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)

@@ -1,4 +1,4 @@
-"""Login, logout, account page (password, API tokens) and language choice."""
+"""Login, logout, « mot de passe oublié », password links, account page (password, API tokens), language."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from flask_login import current_user, fresh_login_required, login_required, logi
 
 from gup import policy
 from gup.auth import bp, services
-from gup.auth.forms import LoginForm, PasswordChangeForm, TokenForm
-from gup.auth.models import ApiToken
+from gup.auth.forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm, PasswordChangeForm, TokenForm
+from gup.auth.links import LinkPurpose
+from gup.auth.models import ApiToken, User
 from gup.extensions import db
-from gup.forms_common import handle_form
+from gup.forms_common import handle_form, render_form
 from gup.orm import now_utc
 
 
@@ -53,9 +54,50 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # a copied session or remember-me cookie carries the session token: a new one makes it worthless
+        services.end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+def forgot_password():
+    """The same answer, after the same work, whether the address has an account or not."""
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_form("auth/forgot_password.html", form)
+    try:
+        services.request_password_reset(email=form.email.data, ip_address=request.remote_addr or "unknown",
+                                        now=now_utc())
+    except services.TooManyRequests as exc:
+        db.session.rollback()
+        form.form_errors.append(exc.message)
+        return render_template("auth/forgot_password.html", form=form), 429
+    db.session.commit()
+    return render_template("auth/forgot_password_sent.html")
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+def choose_password(token: str):
+    """The page of an invitation or password link: choose a password, once."""
+    link = services.account_for_link(token, now=now_utc())
+    if link is None:
+        return render_template("auth/link_invalid.html"), 404
+    user, purpose = link
+    form = ChoosePasswordForm()
+    return handle_form(form, lambda: _choose_password(user, form), redirect_to=url_for("auth.login"),
+                       success=_("Mot de passe enregistré : vous pouvez vous connecter."),
+                       on_error=lambda f, exc: f.password.errors.append(exc.message)) \
+        or render_form("auth/choose_password.html", form, user=user,
+                       invitation=purpose is LinkPurpose.INVITATION)
+
+
+def _choose_password(user: User, form: ChoosePasswordForm) -> None:
+    services.choose_password(user, password=form.password.data)
+    logout_user()  # whoever was logged in on this browser: the person now logs in with the new password
 
 
 @bp.route("/account", methods=["GET"])

@@ -6,6 +6,8 @@ from tests.route_expectations.roles import ADMIN, COORD, EVERYONE, LOGGED, OWNER
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "auth.login": {"GET": EVERYONE, "POST": EVERYONE},
     "auth.logout": {"POST": EVERYONE},
+    "auth.forgot_password": {"GET": EVERYONE, "POST": EVERYONE},
+    "auth.choose_password": {"GET": EVERYONE, "POST": EVERYONE},
     "auth.account": {"GET": LOGGED},
     "auth.change_password": {"POST": LOGGED},
     "auth.create_token": {"POST": LOGGED},
@@ -44,4 +46,5 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "admin.create_user": {"GET": ADMIN, "POST": ADMIN},
     "admin.edit_user": {"GET": ADMIN, "POST": ADMIN},
     "admin.reset_password": {"POST": ADMIN},
+    "admin.resend_invitation": {"POST": ADMIN},
 }
