@@ -17,10 +17,11 @@ from gup.actions import signals
 from gup.actions.models import Action, ActionKind, ActionStatus, ActionUpdate
 from gup.agreements.models import Agreement
 from gup.audit.services import acting_as, record_status_change
-from gup.errors import DomainError
+from gup.errors import DomainError, NotAllowed
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.policy import can
 
 logger = logging.getLogger(__name__)
 
@@ -98,11 +99,16 @@ def update_action(action: Action, *, actor: Any, responsible_organisation: Organ
 def add_action_update(action: Action, *, note: str, actor: Any, now: datetime, progress: int | None = None,
                       status: ActionStatus | None = None, reason: str | None = None, photo: Any = None,
                       resolve_findings: bool = False) -> ActionUpdate:
-    """Record progress: a note, maybe a new percentage or status and a photo. Finishing the action can resolve
-    the findings it answers, with the same note."""
+    """Record progress: a note, maybe a new percentage or status and a photo. On a finished action (finished now
+    or before), `resolve_findings` resolves the findings it answers with the same note, only if the actor may
+    resolve every one of them (policy verb "resolve_findings"; NotAllowed otherwise, before anything changes):
+    every path (HTML, API, inbox, demo) asks the same rule here."""
     acting_as(db.session, actor)
     note = (note or "").strip()
     status = ActionStatus(status) if status is not None else None
+    resolving = bool(resolve_findings) and (status or action.status) is ActionStatus.DONE
+    if resolving and not can(actor, "resolve_findings", action):
+        raise NotAllowed("resolve_findings", action)
     if not note:
         raise DomainError(_("Le point d'avancement doit contenir une note."), field="note")
     if progress is not None and not 0 <= progress <= 100:
@@ -117,7 +123,7 @@ def add_action_update(action: Action, *, note: str, actor: Any, now: datetime, p
                           progress=action.progress if progress is not None or status is ActionStatus.DONE else None,
                           status=status, photo=photo)
     db.session.add(update)
-    if resolve_findings and action.status is ActionStatus.DONE:
+    if resolving and action.status is ActionStatus.DONE:
         signals.action_finished.send(action, actor=actor, now=now, note=note)  # findings resolves its own
     db.session.flush()
     logger.info("progress update %s on action %s by %s", update.id, action.id, _actor_id(actor))

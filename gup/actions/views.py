@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -85,7 +85,8 @@ def _detail_page(action: Action, form: ActionUpdateForm, code: int = 200):
     return render_template(
         "actions/detail.html", action=action, today=local_today(), update_form=form, statuses=statuses,
         history=history_of(action, *action.updates), can_update=can(current_user, "update", action),
-        offers_resolve=any(answer for _r, answer in signals.offers_resolution.send(action))), code
+        offers_resolve=any(answer for _r, answer in signals.offers_resolution.send(action))
+        and can(current_user, "resolve_findings", action)), code
 
 
 @bp.route("/actions/<int:action_id>")
@@ -171,10 +172,7 @@ def add_update(action_id: int):
 
 def _add_update(action: Action, form: ActionUpdateForm) -> None:
     """The update and its photo (written first: a refused update rolls back and the media hook removes it)."""
-    if form.resolve_findings.data and form.status.data == ActionStatus.DONE.value \
-            and not can(current_user, "resolve_findings", action):
-        abort(403)
-    now = now_utc()
+    now = now_utc()  # the service refuses (403) to resolve findings the user may not resolve
     photo = store_photo(form.photo.data.read(), actor=current_user, now=now) if form.photo.data else None
     services.add_action_update(action, note=form.note.data, progress=form.progress.data,
                                status=ActionStatus(form.status.data) if form.status.data else None,
