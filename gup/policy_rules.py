@@ -171,6 +171,19 @@ def _respond_finding(user: Any, finding: Finding) -> bool:
     return coordinates(user, finding.agreement) or own_organisation(user, finding.responsible_organisation_id)
 
 
+@rule(Finding, "answer")
+def _answer_finding(user: Any, finding: Finding) -> bool:
+    """Linking a finding to an action (the action answers it, and finishing the action may resolve it): only who
+    may respond to the finding, its responsible organisation or the coordination."""
+    return can(user, "respond", finding)
+
+
+@rule(Commitment, "link_action")
+def _link_commitment(user: Any, commitment: Commitment) -> bool:
+    """Counting an action under a commitment: the coordination, or the commitment's own organisation."""
+    return _change_commitment(user, commitment)
+
+
 @rule(Action, "update")
 def _update_action(user: Any, action: Action) -> bool:
     return coordinates(user, action.agreement) or own_organisation(user, action.responsible_organisation_id)

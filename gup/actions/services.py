@@ -62,6 +62,20 @@ def _check(action: Action) -> None:
                           field="assignee_id")
 
 
+def _check_links(action: Action, actor: Any, *, findings: Iterable[Any] = (), commitment_changed: bool) -> None:
+    """Links to other records are writes on them: the policy must let the actor answer each finding (verb
+    "answer": the finding's organisation or the coordination) and count work under the commitment (verb
+    "link_action"). Every path (HTML, API, findings turned into actions) goes through here."""
+    for finding in findings:
+        if not can(actor, "answer", finding):
+            raise NotAllowed("answer", finding, field="finding_ids",
+                             message=_("Vous ne pouvez pas rattacher le constat n° %(id)s : il est suivi par un "
+                                       "autre organisme.", id=finding.id))
+    if commitment_changed and action.commitment is not None and not can(actor, "link_action", action.commitment):
+        raise NotAllowed("link_action", action.commitment, field="commitment_id",
+                         message=_("Cet engagement est celui d'un autre organisme."))
+
+
 def create_action(agreement: Agreement, *, responsible_organisation: Organisation, actor: Any, now: datetime,
                   findings: Iterable[Any] = (), **fields: Any) -> Action:
     """Create a planned action, optionally answering findings of the same agreement."""
@@ -75,6 +89,7 @@ def create_action(agreement: Agreement, *, responsible_organisation: Organisatio
     if any(f.agreement_id != agreement.id for f in findings):
         raise DomainError(_("Un constat lié appartient à une autre convention."), field="finding_ids")
     _check(action)
+    _check_links(action, actor, findings=findings, commitment_changed=True)
     db.session.add(action)
     action.findings = findings  # linked once the action is in the session (a refused one touches no finding)
     db.session.flush()
@@ -87,10 +102,12 @@ def update_action(action: Action, *, actor: Any, responsible_organisation: Organ
                   **fields: Any) -> Action:
     """Edit an action's definition (its status moves through progress updates)."""
     acting_as(db.session, actor)
+    previous_commitment = action.commitment
     _apply(action, fields)
     if responsible_organisation is not None:
         action.responsible_organisation = responsible_organisation
     _check(action)
+    _check_links(action, actor, commitment_changed=action.commitment is not previous_commitment)
     db.session.flush()
     logger.info("action %s updated by %s", action.id, _actor_id(actor))
     return action

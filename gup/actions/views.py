@@ -111,8 +111,9 @@ def _form_choices(form: ActionForm, agreement: Agreement, action: Action | None 
     form.assignee_id.choices = [("", _("— Personne en particulier —"))] + [
         (u.id, f"{u.full_name} ({u.organisation.name})" if u.organisation else u.full_name) for u in users]
     form.contributor_ids.choices = [(o.id, o.name) for o in parties]
-    form.commitment_id.choices = [("", _("— Aucun —"))] + [(c.id, f"{c.reference} — {c.title}")
-                                                          for c in agreement.commitments]
+    form.commitment_id.choices = [("", _("— Aucun —"))] + [  # the policy decides, as in the service
+        (c.id, f"{c.reference} — {c.title}") for c in agreement.commitments
+        if can(current_user, "link_action", c) or (action is not None and c.id == action.commitment_id)]
     return responsible
 
 

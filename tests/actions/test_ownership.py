@@ -85,3 +85,48 @@ def test_the_box_is_not_ticked_by_default_and_not_offered_without_the_right(clie
     response = client.post(f"/actions/{done_with_foreign['action'].id}/updates", data={"note": "Une note"})
     assert response.status_code == 302
     assert _status(done_with_foreign["foreign"]) is FindingStatus.ACCEPTED
+
+
+# --- 2. linking findings (and commitments) to actions ---------------------------------------------
+
+def test_api_create_cannot_link_another_organisation_finding(api, w, f):
+    foreign = f.make_finding(w["agreement"], w["hp2"], status=FindingStatus.ACCEPTED)
+    own = f.make_finding(w["agreement"], w["hp1"], status=FindingStatus.ACCEPTED)
+    db.session.commit()
+    body = {"agreement_id": w["agreement"].id, "responsible_organisation_id": w["hp1"].id, "title": "Nettoyage",
+            "finding_ids": [own.id, foreign.id]}
+    response = api("referent1", "POST", URL, json=body)
+    assert response.status_code == 403
+    assert "finding_ids" in response.json["errors"] and str(foreign.id) in response.json["message"]
+    assert db.session.scalar(db.select(db.func.count(Action.id))) == 0
+    assert api("referent1", "POST", URL, json={**body, "finding_ids": [own.id]}).status_code == 201
+    response = api("coordinator", "POST", URL, json=body)  # the coordination may link any finding
+    assert response.status_code == 201 and sorted(response.json["finding_ids"]) == sorted([own.id, foreign.id])
+
+
+def test_api_patch_links_no_finding(api, w, f):
+    foreign = f.make_finding(w["agreement"], w["hp2"], status=FindingStatus.ACCEPTED)
+    action = f.make_action(w["agreement"], w["hp1"])
+    db.session.commit()
+    response = api("referent1", "PATCH", f"{URL}/{action.id}", json={"finding_ids": [foreign.id]})
+    assert response.status_code == 422
+    assert db.session.get(Action, action.id).findings == []
+
+
+def test_action_cannot_count_under_another_organisation_commitment(api, client, w, login):
+    body = {"agreement_id": w["agreement"].id, "responsible_organisation_id": w["hp1"].id, "title": "Étude",
+            "commitment_id": w["c2"].id}
+    response = api("referent1", "POST", URL, json=body)
+    assert response.status_code == 403 and "commitment_id" in response.json["errors"]
+    action = api("referent1", "POST", URL, json={**body, "commitment_id": w["c1"].id}).json
+    response = api("referent1", "PATCH", f"{URL}/{action['id']}", json={"commitment_id": w["c2"].id})
+    assert response.status_code == 403 and "commitment_id" in response.json["errors"]
+    assert api("coordinator", "PATCH", f"{URL}/{action['id']}", json={"commitment_id": w["c2"].id}).status_code == 200
+    # the HTML form offers only the user's own commitments (and the action's current one)
+    login(w["referent1"])
+    html = client.get(f"/agreements/{w['agreement'].id}/actions/new").get_data(as_text=True)
+    assert w["c1"].reference in html and w["c2"].reference not in html
+    response = client.post(f"/agreements/{w['agreement'].id}/actions/new", data={
+        "title": "Étude", "kind": "intervention", "responsible_organisation_id": w["hp1"].id,
+        "commitment_id": w["c2"].id})
+    assert response.status_code == 422
