@@ -165,6 +165,19 @@ def _contributes(user: Any, obj: Any) -> bool:
     return coordinates(user, agreement) or (user.role is Role.PARTNER_REFERENT and is_party(user, agreement))
 
 
+#: what a finding says that only the coordination decides when it is logged: who receives it (and why) and its
+#: deadline, which lands in that organisation's « Mes actions » (API field names; the HTML form maps its own)
+FINDING_COORDINATION_FIELDS = frozenset({"responsible_organisation_id", "routing_reason", "due_on"})
+
+
+@rule(Agreement, "set_finding_field")
+@rule(Walkthrough, "set_finding_field")
+def _set_finding_field(user: Any, obj: Any, *, field: str) -> bool:
+    """Whether user may give `field` when logging a finding: the logging form withholds, and the API refuses, the
+    coordination's fields to everyone else."""
+    return field not in FINDING_COORDINATION_FIELDS or coordinates(user, _agreement_of(obj))
+
+
 @rule(Finding, "respond")
 def _respond_finding(user: Any, finding: Finding) -> bool:
     """Accept, refuse, plan, resolve, add photos: the responsible organisation (or the coordination)."""

@@ -95,7 +95,8 @@ def create_finding(payload: dict):
     Coordinators of the agreement and referents of organisations party to it log findings. Without
     `responsible_organisation_id`, the agreement's routing table suggests one from the land ownership and the
     theme; an issue with a responsible organisation is sent to it at once. The due date defaults to the
-    priority's target time.
+    priority's target time. `responsible_organisation_id`, `routing_reason` and `due_on` are the coordination's:
+    anyone else giving one gets a 403 naming the field (the web form does not offer them either).
     """
     user = api_user()
     agreement_id = payload.pop("agreement_id", None)
@@ -104,6 +105,10 @@ def create_finding(payload: dict):
     agreement = agreement or walk.agreement
     policy.authorize(user, "view", agreement)
     policy.authorize(user, "log_finding", walk or agreement)
+    for field, value in payload.items():  # the fields the logging form withholds from this user are refused, by name
+        if value is not None and not policy.can(user, "set_finding_field", walk or agreement, field=field):
+            raise NotAllowed("set_finding_field", agreement, field=field,
+                             message=f"Le champ {field} est réservé à la coordination de la convention.")
     responsible = None
     if payload.get("responsible_organisation_id") is not None:
         responsible = organisation_or_422(agreement, payload["responsible_organisation_id"])

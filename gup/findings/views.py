@@ -47,9 +47,9 @@ from gup.walks.queries import agreements_where, party_organisation_choices
 def _log(agreement: Agreement, walk: Walkthrough | None):
     authorize(current_user, "log_finding", walk if walk is not None else agreement)
     form = FindingForm()
-    if not can(current_user, "manage", agreement):  # routing is the coordination's call
-        del form.responsible_organisation_id
-        del form.reason
+    for name, field in (("responsible_organisation_id", "responsible_organisation_id"), ("reason", "routing_reason")):
+        if not can(current_user, "set_finding_field", walk or agreement, field=field):  # the API asks the same
+            delattr(form, name)
     logging_choices(form, agreement, walk)
     if request.method == "GET" and walk is not None:
         stop_id = request.args.get("stop_id", type=int)
