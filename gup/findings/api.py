@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.payloads import agreement_or_422
-from gup.errors import NotAllowed
+from gup.errors import DomainError, NotAllowed
 from gup.findings import queries, services
 from gup.findings.models import Finding, FindingStatus
 from gup.findings.payloads import (
@@ -114,9 +114,14 @@ def create_finding(payload: dict):
         responsible = organisation_or_422(agreement, payload["responsible_organisation_id"])
     payload.pop("responsible_organisation_id", None)
     fields = finding_fields(payload, agreement, None)
-    with committing():
-        finding = services.create_finding(agreement, actor=user, now=now_utc(), responsible_organisation=responsible,
-                                          **fields)
+    try:
+        with committing():
+            finding = services.create_finding(agreement, actor=user, now=now_utc(),
+                                              responsible_organisation=responsible, **fields)
+    except DomainError as exc:  # the routing's reason is `routing_reason` in this body
+        if exc.field == "reason":
+            unprocessable("routing_reason", exc.message)
+        raise
     return queries.finding_or_404(finding.id)
 
 
