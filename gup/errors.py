@@ -37,12 +37,14 @@ class InvalidTransition(DomainError):
 
 
 class NotAllowed(Exception):
-    """The policy refused an action (403)."""
+    """The policy refused an action (403); `field` names the part of the request refused (the API says which)."""
 
-    def __init__(self, verb: str, obj: Any) -> None:
-        super().__init__(f"{verb} on {type(obj).__name__}")
+    def __init__(self, verb: str, obj: Any, *, field: str | None = None, message: str | None = None) -> None:
+        super().__init__(f"{verb} on {type(obj).__name__}" + (f" ({field})" if field else ""))
         self.verb = verb
         self.obj = obj
+        self.field = field
+        self.message = message
 
 
 def is_api_request() -> bool:
@@ -71,7 +73,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotAllowed)
     def not_allowed(exc: NotAllowed):
         if is_api_request():
-            return _json_error(403, "Accès refusé : vous n'avez pas le droit de faire cette action.")
+            message = exc.message or "Accès refusé : vous n'avez pas le droit de faire cette action."
+            return _json_error(403, message, **({"errors": {exc.field: [message]}} if exc.field else {}))
         return render_template("errors/403.html"), 403
 
     @app.errorhandler(DomainError)

@@ -165,10 +165,36 @@ def _contributes(user: Any, obj: Any) -> bool:
     return coordinates(user, agreement) or (user.role is Role.PARTNER_REFERENT and is_party(user, agreement))
 
 
+#: what a finding says that only the coordination decides when it is logged: who receives it (and why) and its
+#: deadline, which lands in that organisation's « Mes actions » (API field names; the HTML form maps its own)
+FINDING_COORDINATION_FIELDS = frozenset({"responsible_organisation_id", "routing_reason", "due_on"})
+
+
+@rule(Agreement, "set_finding_field")
+@rule(Walkthrough, "set_finding_field")
+def _set_finding_field(user: Any, obj: Any, *, field: str) -> bool:
+    """Whether user may give `field` when logging a finding: the logging form withholds, and the API refuses, the
+    coordination's fields to everyone else."""
+    return field not in FINDING_COORDINATION_FIELDS or coordinates(user, _agreement_of(obj))
+
+
 @rule(Finding, "respond")
 def _respond_finding(user: Any, finding: Finding) -> bool:
     """Accept, refuse, plan, resolve, add photos: the responsible organisation (or the coordination)."""
     return coordinates(user, finding.agreement) or own_organisation(user, finding.responsible_organisation_id)
+
+
+@rule(Finding, "answer")
+def _answer_finding(user: Any, finding: Finding) -> bool:
+    """Linking a finding to an action (the action answers it, and finishing the action may resolve it): only who
+    may respond to the finding, its responsible organisation or the coordination."""
+    return can(user, "respond", finding)
+
+
+@rule(Commitment, "link_action")
+def _link_commitment(user: Any, commitment: Commitment) -> bool:
+    """Counting an action under a commitment: the coordination, or the commitment's own organisation."""
+    return _change_commitment(user, commitment)
 
 
 @rule(Action, "update")

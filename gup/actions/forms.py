@@ -61,7 +61,7 @@ class ActionUpdateForm(FlaskForm):
     photo = FileField(_l("Photo (facultatif)"), render_kw={"accept": "image/*", "capture": "environment"},
                       description=_l("Une photo JPEG, PNG ou WebP prise sur place ; ses métadonnées (position GPS) "
                                      "sont retirées."))
-    resolve_findings = BooleanField(_l("Marquer aussi les constats liés comme résolus"), default=True)
+    resolve_findings = BooleanField(_l("Marquer aussi les constats liés comme résolus"), default=False)
 
     def validate_status(self, field):
         if field.data and field.data not in {s.value for s in ActionStatus}:

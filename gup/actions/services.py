@@ -17,10 +17,11 @@ from gup.actions import signals
 from gup.actions.models import Action, ActionKind, ActionStatus, ActionUpdate
 from gup.agreements.models import Agreement
 from gup.audit.services import acting_as, record_status_change
-from gup.errors import DomainError
+from gup.errors import DomainError, NotAllowed
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.policy import can
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,20 @@ def _check(action: Action) -> None:
                           field="assignee_id")
 
 
+def _check_links(action: Action, actor: Any, *, findings: Iterable[Any] = (), commitment_changed: bool) -> None:
+    """Links to other records are writes on them: the policy must let the actor answer each finding (verb
+    "answer": the finding's organisation or the coordination) and count work under the commitment (verb
+    "link_action"). Every path (HTML, API, findings turned into actions) goes through here."""
+    for finding in findings:
+        if not can(actor, "answer", finding):
+            raise NotAllowed("answer", finding, field="finding_ids",
+                             message=_("Vous ne pouvez pas rattacher le constat n° %(id)s : il est suivi par un "
+                                       "autre organisme.", id=finding.id))
+    if commitment_changed and action.commitment is not None and not can(actor, "link_action", action.commitment):
+        raise NotAllowed("link_action", action.commitment, field="commitment_id",
+                         message=_("Cet engagement est celui d'un autre organisme."))
+
+
 def create_action(agreement: Agreement, *, responsible_organisation: Organisation, actor: Any, now: datetime,
                   findings: Iterable[Any] = (), **fields: Any) -> Action:
     """Create a planned action, optionally answering findings of the same agreement."""
@@ -74,6 +89,7 @@ def create_action(agreement: Agreement, *, responsible_organisation: Organisatio
     if any(f.agreement_id != agreement.id for f in findings):
         raise DomainError(_("Un constat lié appartient à une autre convention."), field="finding_ids")
     _check(action)
+    _check_links(action, actor, findings=findings, commitment_changed=True)
     db.session.add(action)
     action.findings = findings  # linked once the action is in the session (a refused one touches no finding)
     db.session.flush()
@@ -86,10 +102,12 @@ def update_action(action: Action, *, actor: Any, responsible_organisation: Organ
                   **fields: Any) -> Action:
     """Edit an action's definition (its status moves through progress updates)."""
     acting_as(db.session, actor)
+    previous_commitment = action.commitment
     _apply(action, fields)
     if responsible_organisation is not None:
         action.responsible_organisation = responsible_organisation
     _check(action)
+    _check_links(action, actor, commitment_changed=action.commitment is not previous_commitment)
     db.session.flush()
     logger.info("action %s updated by %s", action.id, _actor_id(actor))
     return action
@@ -98,11 +116,16 @@ def update_action(action: Action, *, actor: Any, responsible_organisation: Organ
 def add_action_update(action: Action, *, note: str, actor: Any, now: datetime, progress: int | None = None,
                       status: ActionStatus | None = None, reason: str | None = None, photo: Any = None,
                       resolve_findings: bool = False) -> ActionUpdate:
-    """Record progress: a note, maybe a new percentage or status and a photo. Finishing the action can resolve
-    the findings it answers, with the same note."""
+    """Record progress: a note, maybe a new percentage or status and a photo. On a finished action (finished now
+    or before), `resolve_findings` resolves the findings it answers with the same note, only if the actor may
+    resolve every one of them (policy verb "resolve_findings"; NotAllowed otherwise, before anything changes):
+    every path (HTML, API, inbox, demo) asks the same rule here."""
     acting_as(db.session, actor)
     note = (note or "").strip()
     status = ActionStatus(status) if status is not None else None
+    resolving = bool(resolve_findings) and (status or action.status) is ActionStatus.DONE
+    if resolving and not can(actor, "resolve_findings", action):
+        raise NotAllowed("resolve_findings", action)
     if not note:
         raise DomainError(_("Le point d'avancement doit contenir une note."), field="note")
     if progress is not None and not 0 <= progress <= 100:
@@ -117,7 +140,7 @@ def add_action_update(action: Action, *, note: str, actor: Any, now: datetime, p
                           progress=action.progress if progress is not None or status is ActionStatus.DONE else None,
                           status=status, photo=photo)
     db.session.add(update)
-    if resolve_findings and action.status is ActionStatus.DONE:
+    if resolving and action.status is ActionStatus.DONE:
         signals.action_finished.send(action, actor=actor, now=now, note=note)  # findings resolves its own
     db.session.flush()
     logger.info("progress update %s on action %s by %s", update.id, action.id, _actor_id(actor))

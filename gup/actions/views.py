@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -81,7 +81,8 @@ def _detail_page(action: Action, form: ActionUpdateForm, code: int = 200):
     return render_template(
         "actions/detail.html", action=action, today=local_today(), update_form=form, statuses=statuses,
         history=history_of(action, *action.updates), can_update=can(current_user, "update", action),
-        offers_resolve=any(answer for _r, answer in signals.offers_resolution.send(action))), code
+        offers_resolve=any(answer for _r, answer in signals.offers_resolution.send(action))
+        and can(current_user, "resolve_findings", action)), code
 
 
 @bp.route("/actions/<int:action_id>")
@@ -106,8 +107,9 @@ def _form_choices(form: ActionForm, agreement: Agreement, action: Action | None 
     form.assignee_id.choices = [("", _("— Personne en particulier —"))] + [
         (u.id, f"{u.full_name} ({u.organisation.name})" if u.organisation else u.full_name) for u in users]
     form.contributor_ids.choices = [(o.id, o.name) for o in parties]
-    form.commitment_id.choices = [("", _("— Aucun —"))] + [(c.id, f"{c.reference} — {c.title}")
-                                                          for c in agreement.commitments]
+    form.commitment_id.choices = [("", _("— Aucun —"))] + [  # the policy decides, as in the service
+        (c.id, f"{c.reference} — {c.title}") for c in agreement.commitments
+        if can(current_user, "link_action", c) or (action is not None and c.id == action.commitment_id)]
     return responsible
 
 
@@ -167,10 +169,7 @@ def add_update(action_id: int):
 
 def _add_update(action: Action, form: ActionUpdateForm) -> None:
     """The update and its photo (written first: a refused update rolls back and the media hook removes it)."""
-    if form.resolve_findings.data and form.status.data == ActionStatus.DONE.value \
-            and not can(current_user, "resolve_findings", action):
-        abort(403)
-    now = now_utc()
+    now = now_utc()  # the service refuses (403) to resolve findings the user may not resolve
     photo = store_photo(form.photo.data.read(), actor=current_user, now=now) if form.photo.data else None
     services.add_action_update(action, note=form.note.data, progress=form.progress.data,
                                status=ActionStatus(form.status.data) if form.status.data else None,

@@ -18,8 +18,22 @@ ACTOR_KEY = "gup_actor_id"
 
 
 def acting_as(session: Session, actor: Any) -> None:
-    """Record who performs the changes flushed from now on in this session."""
+    """Record who performs the changes flushed from now on in this session (None: the system or a resident)."""
     session.info[ACTOR_KEY] = getattr(actor, "id", None)
+
+
+def _actor_id(session: Session) -> int | None:
+    """Who the flushed changes belong to: the actor a service named, else the signed-in user of the request, so a
+    path that forgot to name its actor (a receiver, a helper flushing first) never files a user's change under
+    « Système »."""
+    if ACTOR_KEY in session.info:
+        return session.info[ACTOR_KEY]
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return getattr(current_user, "id", None)
+    return None
 
 
 def _plain(value: Any) -> Any:
@@ -71,7 +85,7 @@ def _column_changes(obj: Any, *, created: bool, deleted: bool) -> dict[str, list
 
 def _after_flush(session: Session, _flush_context: Any) -> None:
     rows = []
-    actor_id = session.info.get(ACTOR_KEY)
+    actor_id = _actor_id(session)
     at = now_utc()
     for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.payloads import agreement_or_422
-from gup.errors import NotAllowed
+from gup.errors import DomainError, NotAllowed
 from gup.findings import queries, services
 from gup.findings.models import Finding, FindingStatus
 from gup.findings.payloads import (
@@ -95,7 +95,8 @@ def create_finding(payload: dict):
     Coordinators of the agreement and referents of organisations party to it log findings. Without
     `responsible_organisation_id`, the agreement's routing table suggests one from the land ownership and the
     theme; an issue with a responsible organisation is sent to it at once. The due date defaults to the
-    priority's target time.
+    priority's target time. `responsible_organisation_id`, `routing_reason` and `due_on` are the coordination's:
+    anyone else giving one gets a 403 naming the field (the web form does not offer them either).
     """
     user = api_user()
     agreement_id = payload.pop("agreement_id", None)
@@ -104,14 +105,23 @@ def create_finding(payload: dict):
     agreement = agreement or walk.agreement
     policy.authorize(user, "view", agreement)
     policy.authorize(user, "log_finding", walk or agreement)
+    for field, value in payload.items():  # the fields the logging form withholds from this user are refused, by name
+        if value is not None and not policy.can(user, "set_finding_field", walk or agreement, field=field):
+            raise NotAllowed("set_finding_field", agreement, field=field,
+                             message=f"Le champ {field} est réservé à la coordination de la convention.")
     responsible = None
     if payload.get("responsible_organisation_id") is not None:
         responsible = organisation_or_422(agreement, payload["responsible_organisation_id"])
     payload.pop("responsible_organisation_id", None)
     fields = finding_fields(payload, agreement, None)
-    with committing():
-        finding = services.create_finding(agreement, actor=user, now=now_utc(), responsible_organisation=responsible,
-                                          **fields)
+    try:
+        with committing():
+            finding = services.create_finding(agreement, actor=user, now=now_utc(),
+                                              responsible_organisation=responsible, **fields)
+    except DomainError as exc:  # the routing's reason is `routing_reason` in this body
+        if exc.field == "reason":
+            unprocessable("routing_reason", exc.message)
+        raise
     return queries.finding_or_404(finding.id)
 
 

@@ -38,8 +38,9 @@ NIGHT_TITLE = "Diagnostic en marchant de nuit — Les Tilleuls"
 COORDINATOR, PROVIDER1, PROVIDER2 = "coordination@demo.gup.fr", "bailleur1@demo.gup.fr", "bailleur2@demo.gup.fr"
 
 #: the demo routing table: (land ownership, theme code or None) → organisation code
-ROUTING = [(LandOwnership.HOUSING_PROVIDER, None, "habitat-bellerive"),
-           (LandOwnership.TOWN, None, "ville-bellerive"),
+#: no rule for housing-provider land: two providers share the neighbourhoods, and the place's own provider (Les
+#: Acacias and Les Hortensias: Habitat Bellerive; Les Glycines: Logis du Val) receives what is found there
+ROUTING = [(LandOwnership.TOWN, None, "ville-bellerive"),
            (LandOwnership.EPCI, "waste", "agglo-bellerive")]
 
 #: the route shared by both walks: name, place code, latitude, longitude, notes
@@ -237,8 +238,7 @@ class _Loader:
                         "boîtes aux lettres.")
         wreck = self.finding(
             day, 5, at(10, 6, 14, 10), theme="abandoned_vehicles", place="clos-fleuri-res-a-b1",
-            offset=(0.00003, -0.00004), land_ownership=LandOwnership.HOUSING_PROVIDER, to="logis-du-val",
-            routing_reason="Parking au pied de la résidence Les Glycines, gérée par Logis du Val.",
+            offset=(0.00003, -0.00004), land_ownership=LandOwnership.HOUSING_PROVIDER,
             priority=Priority.THIS_YEAR, address="Parking de la rue des Glycines",
             description="Voiture sans plaques, vitres brisées, stationnée depuis plusieurs semaines sur le parking "
                         "des Glycines.")
@@ -274,8 +274,8 @@ class _Loader:
                         "tout autour.")
         hall_g1 = self.finding(
             night, 5, at(10, 6, 20, 20), theme="public_lighting", place="clos-fleuri-res-a-b1-g1",
-            offset=(0.00006, 0.00007), land_ownership=LandOwnership.HOUSING_PROVIDER, to="logis-du-val",
-            routing_reason="Hall de la résidence Les Glycines, gérée par Logis du Val.", priority=Priority.URGENT,
+            offset=(0.00006, 0.00007), land_ownership=LandOwnership.HOUSING_PROVIDER,
+            priority=Priority.URGENT,
             address="3 rue des Glycines",
             description="Hall G1 : la minuterie d'éclairage ne fonctionne plus, l'entrée reste dans le noir le soir.")
         change_walk_status(night, to=WalkStatus.DONE, actor=coordinator, now=at(10, 6, 21, 30))

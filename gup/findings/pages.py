@@ -16,6 +16,7 @@ from gup.findings import queries, services
 from gup.findings.forms import (
     ActionForm,
     FindingFilterForm,
+    FindingForm,
     PhotosForm,
     RouteForm,
     StatusForm,
@@ -74,6 +75,25 @@ def logging_choices(form, agreement: Agreement, walk: Walkthrough | None) -> Non
             + party_organisation_choices(agreement)
 
 
+def logging_form(agreement: Agreement, walk: Walkthrough | None, **kwargs) -> FindingForm:
+    """The logging form with its choices, without the fields the policy keeps for the coordination (the API asks
+    the same verb, set_finding_field, and refuses them by name)."""
+    form = FindingForm(**kwargs)
+    for name, field in (("responsible_organisation_id", "responsible_organisation_id"), ("reason", "routing_reason")):
+        if not can(current_user, "set_finding_field", walk or agreement, field=field):
+            delattr(form, name)
+    logging_choices(form, agreement, walk)
+    return form
+
+
+def routing_context(agreement: Agreement, form) -> dict:
+    """The routing suggestion and the line « sera transmis à … » of the logging form (the form learns the
+    suggestion, which its reason check needs)."""
+    suggestion = routing_suggestion(agreement, form)
+    form.suggested_id = suggestion.id if suggestion else None
+    return {"suggestion": suggestion, "recipient": recipient(agreement, form, suggestion)[1]}
+
+
 def routing_suggestion(agreement: Agreement, form) -> Organisation | None:
     """The routing table's suggestion for what the form says (land ownership, theme, place)."""
     try:
@@ -83,6 +103,23 @@ def routing_suggestion(agreement: Agreement, form) -> Organisation | None:
     theme = db.session.get(Theme, form.theme_id.data) if isinstance(form.theme_id.data, int) else None
     place = db.session.get(Territory, form.territory_id.data) if isinstance(form.territory_id.data, int) else None
     return services.suggest_responsible(agreement, land_ownership=ownership, theme=theme, territory=place)
+
+
+def recipient(agreement: Agreement, form, suggestion: Organisation | None) -> tuple[Organisation | None, str]:
+    """Who will receive the finding the form describes, and the sentence that says it (shown on the form before
+    saving, computed by the server: the same rule as create_finding)."""
+    chosen = form.responsible_organisation_id.data if "responsible_organisation_id" in form else None
+    organisation = db.session.get(Organisation, chosen) if isinstance(chosen, int) else None
+    is_issue = (form.kind.data or FindingKind.ISSUE.value) == FindingKind.ISSUE.value
+    if organisation is None and is_issue:
+        organisation = suggestion
+    if organisation is not None:
+        return organisation, _("À l'enregistrement, ce constat sera transmis à %(name)s.", name=organisation.name)
+    if not is_issue:
+        return None, _("Un point fort ou une proposition n'est transmis à personne : la coordination choisira qui "
+                       "doit en être informé.")
+    return None, _("Aucun organisme n'est désigné pour ce lieu et cette thématique : la coordination choisira "
+                   "l'organisme qui doit agir.")
 
 
 def finding_fields(form, walk: Walkthrough | None) -> dict:

@@ -32,7 +32,7 @@ from gup.findings.models import (
 from gup.i18n import local_today
 from gup.organisations.models import Organisation, OrganisationKind
 from gup.territory.models import Territory, TerritoryKind
-from gup.territory.queries import distance_m
+from gup.territory.queries import distance_m, housing_provider_of, other_housing_provider
 
 logger = logging.getLogger(__name__)
 
@@ -49,20 +49,21 @@ def _actor_id(actor: Any) -> int | None:
     return getattr(actor, "id", None)
 
 
-def housing_provider_of(territory: Territory | None) -> Organisation | None:
-    """The housing provider of a place, looking up from stairwell to residence."""
-    node = territory
-    while node is not None:
-        if node.housing_provider is not None:
-            return node.housing_provider
-        node = node.parent
-    return None
-
-
 def suggest_responsible(agreement: Agreement, *, land_ownership: LandOwnership | None, theme: Theme | None,
                         territory: Territory | None = None) -> Organisation | None:
     """Routing suggestion: the agreement's rule for (ownership, theme), then for the ownership alone, then the
-    place's housing provider or the partner of the matching kind."""
+    place's housing provider or the partner of the matching kind. A place whose housing provider is known never
+    goes to another housing provider: such a rule gives way to the place's own provider (or to no suggestion when
+    that provider is not party to the agreement), since only the coordination may choose it, with a reason."""
+    suggestion = _suggestion(agreement, land_ownership=land_ownership, theme=theme, territory=territory)
+    if other_housing_provider(suggestion, territory) is not None:
+        provider = housing_provider_of(territory)
+        return provider if provider.id in agreement.party_organisation_ids else None
+    return suggestion
+
+
+def _suggestion(agreement: Agreement, *, land_ownership: LandOwnership | None, theme: Theme | None,
+                territory: Territory | None) -> Organisation | None:
     if land_ownership is None:
         return None
     land_ownership = LandOwnership(land_ownership)
@@ -237,6 +238,13 @@ def route_finding(finding: Finding, *, to: Organisation, reason: str | None, act
         raise DomainError(_("Indiquez pourquoi le constat change d'organisme."), field="reason")
     if to.id not in finding.agreement.party_organisation_ids:
         raise DomainError(_("Cet organisme n'est pas partenaire de la convention."), field="organisation_id")
+    own = other_housing_provider(to, finding.territory)
+    if own is not None and reason is None:
+        raise DomainError(_("Ce lieu est géré par %(own)s : indiquez pourquoi le constat va à %(other)s.",
+                            own=own.name, other=to.name), field="reason")
+    if own is not None:
+        logger.warning("finding %s sent to %s instead of the place's provider %s by %s: %s", finding.id, to.id,
+                       own.id, _actor_id(actor), reason)
     finding.responsible_organisation = to
     db.session.add(Transfer(finding=finding, from_organisation=previous, to_organisation=to, reason=reason,
                             by_id=_actor_id(actor), at=now))

@@ -14,7 +14,6 @@ from gup.findings import bp, csv_export, queries, services
 from gup.findings.forms import (
     ActionForm,
     FindingEditForm,
-    FindingForm,
     PhotosForm,
     RouteForm,
     RoutingRuleForm,
@@ -27,7 +26,10 @@ from gup.findings.pages import (
     filtered,
     finding_fields,
     logging_choices,
+    logging_form,
+    recipient,
     render_detail,
+    routing_context,
     routing_suggestion,
     show_error,
     store_photos,
@@ -48,21 +50,28 @@ from gup.walks.queries import agreements_where, party_organisation_choices
 
 def _log(agreement: Agreement, walk: Walkthrough | None):
     authorize(current_user, "log_finding", walk if walk is not None else agreement)
-    form = FindingForm()
-    if not can(current_user, "manage", agreement):  # routing is the coordination's call
-        del form.responsible_organisation_id
-        del form.reason
-    logging_choices(form, agreement, walk)
+    form = logging_form(agreement, walk)
     if request.method == "GET" and walk is not None:
         stop_id = id_or_none(request.args.get("stop_id"))
         form.stop_id.data = stop_id if any(s.id == stop_id for s in walk.stops) else None
         form.territory_id.data = walk.neighbourhood_id
-    suggestion = routing_suggestion(agreement, form) if request.method == "POST" else None
-    form.suggested_id = suggestion.id if suggestion else None
+    context = {"agreement": agreement, "walk": walk, **routing_context(agreement, form), "draft_key": request.path}
+    if request.method == "POST" and request.form.get("preview"):  # « who will receive it? », without saving
+        return render_template("findings/form.html", form=form, **context)
     return handle_form(form, lambda: _create(form, agreement, walk), success=_created_message,
                        redirect_to=lambda finding: _after_create(finding, agreement, walk), on_error=show_error) \
-        or render_form("findings/form.html", form, agreement=agreement, walk=walk, suggestion=suggestion,
-                       draft_key=request.path, draft_clear=session.pop(DRAFT_KEY, None))
+        or render_form("findings/form.html", form, draft_clear=session.pop(DRAFT_KEY, None), **context)
+
+
+@bp.route("/agreements/<int:agreement_id>/findings/recipient")
+@login_required
+def recipient_preview(agreement_id: int):
+    """The line « sera transmis à … » for what the logging form says (query string), for its script."""
+    agreement = queries.agreement_or_404(agreement_id)
+    authorize(current_user, "log_finding", agreement)
+    form = logging_form(agreement, None, formdata=request.args, meta={"csrf": False})
+    organisation, text = recipient(agreement, form, routing_suggestion(agreement, form))
+    return {"text": text, "organisation_id": organisation.id if organisation else None}
 
 
 def _create(form, agreement: Agreement, walk: Walkthrough | None) -> Finding:
@@ -78,7 +87,7 @@ def _create(form, agreement: Agreement, walk: Walkthrough | None) -> Finding:
 def _created_message(finding: Finding) -> str:
     who = finding.responsible_organisation
     return _("Constat n° %(id)s enregistré et transmis à %(org)s.", id=finding.id, org=who.name) if who \
-        else _("Constat n° %(id)s enregistré.", id=finding.id)
+        else _("Constat n° %(id)s enregistré ; la coordination choisira l'organisme qui doit agir.", id=finding.id)
 
 
 def _after_create(finding: Finding, agreement: Agreement, walk: Walkthrough | None) -> str:

@@ -152,7 +152,7 @@ def reroute_report(payload: dict, report: ResidentReport):
     if organisation is None:
         unprocessable("organisation_id", f"Organisme introuvable : {payload['organisation_id']}.")
     _service(services.route_report, report, to=organisation, actor=api_user(), now=now_utc(),
-             public_text=payload.get("public_text"))
+             public_text=payload.get("public_text"), reason=payload.get("reason"))
     return _out(report)
 
 

@@ -50,7 +50,7 @@ from gup.pagination import page_arg
 from gup.policy import authorize, can
 from gup.rest import MAX_PAGE
 from gup.territory.models import Territory
-from gup.territory.queries import neighbourhood_choices
+from gup.territory.queries import housing_provider_of, neighbourhood_choices
 
 
 def _render_detail(report: ResidentReport, code: int = 200, **given: Any):
@@ -62,7 +62,7 @@ def _render_detail(report: ResidentReport, code: int = 200, **given: Any):
         photos=[p for p in report.photos if can(current_user, "view", p)],
         statuses=status_history(report), history=history_of(report),
         status_labels={s.value: s.label for s in ReportStatus},
-        overdue=report.is_overdue(local_today(now))), code
+        overdue=report.is_overdue(local_today(now)), place_provider=housing_provider_of(report.territory)), code
 
 
 def _save(report: ResidentReport, key: str, form: Any, call, success) -> Any:
@@ -137,7 +137,7 @@ def route(report_id: int):
 
     def send() -> Organisation:
         organisation = db.session.get(Organisation, form.organisation_id.data)
-        services.route_report(report, to=organisation, actor=current_user, now=now_utc(),
+        services.route_report(report, to=organisation, actor=current_user, now=now_utc(), reason=form.reason.data,
                               public_text=fill(form.public_text.data, organisation=organisation.name))
         return organisation
 

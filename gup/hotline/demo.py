@@ -37,8 +37,10 @@ CATEGORIES = [
     ("porte-interphone", "Porte ou interphone en panne", "Porte de hall qui ne ferme plus, interphone muet.",
      "common_parts", "habitat-bellerive", 2, 15, []),
 ]
-#: (category code, neighbourhood code) → organisation code, where the default is not right
-ROUTES = [("proprete-hall", "clos-fleuri", "logis-du-val"), ("porte-interphone", "clos-fleuri", "logis-du-val")]
+#: (category code, neighbourhood code) → organisation code, where the default is not right. None for the common
+#: parts: Le Clos-Fleuri has two housing providers (Les Glycines: Logis du Val; Les Hortensias: Habitat Bellerive),
+#: and a report whose place is known is proposed to that place's provider anyway (services.suggested_for)
+ROUTES: list[tuple[str, str, str]] = []
 DEMO_MARK = "[démo]"
 
 
@@ -117,7 +119,7 @@ def load_demo_hotline() -> DemoHotline:
     services.change_status(velo, to=ReportStatus.NOT_OUR_REMIT, actor=coordinator, now=_at(11, 9, 9),
                            referral="la police municipale de Bellerive (voirie hors quartiers GUP)")
     report("porte-interphone", _at(11, 20, 17), "La porte du hall G3 ne ferme plus.", "Résidence Les Glycines, G3",
-           clos)
+           clos, territory=places.get("clos-fleuri-res-a-b2-g3"))  # proposed to Logis du Val, the place's provider
     db.session.flush()
     return done
 

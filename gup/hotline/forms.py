@@ -189,6 +189,10 @@ class QualifyForm(FlaskForm):
 
 class RouteForm(FlaskForm):
     organisation_id = SelectField(_l("Organisme responsable"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
+    reason = TextAreaField(_l("Raison du choix d'un autre bailleur"), filters=[strip],
+                           validators=[Optional(), Length(max=2000)], render_kw={"rows": 2},
+                           description=_l("Obligatoire pour confier le signalement à un autre bailleur que celui "
+                                          "du lieu ; elle reste dans l'historique (non publiée)."))
     public_text = _public_text()
 
 

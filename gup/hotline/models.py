@@ -170,6 +170,8 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
         "media_url": _l("Lien vers un média"),
         "status": _l("Statut"),
         "responsible_organisation_id": _l("Organisme responsable"),
+        "suggested_organisation_id": _l("Organisme proposé"),
+        "routing_reason": _l("Motif de l'orientation"),
         "duplicate_of_id": _l("Doublon de"),
         "finding_id": _l("Constat"),
         "action_id": _l("Action"),
@@ -208,8 +210,15 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
     attribute_values: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     media_url: Mapped[str | None] = mapped_column(sa.String(500))
     status: Mapped[ReportStatus] = enum_column(ReportStatus, default=ReportStatus.RECEIVED, index=True)
+    #: the organisation in charge: set only when the coordination routes the report (route_report); it then
+    #: reads and answers the report, and the public page names it
     responsible_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"),
                                                                     index=True)
+    #: the triage's proposal (category and neighbourhood routes, the place's housing provider): shown to the
+    #: coordination only, it gives the organisation nothing
+    suggested_organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
+    #: why the coordination sent it to another housing provider than the place's own, when it did
+    routing_reason: Mapped[str | None] = mapped_column(sa.Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("resident_reports.id", ondelete="SET NULL"),
                                                         index=True)
     finding_id: Mapped[int | None] = mapped_column(sa.ForeignKey("findings.id", ondelete="SET NULL"))
@@ -239,7 +248,8 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
     agreement: Mapped[Agreement | None] = relationship()
     neighbourhood: Mapped[Territory | None] = relationship(foreign_keys=[neighbourhood_id])
     territory: Mapped[Territory | None] = relationship(foreign_keys=[territory_id])
-    responsible_organisation: Mapped[Organisation | None] = relationship()
+    responsible_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[responsible_organisation_id])
+    suggested_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[suggested_organisation_id])
     duplicate_of: Mapped[ResidentReport | None] = relationship(remote_side="ResidentReport.id")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     disclosure_by: Mapped[User | None] = relationship(foreign_keys=[disclosure_by_id])

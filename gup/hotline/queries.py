@@ -38,6 +38,7 @@ def _agreement_options(path: Any) -> list[Any]:
 
 def _list_options() -> list[Any]:
     return [joinedload(ResidentReport.category), joinedload(ResidentReport.responsible_organisation),
+            joinedload(ResidentReport.suggested_organisation),
             joinedload(ResidentReport.neighbourhood), joinedload(ResidentReport.territory),
             *_agreement_options(joinedload(ResidentReport.agreement))]
 

@@ -54,7 +54,8 @@ def report_forms(user: Any, report: ResidentReport, **given: Any) -> dict[str, A
             prefix="q", formdata=None, category_id=report.category_id,
             public_text=prefill(report, ReportStatus.QUALIFIED))
         forms["route"] = given.get("route") or RouteForm(
-            prefix="r", formdata=None, organisation_id=report.responsible_organisation_id,
+            prefix="r", formdata=None,
+            organisation_id=report.responsible_organisation_id or report.suggested_organisation_id,
             public_text=prefill(report, ReportStatus.SENT, "organisation"))
         forms["merge"] = given.get("merge") or MergeForm(
             prefix="m", formdata=None, public_text=prefill(report, ReportStatus.DUPLICATE, "duplicate_of"))

@@ -75,7 +75,12 @@ class ResidentReportOut(ma.Schema):
     neighbourhood_id = ma.fields.Int(allow_none=True, metadata={"description": "Quartier."})
     agreement_id = ma.fields.Int(allow_none=True, metadata={"description": "Convention qui couvre le lieu."})
     responsible_organisation = ma.fields.Nested(NamedRefOut, allow_none=True,
-                                                metadata={"description": "Organisme en charge."})
+                                                metadata={"description": "Organisme en charge : celui à qui la "
+                                                                         "coordination l'a transmis (null avant)."})
+    suggested_organisation = ma.fields.Nested(NamedRefOut, allow_none=True,
+                                              metadata={"description": "Organisme proposé au tri (catégorie, "
+                                                                       "quartier, bailleur du lieu) ; il n'est "
+                                                                       "pas en charge."})
     duplicate_of_id = ma.fields.Int(allow_none=True, metadata={"description": "Signalement d'origine (doublon)."})
     finding_id = ma.fields.Int(allow_none=True, metadata={"description": "Constat créé à partir du signalement."})
     action_id = ma.fields.Int(allow_none=True, metadata={"description": "Action rattachée."})
@@ -153,6 +158,9 @@ class ReportRerouteIn(ma.Schema):
     """Transmission (ou réorientation) à un organisme ; l'historique est gardé et le délai continue."""
 
     organisation_id = id_field("Organisme chargé du signalement.", required=True)
+    reason = CleanStr(validate=validate.Length(max=TEXT_MAX), allow_none=True,
+                      metadata={"description": "Raison, obligatoire pour un autre bailleur que celui du lieu "
+                                               "(gardée dans l'historique, non publiée)."})
     public_text = CleanStr(validate=validate.Length(max=TEXT_MAX), allow_none=True,
                            metadata={"description": "Explication publique ; vide : le modèle de réponse."})
 

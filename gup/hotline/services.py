@@ -35,7 +35,7 @@ from gup.notifications import services as notifications
 from gup.notifications.models import OutboundMail
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory
-from gup.territory.queries import distance_m, neighbourhood_above
+from gup.territory.queries import distance_m, housing_provider_of, neighbourhood_above, other_housing_provider
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +87,18 @@ def responsible_for(category: ReportCategory, neighbourhood: Territory | None) -
         if route is not None:
             return route.organisation
     return category.default_organisation
+
+
+def suggested_for(category: ReportCategory, neighbourhood: Territory | None,
+                  territory: Territory | None) -> Organisation | None:
+    """Triage's proposal: the category's organisation (per neighbourhood, else by default), except that a place
+    whose housing provider is known is proposed to that provider rather than to another one (or to nobody).
+    A proposal gives the organisation nothing: the report is its own once the coordination routes it."""
+    suggestion = responsible_for(category, neighbourhood)
+    own = housing_provider_of(territory)
+    if own is not None and (suggestion is None or other_housing_provider(suggestion, territory) is not None):
+        return own
+    return suggestion
 
 
 def template_text(category: ReportCategory | None, status: ReportStatus) -> str:
@@ -276,7 +288,7 @@ def submit_report(*, channel: Channel, category: ReportCategory, description: st
     _check_location(report)
     disclosure.intake_disclosure(report, channel=channel, resident_agreed=publish_description,
                                  open311_client=open311_client)
-    report.responsible_organisation = responsible_for(category, neighbourhood)
+    report.suggested_organisation = suggested_for(category, neighbourhood, territory)  # nobody is in charge yet
     db.session.add(report)
     db.session.flush()
     report.reference = f"GUP-{now.year}-{report.id:06d}"
@@ -329,12 +341,21 @@ def change_status(report: ResidentReport, *, to: ReportStatus, actor: Any, now: 
 
 
 def route_report(report: ResidentReport, *, to: Organisation, actor: Any, now: datetime,
-                 public_text: str | None = None) -> ReportUpdate:
-    """Send (or re-route) the report to the organisation in charge; the history is kept and the SLA clock keeps
-    running from the day it was received."""
+                 public_text: str | None = None, reason: str | None = None) -> ReportUpdate:
+    """Send (or re-route) the report to the organisation in charge, which from then on reads and answers it; the
+    history is kept and the SLA clock keeps running from the day it was received. Another housing provider than
+    the place's own needs the reason, kept on the report (and in its history)."""
     acting_as(db.session, actor)
+    reason = (reason or "").strip() or None
     if report.is_closed:
         raise DomainError(_("Rouvrez d'abord le signalement."), field="status")
+    if to is None:
+        raise DomainError(_("Choisissez l'organisme responsable."), field="organisation_id")
+    own = other_housing_provider(to, report.territory)
+    if own is not None and reason is None:
+        raise DomainError(_("Ce lieu est géré par %(own)s : indiquez pourquoi le signalement va à %(other)s.",
+                            own=own.name, other=to.name), field="reason")
+    report.routing_reason = reason if own is not None else None
     report.responsible_organisation = to
     db.session.flush()
     if report.status is ReportStatus.RECEIVED:
@@ -368,6 +389,7 @@ def merge(report: ResidentReport, *, into: ResidentReport, actor: Any, now: date
           public_text: str | None = None) -> ReportUpdate:
     """Close report as a duplicate of `into`; its reporter is told which reference to follow and will receive
     the updates of the surviving report."""
+    acting_as(db.session, actor)  # before the first flush: the merge is the coordinator's, not « Système »
     if into.id == report.id or into.duplicate_of_id is not None:
         raise DomainError(_("Choisissez le signalement d'origine (qui n'est pas lui-même un doublon)."),
                           field="duplicate_of_id")
@@ -380,9 +402,12 @@ def merge(report: ResidentReport, *, into: ResidentReport, actor: Any, now: date
 
 def reopen(report: ResidentReport, *, actor: Any, now: datetime, public_text: str | None = None) -> ReportUpdate:
     """Reopen a closed report: a resolved one goes back to its organisation, the others back to triage."""
+    acting_as(db.session, actor)
     target = ReportStatus.SENT if report.status is ReportStatus.RESOLVED else ReportStatus.RECEIVED
-    if target is ReportStatus.RECEIVED:
+    if target is ReportStatus.RECEIVED:  # back to triage: nobody is in charge until the coordination routes it
         report.duplicate_of = None
+        report.suggested_organisation = report.responsible_organisation or report.suggested_organisation
+        report.responsible_organisation = None
     text = public_text or _("Le signalement a été rouvert.")
     return change_status(report, to=target, actor=actor, now=now, public_text=text)
 
@@ -403,7 +428,7 @@ def requalify(report: ResidentReport, *, category: ReportCategory, actor: Any, n
     changed = category.id != report.category_id
     report.category = category
     if changed and report.status in (ReportStatus.RECEIVED, ReportStatus.QUALIFIED):
-        report.responsible_organisation = responsible_for(category, report.neighbourhood)
+        report.suggested_organisation = suggested_for(category, report.neighbourhood, report.territory)
     db.session.flush()
     if report.status is ReportStatus.RECEIVED:
         change_status(report, to=ReportStatus.QUALIFIED, actor=actor, now=now, public_text=public_text)
@@ -426,7 +451,8 @@ def convert_to_finding(report: ResidentReport, *, actor: Any, now: datetime) -> 
                              description=f"{report.description}\n({_('Signalement')} {report.reference})",
                              theme=report.category.theme, address=report.address, latitude=report.latitude,
                              longitude=report.longitude, territory=report.territory,
-                             responsible_organisation=report.responsible_organisation)
+                             responsible_organisation=report.responsible_organisation
+                             or report.suggested_organisation, routing_reason=report.routing_reason)
     report.finding_id = finding.id
     db.session.flush()
     logger.info("resident report %s converted to finding %s by %s", report.id, finding.id, _actor_id(actor))
@@ -634,6 +660,7 @@ def report_from_finding(finding: Any, *, category: ReportCategory, actor: Any, n
     """Open a resident report from a walk-through finding (channel « constat de diagnostic »), so that what
     residents raised during a walk is followed in the same queue and answered publicly; the report remembers
     the finding and its organisation."""
+    acting_as(db.session, actor)
     existing = db.session.scalar(sa.select(ResidentReport).where(ResidentReport.finding_id == finding.id))
     if existing is not None:
         raise DomainError(_("Un signalement existe déjà pour ce constat : %(reference)s.",
@@ -645,8 +672,8 @@ def report_from_finding(finding: Any, *, category: ReportCategory, actor: Any, n
                            latitude=finding.latitude, longitude=finding.longitude, territory=finding.territory,
                            neighbourhood=neighbourhood)
     report.finding_id = finding.id
-    if finding.responsible_organisation is not None:
-        report.responsible_organisation = finding.responsible_organisation
+    if finding.responsible_organisation is not None:  # proposed: the report is triaged and routed like any other
+        report.suggested_organisation = finding.responsible_organisation
     db.session.flush()
     logger.info("finding %s opened as resident report %s by %s", finding.id, report.id, _actor_id(actor))
     return report

@@ -111,6 +111,30 @@ def neighbourhood_above(territory: Territory | None) -> Territory | None:
     return node
 
 
+def housing_provider_of(territory: Territory | None) -> Any:
+    """The housing provider of a place, looking up from stairwell to residence (None when no node names one)."""
+    node = territory
+    while node is not None:
+        if node.housing_provider is not None:
+            return node.housing_provider
+        node = node.parent
+    return None
+
+
+def other_housing_provider(organisation: Any, territory: Territory | None) -> Any:
+    """The place's own housing provider when `organisation` is a different housing provider, else None.
+
+    The ownership rule of routing (findings and resident reports): work on a place whose housing provider is
+    known never goes to another housing provider by a rule or a suggestion; only the coordination sends it
+    there, explicitly and with a reason that stays in the history."""
+    from gup.organisations.models import OrganisationKind
+
+    provider = housing_provider_of(territory)
+    if organisation is None or provider is None or organisation.id == provider.id:
+        return None
+    return provider if organisation.kind is OrganisationKind.HOUSING_PROVIDER else None
+
+
 def neighbourhood_choices(agreement: Any = None) -> list[tuple[int, str]]:
     """Neighbourhoods of an agreement's perimeter (or every neighbourhood, for filters), by name."""
     if agreement is not None:

@@ -293,7 +293,8 @@ def test_done_can_resolve_the_linked_findings(client, f, login):
     db.session.commit()
     login(w["referent1"])
     html = text_field(client.get(f"/actions/{action.id}"))
-    assert re.search(r'<input checked id="resolve_findings" name="resolve_findings" type="checkbox" value="y">', html)
+    # offered, never ticked by default (issue 8: a forgotten box resolved findings)
+    assert re.search(r'<input id="resolve_findings" name="resolve_findings" type="checkbox" value="y">', html)
     assert "Marquer aussi les constats liés comme résolus" in html
 
     response = client.post(f"/actions/{action.id}/updates", data={

@@ -71,10 +71,15 @@ def test_rule_for_ownership_and_theme_beats_rule_for_ownership_alone(w, f):
     _rule(agreement, LandOwnership.HOUSING_PROVIDER, hp2, theme=f.theme("cleanliness"))
     _rule(agreement, LandOwnership.HOUSING_PROVIDER, town)
     _residence, building, _stairwell = _place(f, provider=hp1)
-    suggest = lambda theme: suggest_responsible(agreement, land_ownership=LandOwnership.HOUSING_PROVIDER,  # noqa: E731
-                                                theme=f.theme(theme), territory=building)
+    _r, unmanaged, _s = _place(f)
+    suggest = lambda theme, place=unmanaged: suggest_responsible(  # noqa: E731
+        agreement, land_ownership=LandOwnership.HOUSING_PROVIDER, theme=f.theme(theme), territory=place)
     assert suggest("cleanliness") == hp2
-    assert suggest("waste") == town  # the rule for the ownership alone beats the building's housing provider
+    assert suggest("waste") == town
+    # issue 8: on a place managed by hp1, a rule naming another housing provider gives way to hp1; a rule naming
+    # someone else (the town) still beats the building's housing provider
+    assert suggest("cleanliness", building) == hp1
+    assert suggest("waste", building) == town
     assert suggest_responsible(agreement, land_ownership=LandOwnership.HOUSING_PROVIDER, theme=None,
                                territory=building) == town
 
@@ -99,8 +104,9 @@ def test_housing_provider_of_the_place_beats_the_single_partner_of_that_kind(f):
     assert suggest_responsible(agreement, land_ownership=LandOwnership.HOUSING_PROVIDER, theme=f.theme(),
                                territory=None) == partner_hp
     _r, foreign_building, _s = _place(f, provider=f.make_organisation())  # not a party: cannot receive it
+    # ... and another housing provider may not either (issue 8): the coordination chooses
     assert suggest_responsible(agreement, land_ownership=LandOwnership.HOUSING_PROVIDER, theme=f.theme(),
-                               territory=foreign_building) == partner_hp
+                               territory=foreign_building) is None
 
 
 def test_single_partner_of_the_matching_kind(w, f):

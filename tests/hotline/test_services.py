@@ -58,9 +58,11 @@ def test_routing_default_per_neighbourhood(f, w):
     db.session.flush()
     routed = f.make_report(w["category"], neighbourhood=w["hood"], now=NOW)
     elsewhere = f.make_report(w["category"], neighbourhood=f.make_territory(TerritoryKind.NEIGHBOURHOOD), now=NOW)
-    assert routed.responsible_organisation_id == w["hp1"].id
+    # proposals only: nobody is in charge before the coordination routes the report (issue 8)
+    assert routed.suggested_organisation_id == w["hp1"].id and routed.responsible_organisation_id is None
     assert routed.agreement_id == w["agreement"].id
-    assert elsewhere.responsible_organisation_id == w["hp2"].id and elsewhere.agreement_id is None
+    assert elsewhere.suggested_organisation_id == w["hp2"].id and elsewhere.agreement_id is None
+    assert elsewhere.responsible_organisation_id is None
 
 
 def test_templates_per_category_beat_generic(f, w):
@@ -79,6 +81,8 @@ def test_templates_per_category_beat_generic(f, w):
 def test_render_placeholders(f, w):
     first = f.make_report(w["category"], now=NOW)
     report = f.make_report(w["category"], now=NOW)
+    assert services.render_text("{organisation}", report) == "l'organisme compétent"  # only proposed so far
+    services.route_report(report, to=w["hp2"], actor=w["coordinator"], now=NOW)
     services.merge(report, into=first, actor=w["coordinator"], now=NOW)
     text = services.render_text("{reference} {organisation} {referral} {duplicate_of} {inconnu}", report,
                                 referral="la mairie")
@@ -176,7 +180,7 @@ def test_requalify_convert_and_attach(f, w):
     report = f.make_report(w["category"], neighbourhood=w["hood"], now=NOW)
     other = f.make_category(default_organisation=w["hp1"], theme=f.theme())
     services.requalify(report, category=other, actor=w["coordinator"], now=NOW)
-    assert report.status is ReportStatus.QUALIFIED and report.responsible_organisation_id == w["hp1"].id
+    assert report.status is ReportStatus.QUALIFIED and report.suggested_organisation_id == w["hp1"].id
     finding = services.convert_to_finding(report, actor=w["coordinator"], now=NOW)
     assert isinstance(finding, Finding) and report.finding_id == finding.id
     assert finding.agreement_id == w["agreement"].id and finding.theme_id == other.theme_id
@@ -210,7 +214,8 @@ def test_a_walk_finding_opens_a_public_report(client, f, login):
     response = client.post(f"/findings/{finding.id}/signalement", data={"category_id": category.id})
     assert response.status_code == 302
     report = db.session.scalar(sa.select(ResidentReport).where(ResidentReport.finding_id == finding.id))
-    assert report.channel is Channel.FINDING and report.responsible_organisation_id == w["hp1"].id
+    assert report.channel is Channel.FINDING and report.suggested_organisation_id == w["hp1"].id
+    assert report.responsible_organisation_id is None  # triaged and routed like any other report
     assert report.neighbourhood_id == walk.neighbourhood_id and report.address == "Allée du Verger"
     again = client.post(f"/findings/{finding.id}/signalement", data={"category_id": category.id},
                         follow_redirects=True)

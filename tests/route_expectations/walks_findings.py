@@ -15,6 +15,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "reports.walk_restitution": {"GET": READERS},
     "findings.create": {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS},
     "findings.create_for_agreement": {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS},
+    # the line « sera transmis à … » of the logging form, for those who log findings
+    "findings.recipient_preview": {"GET": CONTRIBUTORS},
     "findings.index": {"GET": LOGGED},
     "findings.export": {"GET": LOGGED},
     "findings.detail": {"GET": READERS},
