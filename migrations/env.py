@@ -92,14 +92,31 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite alters a table in batch mode by copying it and dropping the old one: with foreign keys on,
+            # that DROP would run ON DELETE CASCADE / SET NULL on every referencing table (answers of resident
+            # reports, users' tokens…). Off for the run (the PRAGMA only applies outside a transaction), then the
+            # references are checked before they are switched on again.
+            connection.connection.dbapi_connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken references: {broken[:10]}")
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.commit()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

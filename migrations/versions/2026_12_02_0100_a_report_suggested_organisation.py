@@ -40,25 +40,14 @@ def upgrade():
                "AND u.status = 'sent')")
 
 
-def _sqlite_foreign_keys(on: bool) -> None:
-    """PRAGMA foreign_keys only takes effect outside a transaction: end the one in progress first."""
-    bind = op.get_bind()
-    bind.connection.dbapi_connection.commit()
-    bind.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
-
-
 def downgrade():
+    # the batch below rebuilds the table on SQLite: migrations/env.py runs every migration with foreign keys
+    # off, so its answers do not cascade away with the old table
     sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:  # the batch below rebuilds the table: its answers must not cascade away with the old one
-        _sqlite_foreign_keys(False)
-    try:
-        op.execute("UPDATE resident_reports SET responsible_organisation_id = suggested_organisation_id "
-                   "WHERE responsible_organisation_id IS NULL")
-        with op.batch_alter_table('resident_reports', schema=None) as batch_op:
-            if not sqlite:  # SQLite does not name a column's own reference; the table is rebuilt without it
-                batch_op.drop_constraint(FK, type_='foreignkey')
-            batch_op.drop_column('routing_reason')
-            batch_op.drop_column('suggested_organisation_id')
-    finally:
-        if sqlite:
-            _sqlite_foreign_keys(True)
+    op.execute("UPDATE resident_reports SET responsible_organisation_id = suggested_organisation_id "
+               "WHERE responsible_organisation_id IS NULL")
+    with op.batch_alter_table('resident_reports', schema=None) as batch_op:
+        if not sqlite:  # SQLite does not name a column's own reference; the table is rebuilt without it
+            batch_op.drop_constraint(FK, type_='foreignkey')
+        batch_op.drop_column('routing_reason')
+        batch_op.drop_column('suggested_organisation_id')
