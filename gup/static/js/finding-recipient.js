@@ -3,7 +3,7 @@
  * The server computes the line (the same rule as saving): a [data-recipient-url] block asks it again whenever
  * the type, theme, place, land ownership or chosen organisation changes, and writes the answer with
  * textContent. Without JavaScript the block's « Vérifier » button posts the form for the same line, without
- * saving; with it the button is hidden.
+ * saving; with it the button is removed.
  */
 (function () {
   "use strict";
@@ -16,7 +16,8 @@
     var url = block.getAttribute("data-recipient-url");
     if (!form || !text || !url || !window.fetch || !window.URLSearchParams) { return; }
     var checks = block.querySelectorAll("[data-recipient-check]");
-    for (var i = 0; i < checks.length; i++) { checks[i].hidden = true; }
+    /* removed rather than hidden: a .button's display rule would win over [hidden] */
+    for (var i = 0; i < checks.length; i++) { checks[i].parentNode.removeChild(checks[i]); }
 
     function refresh() {
       var query = new URLSearchParams();
