@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from itertools import accumulate
@@ -52,14 +53,14 @@ def clean_text(value: str) -> str:
     return _UNWANTED.sub("", value)
 
 
-def clean_any(value: Any) -> Any:
-    """clean_text applied to every string (dict keys too) of a decoded JSON document."""
+def clean_any(value: Any, clean: Callable[[str], str] = clean_text) -> Any:
+    """`clean` (clean_text by default) applied to every string (dict keys too) of a decoded JSON document."""
     if isinstance(value, str):
-        return clean_text(value)
+        return clean(value)
     if isinstance(value, list):
-        return [clean_any(v) for v in value]
+        return [clean_any(v, clean) for v in value]
     if isinstance(value, dict):
-        return {clean_any(k): clean_any(v) for k, v in value.items()}
+        return {clean_any(k, clean): clean_any(v, clean) for k, v in value.items()}
     return value
 
 

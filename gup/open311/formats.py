@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, current_app
 
+from gup.inputs import clean_any
+
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 LIST_ITEMS = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format"}
 #: what XML 1.0 cannot carry, even escaped (controls but tab and newlines, surrogates, U+FFFE and U+FFFF)
@@ -53,13 +55,7 @@ def _text(value: Any) -> str:
 
 def _json_safe(value: Any) -> Any:
     """Strings without control characters or lone surrogates (which UTF-8 cannot even encode)."""
-    if isinstance(value, str):
-        return xml_safe(value)
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    return value
+    return clean_any(value, xml_safe)
 
 
 def _fill(element: ET.Element, value: Any, name: str) -> None:
