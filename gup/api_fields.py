@@ -8,9 +8,9 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from gup.inputs import AMOUNT_MAX, DATE_MAX, DATE_MIN, MAX_ID, TEXT_MAX, clean_text
+from gup.inputs import AMOUNT_MAX, DATE_MAX, DATE_MIN, INDICATOR_MAX, MAX_ID, TEXT_MAX, clean_text
 
-__all__ = ["AMOUNT_MAX", "MAX_ID", "TEXT_MAX"]  # re-exported: shared with the forms through gup.inputs
+__all__ = ["AMOUNT_MAX", "INDICATOR_MAX", "MAX_ID", "TEXT_MAX"]  # re-exported: shared with the forms through gup.inputs
 
 class CleanStr(ma.fields.Str):
     """A string the database can store and XML can carry: gup.inputs.clean_text drops the control characters
@@ -25,7 +25,6 @@ class CleanStr(ma.fields.Str):
 DATE_RANGE = validate.Range(min=DATE_MIN, max=DATE_MAX,
                             error="La date doit être comprise entre {min} et {max}.")
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error="Identifiant invalide.")
-INDICATOR_MAX = Decimal("999999999999.99")  # Numeric(14, 2)
 
 
 def not_blank(value: str) -> None:

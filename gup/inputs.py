@@ -38,6 +38,7 @@ DATE_MIN, DATE_MAX = date(1950, 1, 1), date(2200, 12, 31)
 TEXT_MAX = 20_000
 #: largest amount a Numeric(12, 2) column holds
 AMOUNT_MAX = Decimal("9999999999.99")
+INDICATOR_MAX = Decimal("999999999999.99")  # Numeric(14, 2): indicator values
 #: deepest JSON nesting a body may have (gup's bodies have two or three levels)
 JSON_MAX_DEPTH = 32
 

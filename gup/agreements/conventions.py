@@ -48,6 +48,7 @@ from gup.agreements.models import (
 from gup.audit.services import acting_as
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.inputs import INDICATOR_MAX
 from gup.organisations import services as organisation_services
 from gup.organisations.models import Organisation, OrganisationKind
 from gup.territory import services as territory_services
@@ -59,7 +60,6 @@ CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 THEME_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONEY_MAX = Decimal("9999999999.99")        # Numeric(12, 2)
-INDICATOR_MAX = Decimal("999999999999.99")  # Numeric(14, 2)
 
 
 class ConventionError(Exception):

@@ -27,7 +27,7 @@ from gup.forms_common import (
     int_or_none,
     strip,
 )
-from gup.inputs import AMOUNT_MAX, TEXT_MAX
+from gup.inputs import AMOUNT_MAX, INDICATOR_MAX, TEXT_MAX
 
 NO_CHOICE = _l("— Aucun —")
 
@@ -132,6 +132,29 @@ class CommitmentUpdateForm(FlaskForm):
                             render_kw={"inputmode": "numeric", "min": 0, "max": 100})
     status = SelectField(_l("Nouveau statut"), choices=_none_choice(_l("— Inchangé —")) + CommitmentStatus.choices(),
                          validators=[Optional()])
+    investment_spent = FrenchDecimalField(
+        _l("Investissement dépensé à ce jour (€)"), places=2,
+        validators=[Optional(), NumberRange(min=0, max=AMOUNT_MAX, message=_l("Montant positif attendu."))],
+        render_kw={"inputmode": "decimal"},
+        description=_l("Total versé depuis le début de l'engagement, pas seulement depuis le dernier point."))
+    operating_spent = FrenchDecimalField(
+        _l("Fonctionnement dépensé à ce jour (€)"), places=2,
+        validators=[Optional(), NumberRange(min=0, max=AMOUNT_MAX, message=_l("Montant positif attendu."))],
+        render_kw={"inputmode": "decimal"})
+    spent_on = FrenchDateField(_l("Dépenses arrêtées au"), validators=[Optional()],
+                               description=_l("Par défaut : aujourd'hui."))
+    indicator_value = FrenchDecimalField(
+        _l("Valeur observée de l'indicateur"), places=2,
+        validators=[Optional(), NumberRange(min=-INDICATOR_MAX, max=INDICATOR_MAX,
+                                                message=_l("Valeur hors limites."))],
+        render_kw={"inputmode": "decimal"})
+    measured_on = FrenchDateField(_l("Mesurée le"), validators=[Optional()],
+                                  description=_l("Par défaut : aujourd'hui."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("investment_spent", "operating_spent", "indicator_value", "progress"):
+            getattr(self, name).messages = {"invalid": BAD_NUMBER}
 
 
 class ThemeForm(FlaskForm):

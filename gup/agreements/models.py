@@ -482,6 +482,16 @@ class Commitment(Audited, TimestampMixin, db.Model):
     def planned_total(self) -> Decimal:
         return (self.planned_investment_amount or Decimal(0)) + (self.planned_operating_amount or Decimal(0))
 
+    def latest_spending(self) -> CommitmentUpdate | None:
+        """The progress update with the most recent spending figures (amounts are cumulated to their date)."""
+        dated = [u for u in self.updates if u.spent_on is not None]
+        return max(dated, key=lambda u: (u.spent_on, u.created_at, u.id), default=None)
+
+    def latest_measure(self) -> CommitmentUpdate | None:
+        """The progress update with the most recent observed value of the indicator."""
+        dated = [u for u in self.updates if u.measured_on is not None]
+        return max(dated, key=lambda u: (u.measured_on, u.created_at, u.id), default=None)
+
     def move_to(self, target: CommitmentStatus) -> None:
         """Change status, refusing moves the lifecycle does not allow."""
         if target is self.status:
@@ -505,6 +515,11 @@ class CommitmentUpdate(Audited, db.Model):
         "note": _l("Note"),
         "progress": _l("Avancement (%)"),
         "status": _l("Statut"),
+        "investment_spent": _l("Investissement dépensé à ce jour (€)"),
+        "operating_spent": _l("Fonctionnement dépensé à ce jour (€)"),
+        "spent_on": _l("Dépenses arrêtées au"),
+        "indicator_value": _l("Valeur observée de l'indicateur"),
+        "measured_on": _l("Indicateur mesuré le"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -514,6 +529,13 @@ class CommitmentUpdate(Audited, db.Model):
     note: Mapped[str] = mapped_column(sa.Text)
     progress: Mapped[int | None]
     status: Mapped[CommitmentStatus | None] = enum_column(CommitmentStatus, nullable=True)
+    #: figures an evaluation adds up: amounts actually spent since the start, cumulated, as of spent_on…
+    investment_spent: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
+    operating_spent: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
+    spent_on: Mapped[date | None]
+    #: …and the commitment's indicator as observed on measured_on
+    indicator_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
+    measured_on: Mapped[date | None]
 
     commitment: Mapped[Commitment] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()

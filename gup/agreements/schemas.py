@@ -265,6 +265,12 @@ class CommitmentUpdateIn(ma.Schema):
                              metadata={"description": "Nouvel avancement, en pourcentage (0 à 100)."})
     status = ma.fields.Enum(CommitmentStatus, by_value=ma.fields.Str, allow_none=True,
                             metadata={"description": "Nouveau statut, selon le cycle de vie ; 409 sinon."})
+    investment_spent = decimal_in("Investissement dépensé depuis le début de l'engagement (cumul, en euros).")
+    operating_spent = decimal_in("Fonctionnement dépensé depuis le début de l'engagement (cumul, en euros).")
+    spent_on = date_field("Date à laquelle les dépenses sont arrêtées ; par défaut aujourd'hui", allow_none=True)
+    indicator_value = decimal_in("Valeur observée de l'indicateur de l'engagement.", low=-INDICATOR_MAX,
+                                 high=INDICATOR_MAX)
+    measured_on = date_field("Date de la mesure ; par défaut aujourd'hui", allow_none=True)
 
 
 class CommitmentUpdateOut(ma.Schema):
@@ -278,3 +284,8 @@ class CommitmentUpdateOut(ma.Schema):
     progress = ma.fields.Int(allow_none=True, metadata={"description": "Avancement indiqué (0 à 100), le cas échéant."})
     status = ma.fields.Enum(CommitmentStatus, by_value=ma.fields.Str, allow_none=True,
                             metadata={"description": "Statut indiqué, le cas échéant."})
+    investment_spent = decimal_out("Investissement dépensé à ce jour (cumul, euros).", allow_none=True)
+    operating_spent = decimal_out("Fonctionnement dépensé à ce jour (cumul, euros).", allow_none=True)
+    spent_on = ma.fields.Date(allow_none=True, metadata={"description": "Dépenses arrêtées au (AAAA-MM-JJ)."})
+    indicator_value = decimal_out("Valeur observée de l'indicateur.", allow_none=True)
+    measured_on = ma.fields.Date(allow_none=True, metadata={"description": "Indicateur mesuré le (AAAA-MM-JJ)."})

@@ -29,6 +29,8 @@ from gup.agreements.models import (
 from gup.audit.services import acting_as
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.i18n import local_today
+from gup.inputs import AMOUNT_MAX, INDICATOR_MAX
 from gup.organisations.models import Organisation, OrganisationKind
 
 logger = logging.getLogger(__name__)
@@ -308,13 +310,40 @@ def update_commitment(commitment: Commitment, *, actor: Any, status: CommitmentS
     return commitment
 
 
+def _dated_figures(values: dict[str, Decimal | None], day: date | None, *, field: str, today: date,
+                   low: Decimal = Decimal(0), high: Decimal = AMOUNT_MAX) -> date | None:
+    """The date of figures: required by none of them, given or today when one is; never in the future."""
+    if all(v is None for v in values.values()):
+        if day is not None:
+            raise DomainError(_("Une date sans montant ni valeur : indiquez le chiffre qu'elle date."), field=field)
+        return None
+    for name, value in values.items():
+        if value is not None and not low <= value <= high:
+            raise DomainError(_("Nombre hors limites (un montant est positif)."), field=name)
+    day = day or today
+    if day > today:
+        raise DomainError(_("Cette date est dans le futur : les chiffres sont ceux constatés à ce jour."),
+                          field=field)
+    return day
+
+
 def add_commitment_update(commitment: Commitment, *, note: str, actor: Any, now: datetime,
-                          progress: int | None = None, status: CommitmentStatus | None = None) -> CommitmentUpdate:
-    """Add a dated progress update, moving the commitment's progress and status with it."""
+                          progress: int | None = None, status: CommitmentStatus | None = None,
+                          investment_spent: Decimal | None = None, operating_spent: Decimal | None = None,
+                          spent_on: date | None = None, indicator_value: Decimal | None = None,
+                          measured_on: date | None = None) -> CommitmentUpdate:
+    """Add a dated progress update, moving the commitment's progress and status with it. It may carry the
+    amounts actually spent since the start (investment, operating; cumulated, as of `spent_on`, default today)
+    and the indicator's observed value (as of `measured_on`, default today): the figures evaluations add up."""
     acting_as(db.session, actor)
     note = (note or "").strip()
     if not note:
         raise DomainError(_("Le point d'avancement doit contenir une note."), field="note")
+    today = local_today(now)
+    spent_on = _dated_figures({"investment_spent": investment_spent, "operating_spent": operating_spent},
+                              spent_on, field="spent_on", today=today)
+    measured_on = _dated_figures({"indicator_value": indicator_value}, measured_on, field="measured_on",
+                                 today=today, low=-INDICATOR_MAX, high=INDICATOR_MAX)
     if progress is not None:
         if not 0 <= progress <= 100:
             raise DomainError(_("L'avancement est un pourcentage entre 0 et 100."), field="progress")
@@ -322,7 +351,9 @@ def add_commitment_update(commitment: Commitment, *, note: str, actor: Any, now:
     if status is not None:
         commitment.move_to(status)
     update = CommitmentUpdate(commitment=commitment, author_id=_actor_id(actor), created_at=now, note=note,
-                              progress=progress, status=status)
+                              progress=progress, status=status, investment_spent=investment_spent,
+                              operating_spent=operating_spent, spent_on=spent_on, indicator_value=indicator_value,
+                              measured_on=measured_on)
     db.session.add(update)
     db.session.flush()
     logger.info("progress update %s on commitment %s by %s", update.id, commitment.id, _actor_id(actor))

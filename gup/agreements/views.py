@@ -319,6 +319,10 @@ def _update_commitment(item, form: CommitmentForm) -> None:
                                **_commitment_fields(form))
 
 
+#: the figures a progress update may carry (amounts spent to date, indicator value, and their dates)
+FIGURES = ("investment_spent", "operating_spent", "spent_on", "indicator_value", "measured_on")
+
+
 @bp.route("/commitments/<int:commitment_id>/updates", methods=["POST"])
 @login_required
 def add_update(commitment_id: int):
@@ -327,7 +331,8 @@ def add_update(commitment_id: int):
     form = CommitmentUpdateForm()
     saved = handle_form(form, lambda: services.add_commitment_update(
         item, note=form.note.data, progress=form.progress.data,
-        status=CommitmentStatus(form.status.data) if form.status.data else None, actor=current_user, now=now_utc()),
+        status=CommitmentStatus(form.status.data) if form.status.data else None, actor=current_user, now=now_utc(),
+        **{name: getattr(form, name).data for name in FIGURES}),
         success=_("Point d'avancement ajouté."), redirect_to=url_for("agreements.commitment", commitment_id=item.id))
     if saved:
         return saved
