@@ -2,7 +2,8 @@
 
 `create_app` walks one list of features (`gup.FEATURES`) and hands each the same `Registry`; nothing else in the
 application names a feature. A feature registers its blueprints and API blueprints, its `flask gup` commands,
-its menu entries, its periodic jobs, its demo loader and its « Mes actions » work items; the aggregators
+its menu entries, its periodic jobs, its demo loader, its « Mes actions » work items and its evaluation
+indicators; the aggregators
 (navigation, scheduler, demo, inbox) read them back from `registry()`.
 """
 
@@ -75,6 +76,9 @@ class Registry:
     cli_commands: list[Any] = field(default_factory=list)
     features: list[str] = field(default_factory=list)
     services: dict[str, Any] = field(default_factory=dict)
+    #: evaluation indicators and annex tables (gup.indicators), by code
+    indicator_specs: dict[str, Any] = field(default_factory=dict)
+    annex_specs: dict[str, Any] = field(default_factory=dict)
 
     def blueprints(self, *blueprints: Any, csrf_exempt: bool = False, **options: Any) -> None:
         """Register HTML blueprints (csrf_exempt for machine-to-machine routes only)."""
@@ -120,6 +124,20 @@ class Registry:
     def service(self, name: str) -> Any:
         """A service some feature provided (KeyError when none did)."""
         return self.services[name]
+
+    def indicators(self, specs: Any) -> None:
+        """Declare computed evaluation indicators (gup.indicators.IndicatorSpec); codes are unique."""
+        for spec in specs:
+            if spec.code in self.indicator_specs:
+                raise ValueError(f"indicator {spec.code!r} registered twice")
+            self.indicator_specs[spec.code] = spec
+
+    def annexes(self, specs: Any) -> None:
+        """Declare the annex tables the evaluation reports list in full (gup.indicators.AnnexSpec)."""
+        for spec in specs:
+            if spec.code in self.annex_specs:
+                raise ValueError(f"annex {spec.code!r} registered twice")
+            self.annex_specs[spec.code] = spec
 
     def work_items(self, provider: Any) -> None:
         """Declare a provider of the work items a user must act on (see gup.inbox)."""
