@@ -23,11 +23,12 @@ FEATURES: tuple[str, ...] = (
     "gup.hotline",
     "gup.open311",
     "gup.admin",
-    "gup.notifications",  # last among the jobs: `jobs run-due` sends the mails the jobs before it queued
+    "gup.notifications",  # its sender runs last among the jobs due together (JobSpec.last): it sends what they queued
     # aggregators: they read the features above through what those registered
     "gup.inbox",
     "gup.dashboard",
     "gup.reports",
+    "gup.evaluations",
     "gup.demo",
     "gup.scheduler",
 )

@@ -41,6 +41,8 @@ class JobSpec:
     trigger: str
     trigger_args: dict[str, Any]
     description: str = ""
+    #: run after the other jobs due at the same time (the outbox sender: it sends what they queued)
+    last: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,12 @@ class Registry:
         """Add a main-menu entry."""
         self.menu_entries.append(MenuEntry(endpoint, label, current or (endpoint,), visible, order))
 
-    def job(self, name: str, func: Callable[..., Any], *, trigger: str, description: str = "",
+    def job(self, name: str, func: Callable[..., Any], *, trigger: str, description: str = "", last: bool = False,
             **trigger_args: Any) -> None:
         """Declare a periodic job; names are unique across features."""
         if name in self.jobs:
             raise ValueError(f"job {name!r} registered twice")
-        self.jobs[name] = JobSpec(name, func, trigger, trigger_args, description)
+        self.jobs[name] = JobSpec(name, func, trigger, trigger_args, description, last)
 
     def demo(self, func: Callable[..., Any], *, name: str | None = None, order: int = 100) -> None:
         """Declare a demo data loader."""

@@ -23,6 +23,7 @@ from gup.agreements.models import (
     agreement_coordinators,
 )
 from gup.auth.models import ApiToken, Role, User
+from gup.evaluations.models import Evaluation
 from gup.findings.models import PARTNER_MOVES, RESOLVABLE, Finding, FindingStatus, RoutingRule
 from gup.hotline.models import ReportCategory, ResidentReport, ResponseTemplate, resident_report_photos
 from gup.media.models import Photo
@@ -332,6 +333,42 @@ def _visible_in_agreements(user: Any, stmt: Select, model: Any) -> Select:
     """Restrict a select() on a model with an agreement_id (walks, findings, actions) to readable agreements."""
     readable = _visible_agreements(user, sa.select(Agreement.id))
     return stmt.where(model.agreement_id.in_(readable))
+
+
+# --- evaluations -----------------------------------------------------------------------------------
+
+@rule(Evaluation, "view")
+def _view_evaluation(user: Any, evaluation: Evaluation) -> bool:
+    return _view_agreement(user, evaluation.agreement)
+
+
+@rule(Evaluation, "manage")
+def _manage_evaluation(user: Any, evaluation: Evaluation) -> bool:
+    """Preparing, freezing, approving, publishing, writing the report's texts: the agreement's coordination."""
+    return coordinates(user, evaluation.agreement)
+
+
+@rule(Evaluation, "contribute")
+def _contribute_evaluation(user: Any, evaluation: Evaluation, *, organisation: Any) -> bool:
+    """A partner's section: its own referents, or the coordination on its behalf."""
+    if organisation is None or organisation.id not in evaluation.agreement.party_organisation_ids:
+        return False
+    return coordinates(user, evaluation.agreement) or (own_organisation(user, organisation.id)
+                                                       and is_party(user, evaluation.agreement))
+
+
+@rule(Evaluation, "enter")
+def _enter_indicator(user: Any, evaluation: Evaluation, *, indicator: Any) -> bool:
+    """A manual indicator's value: the organisation named on it (or the coordination)."""
+    if indicator is None or indicator.agreement_id != evaluation.agreement_id:
+        return False
+    return coordinates(user, evaluation.agreement) or own_organisation(user, indicator.organisation_id)
+
+
+@scope(Evaluation)
+def _visible_evaluations(user: Any, stmt: Select, model: Any) -> Select:
+    readable = _visible_agreements(user, sa.select(Agreement.id))
+    return stmt.where(Evaluation.agreement_id.in_(readable))
 
 
 # --- notifications --------------------------------------------------------------------------------

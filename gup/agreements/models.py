@@ -482,14 +482,15 @@ class Commitment(Audited, TimestampMixin, db.Model):
     def planned_total(self) -> Decimal:
         return (self.planned_investment_amount or Decimal(0)) + (self.planned_operating_amount or Decimal(0))
 
-    def latest_spending(self) -> CommitmentUpdate | None:
-        """The progress update with the most recent spending figures (amounts are cumulated to their date)."""
-        dated = [u for u in self.updates if u.spent_on is not None]
+    def latest_spending(self, on: date | None = None) -> CommitmentUpdate | None:
+        """The progress update with the most recent spending figures (amounts are cumulated to their date), as
+        of the date `on` when given (an evaluation's cut-off)."""
+        dated = [u for u in self.updates if u.spent_on is not None and (on is None or u.spent_on <= on)]
         return max(dated, key=lambda u: (u.spent_on, u.created_at, u.id), default=None)
 
-    def latest_measure(self) -> CommitmentUpdate | None:
-        """The progress update with the most recent observed value of the indicator."""
-        dated = [u for u in self.updates if u.measured_on is not None]
+    def latest_measure(self, on: date | None = None) -> CommitmentUpdate | None:
+        """The progress update with the most recent observed value of the indicator (as of `on` when given)."""
+        dated = [u for u in self.updates if u.measured_on is not None and (on is None or u.measured_on <= on)]
         return max(dated, key=lambda u: (u.measured_on, u.created_at, u.id), default=None)
 
     def move_to(self, target: CommitmentStatus) -> None:

@@ -26,6 +26,7 @@ from gup.agreements.models import (
     SignatoryRole,
     Theme,
 )
+from gup.agreements.signals import agreement_dates_changed
 from gup.audit.services import acting_as
 from gup.errors import DomainError
 from gup.extensions import db
@@ -128,10 +129,13 @@ def create_agreement(*, actor: Any, coordinators: list[Any] | None = None, **fie
 def update_agreement(agreement: Agreement, *, actor: Any, **fields: Any) -> Agreement:
     """Edit an agreement's definition."""
     acting_as(db.session, actor)
+    before = (agreement.start_on, agreement.end_on, agreement.midterm_on)
     _apply(agreement, AGREEMENT_FIELDS, fields)
     _check_agreement(agreement)
     db.session.flush()
     logger.info("agreement %s updated by %s", agreement.id, _actor_id(actor))
+    if (agreement.start_on, agreement.end_on, agreement.midterm_on) != before:
+        agreement_dates_changed.send(agreement, actor=actor)
     return agreement
 
 
@@ -235,6 +239,8 @@ def add_amendment(agreement: Agreement, *, signed_on: date, subject: str, new_en
     db.session.add(amendment)
     db.session.flush()
     logger.info("amendment %s added to agreement %s by %s", amendment.id, agreement.id, _actor_id(actor))
+    if new_end_on is not None:
+        agreement_dates_changed.send(agreement, actor=actor)
     return amendment
 
 

@@ -21,7 +21,7 @@ def init_app(app: Any, registry: Any) -> None:
     registry.blueprints(bp)
     registry.menu("notifications.failed_mails", _l("Courriels en échec"), current=("notifications.",),
                   visible=_sees_failed_mails, order=96)
-    registry.job("notifications.send_mails", jobs.send_mails, trigger="interval", minutes=1,
+    registry.job("notifications.send_mails", jobs.send_mails, trigger="interval", minutes=1, last=True,
                  description="Send the due e-mails of the outbox (retries with backoff)")
 
 

@@ -158,7 +158,7 @@ def run_due(app: Flask, now: datetime) -> list[Outcome]:
     """Run once every job whose latest occurrence (within the misfire grace time) has not run yet."""
     tz, horizon = timezone(app), grace(app)
     outcomes = []
-    for spec in jobs(app).values():
+    for spec in sorted(jobs(app).values(), key=lambda s: s.last):  # stable: registration order otherwise
         occurrence = latest_fire_time(build_trigger(spec, tz), now, horizon=horizon)
         if occurrence is None:
             outcomes.append(Outcome(spec.name, None, "not due"))
