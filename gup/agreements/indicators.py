@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from gup.agreements.breakdowns import Dim, bounds, breakdowns, organisation_labels, rate, theme_labels
+from gup.agreements.breakdowns import Dim, breakdowns, organisation_labels, rate, theme_labels
 from gup.agreements.models import Commitment, CommitmentStatus, CommitmentUpdate, FundingSource, Partner
 from gup.extensions import db
 from gup.i18n import fmt_date
@@ -23,14 +23,13 @@ FUNDING = "funding_source"
 
 
 def _commitments(agreement: Any, period: Period) -> list[Any]:
-    """The agreement's agreed commitments recorded by the end of the period (status as of today)."""
-    _start, end = bounds(period)
+    """The agreement's agreed commitments (status as of today): they cover the agreement's whole duration, so
+    every period counts them all, whenever they were typed in."""
     stmt = (sa.select(Commitment.id, Commitment.theme_id, Partner.organisation_id.label("org_id"),
                       Commitment.funding_source, Commitment.status, Commitment.planned_investment_amount,
                       Commitment.planned_operating_amount)
             .join(Partner, Partner.id == Commitment.partner_id)
-            .where(Commitment.agreement_id == agreement.id, Commitment.status.in_(list(AGREED)),
-                   Commitment.created_at < end))
+            .where(Commitment.agreement_id == agreement.id, Commitment.status.in_(list(AGREED))))
     return list(db.session.execute(stmt))
 
 
@@ -111,7 +110,7 @@ ALL: list[IndicatorSpec] = [
         code="commitments_fulfilled_rate", label=_l("Engagements tenus"), unit=Unit.PERCENT,
         direction=Direction.HIGHER, section=Section.COMMITMENTS, compute=commitments_fulfilled, order=10,
         description=_l("Engagements tenus ou partiellement tenus ÷ engagements validés (hors proposés et retirés) "
-                       "enregistrés à la fin de la période, selon leur statut à la date du calcul"),
+                       "de la convention, selon leur statut à la date du calcul"),
         dimensions=(THEME, PARTNER, FUNDING)),
     IndicatorSpec(
         code="budget_execution_rate", label=_l("Taux d'exécution budgétaire"), unit=Unit.PERCENT,

@@ -91,6 +91,7 @@ def _dims(records: list[Received], nbh: Neighbourhoods, period: Period | None = 
     }
     if period is not None:
         dims[MONTH] = Dim(lambda r: r.month, month_labels(period), complete=True)
+        dims[CHANNEL].complete = True  # every channel, even unused, in the volume's chart
     return dims
 
 
