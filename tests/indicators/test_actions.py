@@ -65,7 +65,8 @@ def test_actions_annex(f, other):
 
     titles = [row["title"] for row in table]
     assert "Nettoyage du square" in titles
-    assert len(table) == 6  # not the one cancelled in 2024, the one recorded after the period, nor the other agreement's
+    # neither the one cancelled in 2024, nor the one recorded after the period, nor the other agreement's
+    assert len(table) == 6
     row = next(row for row in table if row["title"] == "Nettoyage du square")
     assert row["theme"] == "Déchets, encombrants, dépôts sauvages" and row["organisation"] == "Bailleur Un"
     assert row["status"] == "Réalisée" and row["progress"] == 100 and row["done_on"] == "2025-06-15"

@@ -96,9 +96,10 @@ def test_reports_annex_never_shows_residents_personal_data(f, other):
     table = annex("resident_reports", agreement)
 
     assert [row["reference"] for row in table] == [private.reference, public.reference]
-    assert table[0] == {"reference": private.reference, "received_on": "2025-04-01", "channel": "Téléphone (numéro vert)",
-                        "category": private.category.label, "theme": "Propreté", "neighbourhood": "Les Tilleuls",
-                        "status": "Résolu", "days_to_close": 3.0, "description": "", "address": ""}
+    assert table[0] == {"reference": private.reference, "received_on": "2025-04-01",
+                        "channel": "Téléphone (numéro vert)", "category": private.category.label,
+                        "theme": "Propreté", "neighbourhood": "Les Tilleuls", "status": "Résolu",
+                        "days_to_close": 3.0, "description": "", "address": ""}
     assert table[1]["description"] == "Tag sur le mur du gymnase" and table[1]["address"] == "Gymnase Jean Zay"
     text = json.dumps(table, ensure_ascii=False)
     for personal in ("Jeanne", "Dupontel", "jeanne.dupontel@example.net", "06 12 34 56 78", "12 rue Privée"):
