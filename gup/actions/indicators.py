@@ -122,10 +122,24 @@ def annex_rows(agreement: Any, period: Period) -> list[dict[str, Any]]:
                    sa.not_(sa.and_(Action.status == ActionStatus.DONE, Action.done_on < period.start)),
                    sa.not_(sa.and_(Action.status == ActionStatus.CANCELLED, Action.updated_at < start)))
             .order_by(Action.due_on.is_(None), Action.due_on, Action.id))
-    return [{"reference": f"A-{r.id}", "title": r.title, "kind": str(r.kind.label), "theme": r.theme or "",
+    copied = _titles_copied_from_findings(agreement)
+    return [{"reference": f"A-{r.id}", "title": copied.get((r.id, r.title.strip()), r.title), "kind": str(r.kind.label), "theme": r.theme or "",
              "organisation": r.organisation, "due_on": _iso(r.due_on), "status": str(r.status.label),
              "progress": r.progress, "done_on": _iso(r.done_on)}
             for r in db.session.execute(stmt)]
+
+
+def _titles_copied_from_findings(agreement: Any) -> dict[tuple[int, str], str]:
+    """(action id, title) → neutral title, for the actions whose title is the start of the description of a finding
+    they answer (« transformer en action » copies it): a finding's description may quote a resident (a report
+    turned into a finding keeps the resident's words), and the annexes never print findings' descriptions."""
+    link = Action.findings.property.secondary
+    finding = answered_model()
+    stmt = (sa.select(link.c.action_id, finding.id, sa.func.substr(finding.description, 1, 200).label("start"))
+            .join(finding, finding.id == link.c.finding_id)
+            .where(finding.agreement_id == agreement.id))
+    return {(r.action_id, r.start.strip()): _("Suite du constat C-%(id)s", id=r.id)
+            for r in db.session.execute(stmt) if r.start}
 
 
 def _iso(day: date | None) -> str | None:

@@ -60,13 +60,20 @@ def test_actions_late_at_period_end(f, other):
 def test_actions_annex(f, other):
     w = f.world()
     _actions(f, w, other)
+    quoted = f.make_finding(w["agreement"], w["hp1"], description="Appel de Jeanne Dupontel : encombrants")
+    copied = f.make_action(w["agreement"], w["hp1"], title=quoted.description, created_at=at(2025, 2, 1))
+    copied.findings = [quoted]
+    db.session.flush()
 
     table = annex("actions", w["agreement"])
 
     titles = [row["title"] for row in table]
     assert "Nettoyage du square" in titles
     # neither the one cancelled in 2024, nor the one recorded after the period, nor the other agreement's
-    assert len(table) == 6
+    assert len(table) == 7
     row = next(row for row in table if row["title"] == "Nettoyage du square")
+    assert not any("Dupontel" in row["title"] for row in table)
+    assert next(row for row in table if row["reference"] == f"A-{copied.id}")["title"] == (
+        f"Suite du constat C-{copied.findings[0].id}")
     assert row["theme"] == "Déchets, encombrants, dépôts sauvages" and row["organisation"] == "Bailleur Un"
     assert row["status"] == "Réalisée" and row["progress"] == 100 and row["done_on"] == "2025-06-15"
