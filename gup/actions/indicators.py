@@ -119,11 +119,13 @@ def annex_rows(agreement: Any, period: Period) -> list[dict[str, Any]]:
             .outerjoin(Theme, Theme.id == theme)
             .join(Organisation, Organisation.id == Action.responsible_organisation_id)
             .where(Action.agreement_id == agreement.id, Action.created_at < end,
-                   sa.not_(sa.and_(Action.status == ActionStatus.DONE, Action.done_on < period.start)),
-                   sa.not_(sa.and_(Action.status == ActionStatus.CANCELLED, Action.updated_at < start)))
+                   sa.or_(Action.status != ActionStatus.DONE, Action.done_on.is_(None),
+                          Action.done_on >= period.start),
+                   sa.or_(Action.status != ActionStatus.CANCELLED, Action.updated_at >= start))
             .order_by(Action.due_on.is_(None), Action.due_on, Action.id))
     copied = _titles_copied_from_findings(agreement)
-    return [{"reference": f"A-{r.id}", "title": copied.get((r.id, r.title.strip()), r.title), "kind": str(r.kind.label), "theme": r.theme or "",
+    return [{"reference": f"A-{r.id}", "title": copied.get((r.id, r.title.strip()), r.title),
+             "kind": str(r.kind.label), "theme": r.theme or "",
              "organisation": r.organisation, "due_on": _iso(r.due_on), "status": str(r.status.label),
              "progress": r.progress, "done_on": _iso(r.done_on)}
             for r in db.session.execute(stmt)]
