@@ -160,12 +160,14 @@ class Neighbourhoods:
 class Dim:
     """One breakdown dimension: the record's key, and the labels of the keys in display order.
 
-    With `complete`, every labelled key gets a row even without records (the months of the period)."""
+    With `complete`, every labelled key gets a row even without records (the months of the period); with `multi`,
+    `key` returns the record's keys (a walk counts for each organisation that took part)."""
 
     key: Callable[[Any], Any]
     labels: Mapping[Any, Any] = field(default_factory=dict)
     complete: bool = False
     none_label: Any = NOT_SET
+    multi: bool = False
 
 
 #: aggregate(records of one group) → (value, count)
@@ -184,7 +186,8 @@ def breakdowns(records: Sequence[Any], dims: Mapping[str, Dim], aggregate: Aggre
     for name, dim in dims.items():
         groups: dict[Any, list[Any]] = {}
         for record in records:
-            groups.setdefault(dim.key(record), []).append(record)
+            for key in (dim.key(record) or [None]) if dim.multi else [dim.key(record)]:
+                groups.setdefault(key, []).append(record)
         keys = [k for k in dim.labels if dim.complete or k in groups]
         keys += sorted((k for k in groups if k is not None and k not in dim.labels), key=str)
         if None in groups:

@@ -8,12 +8,13 @@ from gup.walks.models import WalkKind, WalkStatus
 from tests.indicators.conftest import compute, rows
 
 
-def _walks(f, agreement, other):
+def _walks(f, agreement, other, organisations=()):
     coordinator = f.make_user()
     tilleuls = f.make_territory(name="Les Tilleuls")
     day = f.make_walk(agreement, tilleuls, walked_on=date(2025, 3, 4), residents_count=10,
                       status=WalkStatus.RESTITUTION_SENT, restitution_on=date(2025, 4, 1))  # 4 weeks
     day.users = [coordinator]
+    day.organisations = list(organisations)
     f.make_walk(agreement, tilleuls, walked_on=date(2025, 6, 10), kind=WalkKind.NIGHT, residents_count=5,
                 restitution_on=date(2025, 9, 1))  # 12 weeks: too late
     f.make_walk(agreement, walked_on=date(2025, 12, 31), kind=WalkKind.EXPLORATORY_WOMEN, residents_count=8,
@@ -25,8 +26,9 @@ def _walks(f, agreement, other):
 
 
 def test_walks_held_by_kind_time_of_day_and_month(f, other):
-    agreement = f.world()["agreement"]
-    tilleuls = _walks(f, agreement, other)
+    w = f.world()
+    agreement = w["agreement"]
+    tilleuls = _walks(f, agreement, other, organisations=[w["hp1"], w["town"]])
 
     value = compute("walks_held", agreement)
 
@@ -37,6 +39,7 @@ def test_walks_held_by_kind_time_of_day_and_month(f, other):
     assert rows(value, "neighbourhood")[tilleuls.name] == (2, None)
     assert rows(value, "month")["déc. 2025"] == (1, None)
     assert value.details["Marches exploratoires de femmes"] == 1
+    assert rows(value, "partner") == {"Bailleur Un": (1, None), "Ville de Test": (1, None), "Non renseigné": (2, None)}
 
 
 def test_walk_participants(f, other):
