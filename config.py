@@ -79,6 +79,8 @@ class Config:
     RECURRENCE_COUNT = 3
     RECURRENCE_RADIUS_M = 50
     RECURRENCE_WINDOW_DAYS = 365
+    #: evaluations: a walk counts as restituted when its restitution was sent within this many weeks [local practice]
+    WALK_RESTITUTION_WEEKS = int(os.environ.get("GUP_WALK_RESTITUTION_WEEKS", "6"))
     #: resident reports: possible duplicates (same category within this radius, or same address) in this window
     DUPLICATE_RADIUS_M = 50
     DUPLICATE_WINDOW_DAYS = 30

@@ -13,6 +13,7 @@ bp = Blueprint("actions", __name__)
 def init_app(app: Any, registry: Any) -> None:
     """Plug actions in: its routes, API and menu."""
     import gup.actions.views  # noqa: F401  (routes attach to bp on import)
+    from gup.actions import indicators
     from gup.actions.api import actions_api
     from gup.actions.inbox import PROVIDER
 
@@ -20,4 +21,5 @@ def init_app(app: Any, registry: Any) -> None:
     registry.api(actions_api)
     registry.menu("actions.index", _l("Actions"), current=("actions.",), order=60)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
-
+    registry.indicators(indicators.ALL)  # evaluations (gup.indicators)
+    registry.annexes(indicators.ANNEXES)

@@ -13,7 +13,7 @@ bp = Blueprint("agreements", __name__)
 def init_app(app: Any, registry: Any) -> None:
     """Plug agreements in: its routes, API, commands and menu."""
     import gup.agreements.views  # noqa: F401  (routes attach to bp on import)
-    from gup.agreements import demo, jobs
+    from gup.agreements import demo, indicators, jobs
     from gup.agreements.api import agreements_api, commitments_api
     from gup.agreements.cli import register as cli
 
@@ -25,3 +25,5 @@ def init_app(app: Any, registry: Any) -> None:
     registry.menu("agreements.index", _l("Conventions"), current=("agreements.", "commitments."), order=20)
     registry.menu("agreements.themes", _l("Thématiques"), current=("agreements.themes", "agreements.theme_"), order=90)
     registry.demo(demo.load, name="agreements", order=10)
+    registry.indicators(indicators.ALL)  # evaluations (gup.indicators)
+    registry.annexes(indicators.ANNEXES)

@@ -14,7 +14,7 @@ def init_app(app: Any, registry: Any) -> None:
     """Plug findings in: its routes, API and menu."""
     import gup.findings.views  # noqa: F401  (routes attach to bp on import)
     import gup.findings.walk_section  # noqa: F401  (the findings part of a walk's page)
-    from gup.findings import demo
+    from gup.findings import demo, indicators
     from gup.findings.api import findings_api
     from gup.findings.inbox import PROVIDER
 
@@ -23,3 +23,5 @@ def init_app(app: Any, registry: Any) -> None:
     registry.menu("findings.index", _l("Constats"), current=("findings.", "media."), order=50)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
     registry.demo(demo.load, name="findings", order=20)
+    registry.indicators(indicators.ALL)  # evaluations (gup.indicators)
+    registry.annexes(indicators.ANNEXES)

@@ -21,7 +21,7 @@ def init_app(app: Any, registry: Any) -> None:
     """Plug hotline in: its routes, API, menu, periodic jobs, work items, demo and finding-page section."""
     import gup.hotline.finding_section  # noqa: F401  (its part of a finding's page)
     import gup.hotline.views  # noqa: F401  (routes attach to bp on import)
-    from gup.hotline import demo, jobs
+    from gup.hotline import demo, indicators, jobs
     from gup.hotline.api import resident_reports_api
     from gup.hotline.inbox import PROVIDER
 
@@ -34,3 +34,6 @@ def init_app(app: Any, registry: Any) -> None:
     registry.menu("hotline.index", _l("Signalements"), current=BACK_OFFICE_ENDPOINTS, order=30)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
     registry.demo(demo.load, name="hotline", order=30)
+    registry.indicators(indicators.ALL)  # evaluations (gup.indicators)
+    registry.annexes(indicators.ANNEXES)
+    registry.provide("findings.report_origins", indicators.finding_origins)  # findings' source breakdown
