@@ -280,7 +280,7 @@ class ManualIndicatorValue(Audited, db.Model):
     __audit_label__ = _l("d'une valeur d'indicateur")
     __audit_fields__ = {"evaluation_id": _l("Évaluation"), "indicator_id": _l("Indicateur"),
                         "value": _l("Valeur observée"), "comment": _l("Commentaire"),
-                        "entered_by_id": _l("Saisie par")}
+                        "entered_by_id": _l("Saisie par"), "entered_at": _l("Saisie le")}
     __table_args__ = (sa.UniqueConstraint("evaluation_id", "indicator_id", name="uq_manual_values_indicator"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
