@@ -11,7 +11,8 @@ from typing import Any
 
 from gup import policy
 from gup.agreements import queries, services
-from gup.agreements.models import Agreement, Commitment, Partner, Theme
+from gup.agreements.models import Agreement, Commitment, Partner
+from gup.agreements.payloads import agreement_or_422, theme_or_422
 from gup.agreements.schemas import (
     AgreementIn,
     AgreementOut,
@@ -70,20 +71,6 @@ def _agreement_fields(payload: dict[str, Any], user: Any) -> dict[str, Any]:
         ids = fields.pop("theme_ids")
         fields["themes"] = _all_or_422(queries.themes_by_ids(ids), ids, "theme_ids", "Thématique(s)")
     return fields
-
-
-def _agreement_or_422(agreement_id: int) -> Agreement:
-    agreement = db.session.get(Agreement, agreement_id)
-    if agreement is None:
-        unprocessable("agreement_id", f"Convention introuvable : {agreement_id}.")
-    return agreement
-
-
-def _theme_or_422(theme_id: int) -> Theme:
-    theme = db.session.get(Theme, theme_id)
-    if theme is None:
-        unprocessable("theme_id", f"Thématique introuvable : {theme_id}.")
-    return theme
 
 
 def _partner_or_422(agreement: Agreement, partner_id: int | None, organisation_id: int | None) -> Partner:
@@ -190,11 +177,11 @@ def create_commitment(payload: dict):
     Coordinators of the agreement add any partner's commitments; a referent adds their own organisation's.
     """
     user = api_user()
-    agreement = _agreement_or_422(payload.pop("agreement_id"))
+    agreement = agreement_or_422(payload.pop("agreement_id"))
     policy.authorize(user, "view", agreement)
     partner = _partner_or_422(agreement, payload.pop("partner_id", None), payload.pop("organisation_id", None))
     policy.authorize(user, "add_commitment", partner)
-    payload["theme"] = _theme_or_422(payload.pop("theme_id"))
+    payload["theme"] = theme_or_422(payload.pop("theme_id"))
     with committing():
         commitment = services.create_commitment(agreement, partner=partner, actor=user, **payload)
     return queries.commitment_or_404(commitment.id)
@@ -217,7 +204,7 @@ def edit_commitment(payload: dict, commitment: Commitment):
                                   payload.pop("organisation_id", None))
         policy.authorize(user, "add_commitment", partner)
     if "theme_id" in payload:
-        payload["theme"] = _theme_or_422(payload.pop("theme_id"))
+        payload["theme"] = theme_or_422(payload.pop("theme_id"))
     with committing():
         services.update_commitment(commitment, actor=user, partner=partner, **payload)
     return queries.commitment_or_404(commitment.id)

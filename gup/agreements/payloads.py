@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from gup.agreements.models import Agreement
+from gup.agreements.models import Agreement, Theme
 from gup.extensions import db
-from gup.rest import (
-    unprocessable,
-)
+from gup.rest import unprocessable
 
 
 def agreement_or_422(agreement_id: int) -> Agreement:
@@ -14,3 +12,10 @@ def agreement_or_422(agreement_id: int) -> Agreement:
     if agreement is None:
         unprocessable("agreement_id", f"Convention introuvable : {agreement_id}.")
     return agreement
+
+
+def theme_or_422(theme_id: int) -> Theme:
+    theme = db.session.get(Theme, theme_id)
+    if theme is None:
+        unprocessable("theme_id", f"Thématique introuvable : {theme_id}.")
+    return theme

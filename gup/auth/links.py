@@ -19,6 +19,7 @@ from itsdangerous import BadData, URLSafeSerializer
 
 from gup.auth.models import User
 from gup.extensions import db
+from gup.notifications.services import mail_url  # noqa: F401  (the one builder of mailed links, re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +76,3 @@ def read_token(token: str, *, now: datetime) -> tuple[User, LinkPurpose] | None:
     if user is None or not user.is_active_account or not hmac.compare_digest(fingerprint(user), mark):
         return None
     return user, purpose
-
-
-def mail_url(endpoint: str, **values: str) -> str:
-    """An absolute link for a mail, built without a request (the job mails links too): PUBLIC_BASE_URL + the
-    route's path, never the request's Host header, which a client can forge to steal the token."""
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    if not base:
-        logger.warning("PUBLIC_BASE_URL is not set: the mailed password links are relative")
-    return base + current_app.url_map.bind("localhost").build(endpoint, values)

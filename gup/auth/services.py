@@ -20,7 +20,7 @@ from gup.auth.models import ApiToken, LoginAttempt, PasswordResetRequest, Role, 
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.notifications.models import OutboundMail
-from gup.notifications.services import queue_notification
+from gup.notifications.services import mail_url, queue_notification
 from gup.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -165,9 +165,9 @@ def _queue_link_mail(user: User, purpose: LinkPurpose, *, now: datetime, inviter
     lifetime = links.lifetime(purpose)
     seconds = int(lifetime.total_seconds())
     context = {"full_name": user.full_name, "email": user.email,
-               "url": links.mail_url("auth.choose_password", token=token), "hours": seconds // 3600,
+               "url": mail_url("auth.choose_password", token=token), "hours": seconds // 3600,
                "minutes": seconds // 60,
-               "inviter": inviter, "login_url": links.mail_url("auth.login")}
+               "inviter": inviter, "login_url": mail_url("auth.login")}
     name = "account_invitation" if purpose is LinkPurpose.INVITATION else "password_reset"
     return queue_notification(name, to=user.email, context=context, cause_kind="user", cause_id=user.id)
 

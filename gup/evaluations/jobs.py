@@ -16,13 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from gup.agreements.models import Agreement
-from gup.auth.links import mail_url
 from gup.auth.models import Role, User
 from gup.evaluations import services
 from gup.evaluations.models import Evaluation, EvaluationReminder, EvaluationStatus
 from gup.extensions import db
 from gup.i18n import local_today
-from gup.notifications.services import queue_notification
+from gup.notifications.services import mail_url, queue_notification
 
 logger = logging.getLogger(__name__)
 

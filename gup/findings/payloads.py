@@ -10,7 +10,8 @@ from typing import Any
 from flask import current_app, request
 from flask_smorest import abort
 
-from gup.agreements.models import Agreement, Theme
+from gup.agreements.models import Agreement
+from gup.agreements.payloads import theme_or_422
 from gup.extensions import db
 from gup.findings import queries
 from gup.findings.models import Finding
@@ -57,13 +58,6 @@ def organisation_or_422(agreement: Agreement, organisation_id: int | None) -> Or
         unprocessable("responsible_organisation_id",
                       f"L'organisme {organisation_id} n'est pas partenaire de la convention.")
     return organisation
-
-
-def theme_or_422(theme_id: int) -> Theme:
-    theme = db.session.get(Theme, theme_id)
-    if theme is None:
-        unprocessable("theme_id", f"Thématique introuvable : {theme_id}.")
-    return theme
 
 
 def finding_fields(payload: dict[str, Any], agreement: Agreement, finding: Finding | None) -> dict[str, Any]:

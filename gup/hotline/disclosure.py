@@ -23,20 +23,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from gup.audit.services import acting_as
 from gup.errors import DomainError
 from gup.extensions import db
-from gup.hotline.models import Channel, Disclosure, ReportStatus, ResidentReport
+from gup.hotline.models import ADDRESS_MAX, TEXT_MAX, Channel, Disclosure, ReportStatus, ResidentReport
 from gup.organisations.models import Organisation
 
 #: statuses at which the organisation in charge is named publicly: the report was sent to it
 ROUTED_STATUSES = frozenset({ReportStatus.SENT, ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED})
 #: statuses never listed in public feeds (the reporter still reads the answer on the tracking page)
 UNPUBLISHED_STATUSES = frozenset({ReportStatus.REJECTED})
-DESCRIPTION_MAX = 4000
-ADDRESS_MAX = 255
 
 
 def owns(report: ResidentReport, client: Any) -> bool:
@@ -49,9 +48,13 @@ def reads_private(report: ResidentReport, client: Any) -> bool:
     return client is not None and (bool(getattr(client, "reads_private", False)) or owns(report, client))
 
 
-def is_listed(report: ResidentReport, client: Any = None) -> bool:
-    """Shown in public feeds (Open311 GET): not rejected, unless the client may read it anyway."""
-    return report.status not in UNPUBLISHED_STATUSES or reads_private(report, client)
+def listed(client: Any = None) -> Any:
+    """The SQL criterion of the reports public feeds list (Open311 GET): not rejected, unless the client posted
+    the report or was granted more."""
+    if client is not None and client.reads_private:
+        return sa.true()
+    shown = ResidentReport.status.not_in(list(UNPUBLISHED_STATUSES))
+    return sa.or_(shown, ResidentReport.open311_client_id == client.id) if client is not None else shown
 
 
 def is_disclosed(report: ResidentReport) -> bool:
@@ -117,8 +120,8 @@ def approve_wording(report: ResidentReport, *, description: str, address: str | 
     address = (address or "").strip() or None
     if not description:
         raise DomainError(_("Rédigez la description publique."), field="public_description")
-    if len(description) > DESCRIPTION_MAX:
-        raise DomainError(_("%(n)s caractères au plus.", n=DESCRIPTION_MAX), field="public_description")
+    if len(description) > TEXT_MAX:
+        raise DomainError(_("%(n)s caractères au plus.", n=TEXT_MAX), field="public_description")
     if address and len(address) > ADDRESS_MAX:
         raise DomainError(_("%(n)s caractères au plus.", n=ADDRESS_MAX), field="public_address")
     report.disclosure = Disclosure.APPROVED

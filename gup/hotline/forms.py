@@ -22,7 +22,7 @@ from gup.forms_common import (
     int_or_none,
     strip,
 )
-from gup.hotline.models import Channel, ReportStatus
+from gup.hotline.models import TEXT_MAX, Channel, ReportStatus
 from gup.hotline.services import ATTRIBUTE_DATATYPES
 
 #: longest description accepted from the public (a page of text; the API has its own limit)
@@ -156,7 +156,6 @@ class FixedAnswerForm(FlaskForm):
 # --- back office ---------------------------------------------------------------------------------
 
 REQUIRED = _l("Ce champ est obligatoire.")
-TEXT_MAX = 4000
 
 
 class QueueFilterForm(FlaskForm):

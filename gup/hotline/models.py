@@ -17,6 +17,11 @@ from gup.organisations.models import Organisation
 from gup.orm import Audited, LabelledEnum, TimestampMixin, UTCDateTime, enum_column, now_utc
 from gup.territory.models import Territory
 
+#: longest free text of the hotline (descriptions, public answers, response templates), forms and API alike
+TEXT_MAX = 4000
+#: longest address (the column's length)
+ADDRESS_MAX = 255
+
 
 class Channel(LabelledEnum):
     """How the report reached us."""
@@ -203,7 +208,7 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
                                                          index=True)
     territory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("territories.id", ondelete="SET NULL"))
     description: Mapped[str] = mapped_column(sa.Text)
-    address: Mapped[str | None] = mapped_column(sa.String(255))
+    address: Mapped[str | None] = mapped_column(sa.String(ADDRESS_MAX))
     address_id: Mapped[str | None] = mapped_column(sa.String(100))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
@@ -240,7 +245,7 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
     disclosure: Mapped[Disclosure] = enum_column(Disclosure, default=Disclosure.PRIVATE,
                                                  server_default=Disclosure.PRIVATE.value)
     public_description: Mapped[str | None] = mapped_column(sa.Text)
-    public_address: Mapped[str | None] = mapped_column(sa.String(255))
+    public_address: Mapped[str | None] = mapped_column(sa.String(ADDRESS_MAX))
     disclosure_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     disclosure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -6,10 +6,9 @@ import marshmallow as ma
 from marshmallow import validate
 
 from gup.api_fields import MAX_ID, CleanStr
-from gup.hotline.models import Channel, Disclosure, ReportStatus
+from gup.hotline.models import TEXT_MAX, Channel, Disclosure, ReportStatus
 
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error="Identifiant invalide.")
-TEXT_MAX = 4000
 
 
 def id_field(description: str, *, strict: bool = True, **kwargs) -> ma.fields.Int:

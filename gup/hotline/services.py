@@ -134,18 +134,13 @@ def render_text(text: str, report: ResidentReport, **extra: Any) -> str:
 
 # --- mail ----------------------------------------------------------------------------------------
 
-def _public_url(path: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or ""
-    return f"{base.rstrip('/')}{path}"
-
-
 def tracking_url(report: ResidentReport) -> str:
-    return _public_url(f"/suivi/{report.reference}")
+    return notifications.mail_url("hotline.public_track", reference=report.reference)
 
 
 def privacy_url() -> str:
     """The « Données personnelles » page, linked from every e-mail to residents."""
-    return _public_url(PRIVACY_PATH)
+    return notifications.mail_url("hotline.public_privacy")
 
 
 def _recipients(report: ResidentReport) -> list[tuple[str, ResidentReport]]:

@@ -23,6 +23,19 @@ logger = logging.getLogger(__name__)
 MAIL_LOCALES = ("fr", "en")
 TEMPLATE_FOLDER = "notifications/mail"
 
+#: whether the missing PUBLIC_BASE_URL was already reported (once per process: a busy intake would flood the log)
+_warned_relative = False
+
+
+def mail_url(endpoint: str, **values: str) -> str:
+    """An absolute link for a mail, built without a request (jobs mail links too): PUBLIC_BASE_URL + the route's
+    path, never the request's Host header, which a client can forge (to steal a token, or phish)."""
+    global _warned_relative
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if not base and not _warned_relative:
+        _warned_relative = True
+        logger.warning("PUBLIC_BASE_URL is not set: mailed links are relative")
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
 
 def queue_mail(*, to: str, subject: str, body: str, html_body: str | None = None, locale: str = "fr",
                cause_kind: str | None = None, cause_id: int | None = None,

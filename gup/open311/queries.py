@@ -10,20 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup.extensions import db
-from gup.hotline.disclosure import UNPUBLISHED_STATUSES
+from gup.hotline.disclosure import listed
 from gup.hotline.models import CLOSED_REPORT_STATUSES, ReportCategory, ReportUpdate, ResidentReport
 
 #: the specification's response volume: 90 days or the first 1000 requests, whichever is smaller
 MAX_REQUESTS = 1000
-
-
-def listed(client: Any = None) -> Any:
-    """The public-disclosure rule in SQL: rejected reports are published only to the client that posted them
-    or to a client granted more (gup.hotline.disclosure.is_listed)."""
-    if client is not None and client.reads_private:
-        return sa.true()
-    shown = ResidentReport.status.not_in(list(UNPUBLISHED_STATUSES))
-    return sa.or_(shown, ResidentReport.open311_client_id == client.id) if client is not None else shown
 
 
 def _loaded(client: Any = None):

@@ -72,16 +72,18 @@ def _start_server(url: str, tmp_path: Path) -> tuple[subprocess.Popen, str]:
     (tmp_path / "launch_gup.py").write_text(LAUNCHER.format(root=str(ROOT), url=url,
                                                             uploads=str(tmp_path / "uploads")))
     port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "4", "--threads", "5", "--bind", f"127.0.0.1:{port}",
-         "--chdir", str(tmp_path), "--timeout", "60", "--log-level", "warning", "launch_gup:app"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with (tmp_path / "server.log").open("w") as log:  # a file, never a pipe: an undrained pipe blocks the server
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", "4", "--threads", "5", "--bind", f"127.0.0.1:{port}",
+             "--chdir", str(tmp_path), "--timeout", "60", "--log-level", "warning", "launch_gup:app"],
+            stdout=log, stderr=subprocess.STDOUT, text=True)
+    proc.log_path = tmp_path / "server.log"  # type: ignore[attr-defined]
     base = f"http://127.0.0.1:{port}"
     opener = urllib.request.build_opener()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"the server stopped: {proc.stdout.read()}")
+            raise AssertionError(f"the server stopped: {proc.log_path.read_text()}")
         try:
             if _send(opener, f"{base}/open311/v2/discovery.json")[0] == 200:
                 return proc, base
@@ -95,11 +97,11 @@ def _start_server(url: str, tmp_path: Path) -> tuple[subprocess.Popen, str]:
 def _stop(proc: subprocess.Popen) -> str:
     proc.terminate()
     try:
-        out, _ = proc.communicate(timeout=15)
+        proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
-        out, _ = proc.communicate()
-    return out or ""
+        proc.wait()
+    return proc.log_path.read_text()
 
 
 def _client(base: str, worker: int, key: str, category: tuple[int, str], marker: str) -> list[tuple[str, int, str]]:
