@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,6 +21,7 @@ from gup.agreements.forms import (
     SignatoryForm,
     ThemeForm,
 )
+from gup.agreements.forms import NO_CHOICE
 from gup.agreements.models import (
     Agreement,
     AgreementStatus,
@@ -231,7 +234,9 @@ def commitments():
     return render_template("agreements/commitments.html", page=page, filters=filters, today=local_today())
 
 
-def _commitment_form_choices(form: CommitmentForm, agreement: Agreement) -> None:
+def _commitment_form_choices(form: CommitmentForm, agreement: Agreement, commitment: Any = None) -> None:
+    keep = commitment.tfpb_axis.value if commitment is not None and commitment.tfpb_axis else None
+    form.tfpb_axis.choices = [("", str(NO_CHOICE))] + queries.tfpb_axis_choices(local_today(), keep)  # only axes in force
     partners = queries.partner_choices(agreement)
     allowed = {p.id for p in agreement.partners if can(current_user, "add_commitment", p)}
     partners = [(pid, name) for pid, name in partners if pid in allowed]
@@ -301,7 +306,7 @@ def edit_commitment(commitment_id: int):
     item = queries.commitment_or_404(commitment_id)
     authorize(current_user, "update", item)
     form = CommitmentForm(obj=item)
-    _commitment_form_choices(form, item.agreement)
+    _commitment_form_choices(form, item.agreement, item)
     if request.method == "GET":
         form.status.data = item.status.value
         form.funding_source.data = item.funding_source.value
