@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from gup.agreements import bp, queries, services
 from gup.agreements.forms import (
+    NO_CHOICE,
     AgreementForm,
     AgreementStatusForm,
     AmendmentForm,
@@ -21,7 +22,6 @@ from gup.agreements.forms import (
     SignatoryForm,
     ThemeForm,
 )
-from gup.agreements.forms import NO_CHOICE
 from gup.agreements.models import (
     Agreement,
     AgreementStatus,
@@ -236,7 +236,8 @@ def commitments():
 
 def _commitment_form_choices(form: CommitmentForm, agreement: Agreement, commitment: Any = None) -> None:
     keep = commitment.tfpb_axis.value if commitment is not None and commitment.tfpb_axis else None
-    form.tfpb_axis.choices = [("", str(NO_CHOICE))] + queries.tfpb_axis_choices(local_today(), keep)  # only axes in force
+    # only the axes in force today (and the commitment's own, if it has closed since)
+    form.tfpb_axis.choices = [("", str(NO_CHOICE))] + queries.tfpb_axis_choices(local_today(), keep)
     partners = queries.partner_choices(agreement)
     allowed = {p.id for p in agreement.partners if can(current_user, "add_commitment", p)}
     partners = [(pid, name) for pid, name in partners if pid in allowed]
