@@ -39,23 +39,23 @@ def _actor_id(actor: Any) -> int | None:
 def check_provider(agreement: Agreement, provider: Organisation | None) -> Organisation:
     """A housing provider partner of the agreement (the abatement concerns social housing only)."""
     if provider is None:
-        raise DomainError(_("Choisissez le bailleur."), field="provider")
+        raise DomainError(_("Choisissez le bailleur."), field="provider_id")
     if provider.kind is not OrganisationKind.HOUSING_PROVIDER:
-        raise DomainError(_("L'abattement de TFPB ne concerne que les bailleurs sociaux."), field="provider")
+        raise DomainError(_("L'abattement de TFPB ne concerne que les bailleurs sociaux."), field="provider_id")
     if not any(p.organisation_id == provider.id for p in agreement.partners):
-        raise DomainError(_("Ce bailleur n'est pas partenaire de la convention."), field="provider")
+        raise DomainError(_("Ce bailleur n'est pas partenaire de la convention."), field="provider_id")
     return provider
 
 
 def check_qpv(agreement: Agreement, neighbourhood: Territory | None) -> Territory:
     """A priority neighbourhood (QPV code) of the agreement's perimeter."""
     if neighbourhood is None:
-        raise DomainError(_("Choisissez le quartier prioritaire."), field="neighbourhood")
+        raise DomainError(_("Choisissez le quartier prioritaire."), field="neighbourhood_id")
     if neighbourhood.kind is not TerritoryKind.NEIGHBOURHOOD or not neighbourhood.is_qpv:
         raise DomainError(_("L'abattement ne s'applique qu'en quartier prioritaire (QPV) : ce quartier n'a pas "
-                            "de code QPV."), field="neighbourhood")
+                            "de code QPV."), field="neighbourhood_id")
     if neighbourhood not in agreement.territories:
-        raise DomainError(_("Ce quartier n'est pas dans le périmètre de la convention."), field="neighbourhood")
+        raise DomainError(_("Ce quartier n'est pas dans le périmètre de la convention."), field="neighbourhood_id")
     return neighbourhood
 
 
@@ -105,7 +105,7 @@ def _check_action(action: TfpbAction) -> None:
         if commitment is not None and (commitment.agreement_id != agreement.id
                                        or commitment.partner.organisation_id != action.provider.id):
             raise DomainError(_("Cet engagement n'est pas un engagement de ce bailleur dans la convention."),
-                              field="commitment")
+                              field="commitment_id")
 
 
 def _apply(action: TfpbAction, fields: dict[str, Any]) -> None:
