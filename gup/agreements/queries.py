@@ -188,8 +188,10 @@ def tfpb_axes_valid_on(day: Any) -> list[Any]:
         .order_by(TfpbAxisRef.number, TfpbAxisRef.code)))
 
 
-def tfpb_axis_choices(day: Any, keep: str | None = None) -> list[tuple[str, str]]:
-    """(code, label) of the axes valid on `day`, plus `keep` (the record's current axis) when it has closed."""
+def tfpb_axis_choices(day: Any, commitment: Any = None) -> list[tuple[str, str]]:
+    """(code, label) of the axes valid on `day` (a commitment form offers only the axes in force), plus the
+    commitment's current axis when it has closed since it was given."""
+    keep = commitment.tfpb_axis.value if commitment is not None and commitment.tfpb_axis else None
     axes = tfpb_axes_valid_on(day)
     choices = [(a.code, str(a)) for a in axes]
     if keep and keep not in {a.code for a in axes}:

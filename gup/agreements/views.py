@@ -235,9 +235,7 @@ def commitments():
 
 
 def _commitment_form_choices(form: CommitmentForm, agreement: Agreement, commitment: Any = None) -> None:
-    keep = commitment.tfpb_axis.value if commitment is not None and commitment.tfpb_axis else None
-    # only the axes in force today (and the commitment's own, if it has closed since)
-    form.tfpb_axis.choices = [("", str(NO_CHOICE))] + queries.tfpb_axis_choices(local_today(), keep)
+    form.tfpb_axis.choices = [("", str(NO_CHOICE))] + queries.tfpb_axis_choices(local_today(), commitment)
     partners = queries.partner_choices(agreement)
     allowed = {p.id for p in agreement.partners if can(current_user, "add_commitment", p)}
     partners = [(pid, name) for pid, name in partners if pid in allowed]

@@ -158,6 +158,20 @@ def axis_choices_for_year(year: int | None, keep: str | None = None) -> list[tup
     return choices
 
 
+def action_form_choices(agreement: Agreement, user: Any, action: TfpbAction | None, *, year: int,
+                        provider_id: Any) -> dict[str, list[tuple[Any, str]]]:
+    """The choices of a TFPB action form: providers the user records for (and the action's own), the agreement's
+    QPVs, the axes in force during `year` (and the action's own), the TFPB commitments of the provider."""
+    providers = provider_choices(agreement, user)
+    if action is not None and action.provider_id not in {pid for pid, _n in providers}:
+        providers.append((action.provider_id, action.provider.name))
+    if len(providers) == 1:
+        provider_id = providers[0][0]
+    return {"provider_id": providers, "neighbourhood_id": qpv_choices(agreement),
+            "axis_code": axis_choices_for_year(year, action.axis_code if action else None),
+            "commitment_id": commitment_choices(agreement, provider_id if isinstance(provider_id, int) else None)}
+
+
 def all_axis_choices() -> list[tuple[str, str]]:
     return [(a.code, str(a)) for a in db.session.scalars(sa.select(TfpbAxisRef).order_by(TfpbAxisRef.number))]
 

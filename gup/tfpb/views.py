@@ -80,24 +80,14 @@ def detail(tfpb_action_id: int):
                            can_review=can(current_user, "view_tfpb_review", action.agreement, provider=action.provider))
 
 
-def _year_of(form: Any) -> int | None:
-    year = form.year.data if isinstance(form.year.data, int) else None
-    return year if year is not None and YEAR_MIN <= year <= YEAR_MAX else None
-
-
 def _action_choices(form: TfpbActionForm, agreement: Agreement, action: TfpbAction | None = None) -> None:
-    providers = queries.provider_choices(agreement, current_user)
-    if action is not None and action.provider_id not in {pid for pid, _n in providers}:
-        providers.append((action.provider_id, action.provider.name))
-    form.provider_id.choices = [("", _("— Choisir —"))] + providers
-    form.neighbourhood_id.choices = [("", _("— Choisir —"))] + queries.qpv_choices(agreement)
-    form.axis_code.choices = [("", _("— Choisir —"))] + queries.axis_choices_for_year(
-        _year_of(form) or local_today().year, action.axis_code if action else None)
-    provider_id = form.provider_id.data if len(providers) != 1 else providers[0][0]
-    form.commitment_id.choices = [("", _("— Aucun —"))] + queries.commitment_choices(
-        agreement, provider_id if isinstance(provider_id, int) else None)
-    if len(providers) == 1 and request.method == "GET" and action is None:
-        form.provider_id.data = providers[0][0]
+    year = form.year.data if isinstance(form.year.data, int) and YEAR_MIN <= form.year.data <= YEAR_MAX else None
+    choices = queries.action_form_choices(agreement, current_user, action, year=year or local_today().year,
+                                          provider_id=form.provider_id.data)
+    for name, values in choices.items():
+        getattr(form, name).choices = [("", _("— Aucun —") if name == "commitment_id" else _("— Choisir —"))] + values
+    if len(choices["provider_id"]) == 1 and request.method == "GET" and action is None:
+        form.provider_id.data = choices["provider_id"][0][0]
 
 
 def _form_provider(agreement: Agreement, form: Any) -> Organisation:
