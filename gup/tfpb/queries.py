@@ -133,6 +133,13 @@ def provider_choices(agreement: Agreement, user: Any) -> list[tuple[int, str]]:
     return [(o.id, o.name) for o in orgs if policy.can(user, "record_tfpb", agreement, provider=o)]
 
 
+def has_housing_provider(agreement: Agreement) -> bool:
+    """Whether a housing provider is partner of the agreement (the TFPB concerns it then)."""
+    return db.session.scalar(sa.select(Partner.id).join(Organisation, Partner.organisation_id == Organisation.id)
+                             .where(Partner.agreement_id == agreement.id,
+                                    Organisation.kind == OrganisationKind.HOUSING_PROVIDER).limit(1)) is not None
+
+
 def qpv_choices(agreement: Agreement) -> list[tuple[int, str]]:
     """The priority neighbourhoods (with a QPV code) of the agreement's perimeter."""
     nodes = [t for t in agreement.territories if t.kind is TerritoryKind.NEIGHBOURHOOD and t.is_qpv]

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Commitment
+from gup.agreements.signals import agreement_page
 from gup.audit.services import history_of
 from gup.auth.links import mail_url
 from gup.csv_file import csv_response
@@ -19,6 +20,7 @@ from gup.forms_common import flash_error, handle_form, render_form
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.orm import now_utc
+from gup.pages import Section
 from gup.pagination import page_arg
 from gup.policy import authorize, can
 from gup.territory.models import Territory
@@ -209,3 +211,16 @@ def send_review(agreement_id: int, organisation_id: int, year: int):
                                                  n=sending.recipient_count),
                        redirect_to=url_for("tfpb.review", **values), on_error=flash_error) \
         or _review_page(agreement, provider, year, form, 422)
+
+
+# --- on the agreement page -----------------------------------------------------------------------
+
+@agreement_page.connect
+def agreement_section(agreement: Agreement, *, user: Any, today: Any) -> Section | None:
+    """The TFPB links of an agreement page: actions, abatements, the reviews the user may read (the caller
+    checked that user may view the agreement)."""
+    if not queries.has_housing_provider(agreement):
+        return None
+    return Section("tfpb/_agreement_section.html", {
+        "reviews": queries.review_links(agreement, user)[:6],
+        "can_record": can(user, "record_tfpb", agreement)}, order=20)
