@@ -14,10 +14,10 @@ def init_app(app: Any, registry: Any) -> None:
     """Plug the TFPB abatement in: routes, API, menu, indicators and annex, the review data, demo data."""
     import gup.tfpb.views  # noqa: F401  (routes attach to bp on import)
     from gup.tfpb import demo, indicators, queries
-    from gup.tfpb.api import tfpb_api
+    from gup.tfpb.api import tfpb_api, tfpb_axes_api
 
     registry.blueprints(bp)
-    registry.api(tfpb_api)
+    registry.api(tfpb_api, tfpb_axes_api)
     registry.menu("tfpb.index", _l("TFPB"), current=("tfpb.",), order=65)
     registry.indicators(indicators.ALL)
     registry.annexes(indicators.ANNEXES)

@@ -15,7 +15,9 @@ from sqlalchemy.orm import joinedload
 from gup import policy
 from gup.agreements.models import Commitment
 from gup.agreements.payloads import agreement_or_422
+from gup.agreements.queries import tfpb_axes_valid_on
 from gup.extensions import db
+from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.orm import raise_others
 from gup.rest import (
@@ -32,10 +34,20 @@ from gup.rest import (
 from gup.territory.models import Territory
 from gup.tfpb import queries, services
 from gup.tfpb.models import TfpbAction
-from gup.tfpb.schemas import TfpbActionIn, TfpbActionOut, TfpbActionPatchIn, TfpbActionQueryArgs
+from gup.tfpb.schemas import (
+    TfpbActionIn,
+    TfpbActionOut,
+    TfpbActionPatchIn,
+    TfpbActionQueryArgs,
+    TfpbAxisOut,
+    TfpbAxisQueryArgs,
+)
 
 tfpb_api = api_blueprint("tfpb_actions", "/tfpb-actions",
                          "Actions valorisées au titre de l'abattement de TFPB (par bailleur, axe, QPV et année).")
+
+tfpb_axes_api = api_blueprint("tfpb_axes", "/tfpb-axes",
+                              "Axes du cadre national de l'abattement de TFPB (table de référence versionnée).")
 
 _LOADED = (TfpbAction.agreement, TfpbAction.provider, TfpbAction.neighbourhood, TfpbAction.axis)
 _ROW_LOADING = (joinedload(TfpbAction.agreement), joinedload(TfpbAction.provider),
@@ -118,3 +130,13 @@ def edit_tfpb_action(payload: dict, action: TfpbAction):
     with committing():
         services.update_action(action, actor=api_user(), **fields)
     return queries.action_or_404(action.id)
+
+
+@tfpb_axes_api.route("", endpoint="index")
+@tfpb_axes_api.arguments(TfpbAxisQueryArgs, location="query")
+@tfpb_axes_api.response(200, TfpbAxisOut(many=True))
+@documents_errors(tfpb_axes_api)
+def list_tfpb_axes(args: dict):
+    """List the TFPB axes in force on a date (today by default), by number: the codes commitments
+    (`tfpb_axis`) and TFPB actions (`axis_code`) accept."""
+    return tfpb_axes_valid_on(args.get("on") or local_today())

@@ -113,16 +113,16 @@ def coverage_ratio(agreement: Any, period: Period) -> IndicatorValue:
 
 
 ALL = (
-    IndicatorSpec(code="tfpb_valued_amount", label=_l("Montant valorisé au titre de l'abattement de TFPB"),
+    IndicatorSpec(code="tfpb_valued_amount", label=_l("Montant TFPB valorisé"),
                   unit=Unit.EUROS, direction=Direction.HIGHER, section=Section.TFPB, compute=valued_amount,
                   description=_l("Somme des montants valorisés des actions TFPB des bailleurs, pour les années "
                                  "couvertes par la période, par bailleur, axe et quartier"),
                   order=10, dimensions=(PARTNER, AXIS, NEIGHBOURHOOD)),
-    IndicatorSpec(code="tfpb_per_dwelling", label=_l("Montant TFPB valorisé par logement"), unit=Unit.EUROS,
+    IndicatorSpec(code="tfpb_per_dwelling", label=_l("Montant valorisé par logement"), unit=Unit.EUROS,
                   direction=Direction.HIGHER, section=Section.TFPB, compute=per_dwelling,
                   description=_l("Montant valorisé divisé par le nombre de logements des bailleurs dans les QPV "
                                  "(compté chaque année de la période)"), order=20, dimensions=(PARTNER,)),
-    IndicatorSpec(code="tfpb_coverage_ratio", label=_l("Taux de couverture de l'abattement de TFPB"),
+    IndicatorSpec(code="tfpb_coverage_ratio", label=_l("Ratio valorisé / abattement"),
                   unit=Unit.RATIO, direction=Direction.HIGHER, section=Section.TFPB, compute=coverage_ratio,
                   description=_l("Montant valorisé divisé par l'abattement reçu, pour les années couvertes par la "
                                  "période"), order=30, dimensions=(PARTNER, NEIGHBOURHOOD)),

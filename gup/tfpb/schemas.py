@@ -83,3 +83,11 @@ class TfpbActionPatchIn(PartialByDefault, TfpbActionIn):
 
     class Meta:
         exclude = ("agreement_id",)
+
+
+class TfpbAxisQueryArgs(ma.Schema):
+    """Date à laquelle les axes doivent être en vigueur."""
+
+    on = ma.fields.Date(metadata={"description": "Ne garder que les axes en vigueur à cette date (AAAA-MM-JJ ; "
+                                                 "aujourd'hui par défaut). Engagements et actions TFPB n'acceptent "
+                                                 "que ceux-là."})

@@ -26,6 +26,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "api_tfpb_actions.detail": {"GET": TFPB_READERS},
     "api_tfpb_actions.create": {"POST": OWNER},
     "api_tfpb_actions.edit": {"PATCH": OWNER},
+    "api_tfpb_axes.index": {"GET": LOGGED},
 }
 
 

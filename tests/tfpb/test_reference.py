@@ -111,3 +111,15 @@ def test_a_tfpb_action_on_an_axis_closed_before_its_year_is_refused(w, f):
         action(w["agreement"], w["hp1"], place, year=2025, axis="staff_presence", amount=str(Decimal("5")))
     assert exc.value.field == "axis_code"
     db.session.rollback()
+
+
+def test_the_api_lists_the_axes_in_force(api, w):
+    _close("staff_training_support", date(2024, 6, 30))
+    today = api("referent1", "GET", "/api/v1/tfpb-axes").json
+    assert len(today) == 7 and today[0] == {"code": "staff_presence", "number": 1,
+                                            "label": "Renforcement de la présence du personnel de proximité",
+                                            "valid_from": "2015-01-01", "valid_to": None}
+    then = api("referent1", "GET", "/api/v1/tfpb-axes?on=2024-06-30").json
+    assert [a["number"] for a in then] == [1, 2, 3, 4, 5, 6, 7, 8] and then[1]["valid_to"] == "2024-06-30"
+    assert api("referent1", "GET", "/api/v1/tfpb-axes?on=hier").status_code == 422
+    assert api(None, "GET", "/api/v1/tfpb-axes").status_code == 401
