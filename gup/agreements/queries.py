@@ -191,8 +191,11 @@ def tfpb_axes_valid_on(day: Any) -> list[Any]:
 def tfpb_axis_choices(day: Any, commitment: Any = None) -> list[tuple[str, str]]:
     """(code, label) of the axes valid on `day` (a commitment form offers only the axes in force), plus the
     commitment's current axis when it has closed since it was given."""
+    from gup.agreements.models import TfpbAxis
+
     keep = commitment.tfpb_axis.value if commitment is not None and commitment.tfpb_axis else None
-    axes = tfpb_axes_valid_on(day)
+    # a commitment stores a code of TfpbAxis: a revision bringing new codes adds them there too (with a migration)
+    axes = [a for a in tfpb_axes_valid_on(day) if a.code in {m.value for m in TfpbAxis}]
     choices = [(a.code, str(a)) for a in axes]
     if keep and keep not in {a.code for a in axes}:
         from gup.agreements.models import TfpbAxisRef

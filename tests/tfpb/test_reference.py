@@ -47,8 +47,13 @@ def test_an_axis_valid_until_a_date_is_not_offered_after_it(app_ctx):
 def test_a_revision_adds_axes_from_its_date(app_ctx):
     db.session.add(TfpbAxisRef(code="other", number=9, label="Nouvel axe", valid_from=date(2031, 1, 1)))
     db.session.flush()
-    assert "other" not in [c for c, _l in agreement_queries.tfpb_axis_choices(date(2030, 12, 31))]
-    assert "other" in [c for c, _l in agreement_queries.tfpb_axis_choices(date(2031, 1, 1))]
+    _close("community_life", date(2030, 12, 31))  # replaced by the new axis
+    assert "other" not in [c for c, _l in queries.axis_choices_for_year(2030)]
+    codes_2031 = [c for c, _l in queries.axis_choices_for_year(2031)]
+    assert "other" in codes_2031 and "community_life" not in codes_2031
+    # a commitment holds a code of TfpbAxis only: a revision with new codes adds them there (with its migration)
+    assert "other" not in [c for c, _l in agreement_queries.tfpb_axis_choices(date(2031, 1, 1))]
+    assert "community_life" not in [c for c, _l in agreement_queries.tfpb_axis_choices(date(2031, 1, 1))]
 
 
 def _tfpb_commitment(w, axis):
