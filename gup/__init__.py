@@ -19,6 +19,7 @@ FEATURES: tuple[str, ...] = (
     "gup.walks",
     "gup.findings",
     "gup.actions",
+    "gup.tfpb",
     "gup.media",
     "gup.hotline",
     "gup.open311",

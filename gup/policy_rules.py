@@ -32,6 +32,7 @@ from gup.open311.models import Open311Client
 from gup.organisations.models import Organisation
 from gup.policy import can, rule, scope
 from gup.territory.models import Territory
+from gup.tfpb.models import TfpbAbatement, TfpbAction
 from gup.walks.models import Walkthrough
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -369,6 +370,72 @@ def _enter_indicator(user: Any, evaluation: Evaluation, *, indicator: Any) -> bo
 def _visible_evaluations(user: Any, stmt: Select, model: Any) -> Select:
     readable = _visible_agreements(user, sa.select(Agreement.id))
     return stmt.where(Evaluation.agreement_id.in_(readable))
+
+
+# --- TFPB abatement ------------------------------------------------------------------------------
+
+def _housing_provider_partner(agreement: Agreement, organisation: Any) -> bool:
+    from gup.organisations.models import OrganisationKind
+
+    return (organisation is not None and organisation.kind is OrganisationKind.HOUSING_PROVIDER
+            and any(p.organisation_id == organisation.id for p in agreement.partners))
+
+
+@rule(TfpbAction, "view")
+@rule(TfpbAbatement, "view")
+def _view_tfpb(user: Any, record: Any) -> bool:
+    """The coordination and observers read every TFPB record; a referent only their own organisation's."""
+    return reads_everything(user) or coordinates(user, record.agreement) or own_organisation(user, record.provider_id)
+
+
+@rule(TfpbAction, "update")
+@rule(TfpbAbatement, "update")
+def _update_tfpb(user: Any, record: Any) -> bool:
+    return coordinates(user, record.agreement) or own_organisation(user, record.provider_id)
+
+
+@rule(Agreement, "record_tfpb")
+def _record_tfpb(user: Any, agreement: Agreement, *, provider: Any = None) -> bool:
+    """Record TFPB actions or abatements: the coordination for any housing provider partner, a referent of such a
+    provider for their own organisation (without `provider`: whether the user may record for anyone)."""
+    if provider is None:
+        return coordinates(user, agreement) or (
+            user.role is Role.PARTNER_REFERENT and _housing_provider_partner(agreement, user.organisation))
+    return _housing_provider_partner(agreement, provider) and (
+        coordinates(user, agreement) or own_organisation(user, provider.id))
+
+
+@rule(Agreement, "view_tfpb_review")
+def _view_tfpb_review(user: Any, agreement: Agreement, *, provider: Any) -> bool:
+    """A provider's annual TFPB review: the coordination, observers, the provider itself, and the users of the
+    agreement's signatory organisations it is sent to (other housing providers excepted)."""
+    from gup.organisations.models import OrganisationKind
+
+    if reads_everything(user) or coordinates(user, agreement) or own_organisation(user, provider.id):
+        return True
+    organisation = user.organisation
+    return (organisation is not None and organisation.kind is not OrganisationKind.HOUSING_PROVIDER
+            and any(s.organisation_id == organisation.id for s in agreement.signatories))
+
+
+@rule(Agreement, "send_tfpb_review")
+def _send_tfpb_review(user: Any, agreement: Agreement, *, provider: Any) -> bool:
+    """The provider sends its review to the signatories each year, or the coordination does it for it."""
+    return coordinates(user, agreement) or own_organisation(user, provider.id)
+
+
+@scope(TfpbAction, TfpbAbatement)
+def _visible_tfpb(user: Any, stmt: Select, model: Any) -> Select:
+    """Coordinators see their agreements' TFPB records, referents their own organisation's; observers all."""
+    if reads_everything(user):
+        return stmt
+    readable = []
+    if user.role is Role.COORDINATOR:
+        readable.append(model.agreement_id.in_(sa.select(agreement_coordinators.c.agreement_id)
+                                               .where(agreement_coordinators.c.user_id == user.id)))
+    if user.role is Role.PARTNER_REFERENT and user.organisation_id is not None:
+        readable.append(model.provider_id == user.organisation_id)
+    return stmt.where(sa.or_(*readable)) if readable else stmt.where(sa.false())
 
 
 # --- notifications --------------------------------------------------------------------------------

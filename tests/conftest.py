@@ -72,9 +72,10 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
             for table in reversed(db.metadata.sorted_tables):
                 if table.name != "alembic_version":
                     conn.execute(table.delete())
-        from gup.agreements.services import ensure_default_themes
+        from gup.agreements.services import ensure_default_themes, ensure_tfpb_axes
 
         ensure_default_themes()
+        ensure_tfpb_axes()  # the migration's seed of the TFPB axes reference table
         db.session.commit()
         db.session.remove()
 

@@ -930,6 +930,7 @@ class _Importer:
     def run(self, coordinators: list[Any]) -> None:
         acting_as(db.session, self.actor)
         services.ensure_default_themes()
+        services.ensure_tfpb_axes()
         self.import_organisations()
         neighbourhoods = self.import_places()
         agreement = self.import_agreement(neighbourhoods, coordinators)

@@ -375,6 +375,31 @@ class TfpbAxis(LabelledEnum):
         }
 
 
+class TfpbAxisRef(db.Model):
+    """Axe TFPB: one axis of the national framework of the TFPB abatement, valid from `valid_from` to `valid_to`.
+
+    A reference table, versioned: the framework of 2015 was amended on 30 September 2021 (the eight axes kept
+    their codes); a future revision adds rows with a new `valid_from` and closes the old ones with `valid_to`, so
+    records dated before the revision keep the axis they were given. Seeded by the migration (and by
+    `services.ensure_tfpb_axes`). Commitments and TFPB actions store the axis code (foreign key to `code`).
+    """
+
+    __tablename__ = "tfpb_axes"
+
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    number: Mapped[int]
+    label: Mapped[str] = mapped_column(sa.String(255))
+    valid_from: Mapped[date]
+    valid_to: Mapped[date | None]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.label}"
+
+    def is_valid_on(self, day: date) -> bool:
+        """Whether the axis may be given to a record dated `day` (valid_to included)."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
 class CommitmentStatus(LabelledEnum):
     """Lifecycle of a commitment."""
 
@@ -444,7 +469,11 @@ class Commitment(Audited, TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(sa.String(255))
     description: Mapped[str | None] = mapped_column(sa.Text)
     funding_source: Mapped[FundingSource] = enum_column(FundingSource, default=FundingSource.MAINSTREAM)
-    tfpb_axis: Mapped[TfpbAxis | None] = enum_column(TfpbAxis, nullable=True)
+    #: the axis code, a reference to the versioned table tfpb_axes (TfpbAxis names the framework's codes)
+    tfpb_axis: Mapped[TfpbAxis | None] = mapped_column(
+        sa.Enum(TfpbAxis, native_enum=False, create_constraint=False, length=max(len(m.value) for m in TfpbAxis) + 8,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True),
+        sa.ForeignKey("tfpb_axes.code"), nullable=True)
     planned_investment_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
     planned_operating_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
     indicator_label: Mapped[str | None] = mapped_column(sa.String(255))

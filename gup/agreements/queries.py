@@ -176,3 +176,31 @@ def by_ids_for_policy(model: Any, ids: list[int]) -> list[Any]:
         agreement.selectinload(Agreement.coordinators), agreement.selectinload(Agreement.partners),
         agreement.selectinload(Agreement.signatories))
     return list(db.session.scalars(stmt))
+
+
+def tfpb_axes_valid_on(day: Any) -> list[Any]:
+    """The TFPB axes (versioned reference table) a record dated `day` may be given, by number."""
+    from gup.agreements.models import TfpbAxisRef
+
+    return list(db.session.scalars(
+        sa.select(TfpbAxisRef).where(TfpbAxisRef.valid_from <= day,
+                                     sa.or_(TfpbAxisRef.valid_to.is_(None), TfpbAxisRef.valid_to >= day))
+        .order_by(TfpbAxisRef.number, TfpbAxisRef.code)))
+
+
+def tfpb_axis_choices(day: Any, commitment: Any = None) -> list[tuple[str, str]]:
+    """(code, label) of the axes valid on `day` (a commitment form offers only the axes in force), plus the
+    commitment's current axis when it has closed since it was given."""
+    from gup.agreements.models import TfpbAxis
+
+    keep = commitment.tfpb_axis.value if commitment is not None and commitment.tfpb_axis else None
+    # a commitment stores a code of TfpbAxis: a revision bringing new codes adds them there too (with a migration)
+    axes = [a for a in tfpb_axes_valid_on(day) if a.code in {m.value for m in TfpbAxis}]
+    choices = [(a.code, str(a)) for a in axes]
+    if keep and keep not in {a.code for a in axes}:
+        from gup.agreements.models import TfpbAxisRef
+
+        current = db.session.get(TfpbAxisRef, keep)
+        if current is not None:
+            choices.append((current.code, str(current)))
+    return choices

@@ -24,6 +24,7 @@ from gup.agreements.models import (
     Partner,
     Signatory,
     SignatoryRole,
+    TfpbAxisRef,
     Theme,
 )
 from gup.agreements.signals import agreement_dates_changed
@@ -55,6 +56,44 @@ def _without_autoflush(check: Callable[[Any], None]) -> Callable[[Any], None]:
         with db.session.no_autoflush:
             check(obj)
     return wrapper
+
+
+#: the eight axes of the national TFPB framework (2015, amended on 30 September 2021): code, number, label
+#: (GUIDE §3.3); the migration seeds the same rows. A revision adds rows with a new valid_from and closes these.
+TFPB_FRAMEWORK_2015 = date(2015, 1, 1)
+TFPB_AXES: tuple[tuple[str, int, str], ...] = (
+    ("staff_presence", 1, "Renforcement de la présence du personnel de proximité"),
+    ("staff_training_support", 2, "Formation / soutien des personnels de proximité"),
+    ("enhanced_maintenance", 3, "Sur-entretien"),
+    ("waste_bulky_wrecks", 4, "Gestion des déchets et encombrants / épaves"),
+    ("residential_safety", 5, "Tranquillité résidentielle"),
+    ("tenant_consultation", 6, "Concertation / sensibilisation des locataires"),
+    ("community_life", 7, "Animation, lien social, vivre ensemble"),
+    ("minor_service_works", 8, "Petits travaux d'amélioration de la qualité de service"),
+)
+
+
+def ensure_tfpb_axes() -> int:
+    """Insert the framework's TFPB axes that are missing (as the migration does); returns how many were added."""
+    known = set(db.session.scalars(sa.select(TfpbAxisRef.code)))
+    added = [TfpbAxisRef(code=code, number=number, label=label, valid_from=TFPB_FRAMEWORK_2015)
+             for code, number, label in TFPB_AXES if code not in known]
+    db.session.add_all(added)
+    db.session.flush()
+    return len(added)
+
+
+def check_tfpb_axis(code: str | None, *, on: date, field: str = "tfpb_axis") -> TfpbAxisRef | None:
+    """The axis of a TFPB record dated `on`, refused (DomainError) when unknown or not valid on that date."""
+    if code is None:
+        return None
+    axis = db.session.get(TfpbAxisRef, str(code))
+    if axis is None:
+        raise DomainError(_("Axe TFPB inconnu."), field=field)
+    if not axis.is_valid_on(on):
+        raise DomainError(_("L'axe TFPB « %(label)s » n'est pas en vigueur à cette date (%(day)s).",
+                            label=axis.label, day=on.strftime("%d/%m/%Y")), field=field)
+    return axis
 
 
 def ensure_default_themes() -> int:
@@ -254,6 +293,9 @@ def _check_commitment(commitment: Commitment) -> None:
         if commitment.partner.organisation.kind is not OrganisationKind.HOUSING_PROVIDER:
             raise DomainError(_("L'abattement de TFPB ne concerne que les bailleurs sociaux."),
                               field="funding_source")
+        if commitment.id is None or sa.inspect(commitment).attrs.tfpb_axis.history.has_changes():
+            # an axis is given at today's date: a closed axis stays on the commitments that already had it
+            check_tfpb_axis(commitment.tfpb_axis, on=local_today())
     elif commitment.tfpb_axis is not None:
         raise DomainError(_("L'axe TFPB ne s'applique qu'aux engagements financés par l'abattement de TFPB."),
                           field="tfpb_axis")

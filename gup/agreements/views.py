@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +11,7 @@ from flask_login import current_user, login_required
 
 from gup.agreements import bp, queries, services
 from gup.agreements.forms import (
+    NO_CHOICE,
     AgreementForm,
     AgreementStatusForm,
     AmendmentForm,
@@ -231,7 +234,8 @@ def commitments():
     return render_template("agreements/commitments.html", page=page, filters=filters, today=local_today())
 
 
-def _commitment_form_choices(form: CommitmentForm, agreement: Agreement) -> None:
+def _commitment_form_choices(form: CommitmentForm, agreement: Agreement, commitment: Any = None) -> None:
+    form.tfpb_axis.choices = [("", str(NO_CHOICE))] + queries.tfpb_axis_choices(local_today(), commitment)
     partners = queries.partner_choices(agreement)
     allowed = {p.id for p in agreement.partners if can(current_user, "add_commitment", p)}
     partners = [(pid, name) for pid, name in partners if pid in allowed]
@@ -301,7 +305,7 @@ def edit_commitment(commitment_id: int):
     item = queries.commitment_or_404(commitment_id)
     authorize(current_user, "update", item)
     form = CommitmentForm(obj=item)
-    _commitment_form_choices(form, item.agreement)
+    _commitment_form_choices(form, item.agreement, item)
     if request.method == "GET":
         form.status.data = item.status.value
         form.funding_source.data = item.funding_source.value

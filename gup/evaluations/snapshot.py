@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gup.agreements.models import Agreement, Commitment
+from gup.agreements.models import Agreement, Commitment, TfpbAxisRef
 from gup.evaluations.models import (
     AgreementIndicator,
     Evaluation,
@@ -150,6 +150,7 @@ def _previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
 
 def commitments(agreement: Agreement, cut_off: date) -> list[dict[str, Any]]:
     rows = []
+    axes = {a.code: a for a in db.session.scalars(sa.select(TfpbAxisRef))}
     stmt = sa.select(Commitment).where(Commitment.agreement_id == agreement.id).order_by(Commitment.reference)
     for c in db.session.scalars(stmt):
         spending = c.latest_spending(on=cut_off)
@@ -158,7 +159,8 @@ def commitments(agreement: Agreement, cut_off: date) -> list[dict[str, Any]]:
             "reference": c.reference, "title": c.title, "partner": c.partner.organisation.name,
             "theme": c.theme.label, "funding_source": str(c.funding_source),
             "funding_source_label": str(c.funding_source.label),
-            "tfpb_axis_label": _label(c.tfpb_axis),
+            "tfpb_axis_label": axes[c.tfpb_axis.value].label if c.tfpb_axis is not None and
+            c.tfpb_axis.value in axes else None,
             "status": str(c.status), "status_label": str(c.status.label), "progress": c.progress,
             "due_on": _iso(c.due_on),
             "planned_investment": _num(c.planned_investment_amount),
@@ -170,13 +172,6 @@ def commitments(agreement: Agreement, cut_off: date) -> list[dict[str, Any]]:
             "indicator_value": _num(measure.indicator_value) if measure else None,
         })
     return rows
-
-
-def _label(value: Any) -> str | None:
-    """An enum's label, or a reference row's (the TFPB axis may be either), or None."""
-    if value is None:
-        return None
-    return str(getattr(value, "label", value))
 
 
 def _annex(spec: Any, agreement: Agreement, period: Period) -> dict[str, Any]:

@@ -35,6 +35,19 @@ def walk_restitution_pdf(walk: Any, *, today: date) -> bytes:
     return pdf
 
 
+def tfpb_review_pdf(agreement: Any, provider: Any, year: int, *, today: date) -> bytes:
+    """The annual TFPB review PDF of a housing provider in an agreement (gup.tfpb.queries.review's figures)."""
+    from gup.reports.tfpb_review import TfpbReviewPdf
+    from gup.tfpb.queries import review
+
+    data = {"review": review(agreement, provider, year), "agreement": f"{agreement.reference} — {agreement.title}",
+            "today": today}
+    pdf = TfpbReviewPdf().build(data)
+    logger.info("TFPB review PDF of provider %s for %s (agreement %s) built (%s bytes)", provider.id, year,
+                agreement.id, len(pdf))
+    return pdf
+
+
 def followup_charts(stats: Any, *, prefix: str) -> list[Any]:
     """The follow-up charts (SVG and figures) of an agreement page or a dashboard; see gup.reports.charts."""
     from gup.reports.charts import followup_charts as build
