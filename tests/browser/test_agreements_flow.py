@@ -24,7 +24,8 @@ def test_coordinator_adds_a_progress_update(page, login_as, axe):
 
     _open_demo_agreement(page)
     expect(page.get_by_role("heading", name="Dates clés")).to_be_visible()
-    expect(page.get_by_text("Évaluation à mi-parcours")).to_be_visible()
+    expect(page.locator("li", has_text="Évaluation à mi-parcours")).to_be_visible()  # the key dates
+    expect(page.get_by_role("link", name="Évaluation à mi-parcours")).to_be_visible()  # the evaluations' timeline
     expect(page.get_by_text("Fin (prolongée par avenant)")).to_be_visible()
     assert not (violations := axe()), axe.format(violations)
 

@@ -131,11 +131,13 @@ def _sample_params(live_app) -> dict[str, object]:
     from gup.actions.models import Action
     from gup.agreements.models import Agreement, Commitment, Theme
     from gup.auth.models import User
+    from gup.evaluations.models import EvaluationVersion
     from gup.findings.models import Finding
     from gup.hotline.models import ReportCategory, ResidentReport, ResponseTemplate
     from gup.media.models import Photo
     from gup.organisations.models import Organisation
     from gup.territory.models import Territory
+    from gup.tfpb.models import TfpbAction
     from gup.walks.models import Walkthrough
 
     first = {"organisation_id": Organisation, "territory_id": Territory, "agreement_id": Agreement,
@@ -146,6 +148,12 @@ def _sample_params(live_app) -> dict[str, object]:
         params: dict[str, object] = {name: db.session.scalar(sa.select(sa.func.min(model.id)))
                                      for name, model in first.items()}
         params["reference"] = db.session.scalar(sa.select(ResidentReport.reference).limit(1))
+        # the demo's published 2025 review (version 1), a TFPB action and its year
+        params["evaluation_id"] = db.session.scalar(sa.select(sa.func.min(EvaluationVersion.evaluation_id))
+                                                    .where(EvaluationVersion.number == 1))
+        params["number"] = 1
+        params["tfpb_action_id"] = db.session.scalar(sa.select(sa.func.min(TfpbAction.id)))
+        params["year"] = db.session.scalar(sa.select(sa.func.min(TfpbAction.year)))
         db.session.remove()
     missing = {k for k, v in params.items() if v is None}
     assert missing <= {"template_id"}, missing  # the demo has no response template
