@@ -83,7 +83,8 @@ def create_action(agreement: Agreement, *, responsible_organisation: Organisatio
     if responsible_organisation is None:
         raise DomainError(_("Choisissez l'organisme responsable."), field="responsible_organisation_id")
     action = Action(agreement=agreement, responsible_organisation=responsible_organisation,
-                    status=ActionStatus.PLANNED, progress=0, kind=ActionKind.INTERVENTION)
+                    status=ActionStatus.PLANNED, progress=0, kind=ActionKind.INTERVENTION,
+                    created_at=now)  # recorded when the service says (evaluations count actions by this date)
     _apply(action, fields)
     findings = list(findings)
     if any(f.agreement_id != agreement.id for f in findings):

@@ -1,5 +1,6 @@
-"""Demo data of evaluations: the Bellerive agreement's schedule, baselines and targets, a manual indicator, and
-its 2025 annual review written, frozen, approved by the COPIL and published. Idempotent."""
+"""Demo data of evaluations: the Bellerive agreement's schedule, baselines and targets, a manual indicator, its
+first year of activity (gup.evaluations.demo_history) and its 2025 annual review written, frozen, approved by the
+COPIL and published. Idempotent."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from gup.agreements.models import Agreement
 from gup.auth.models import User
 from gup.evaluations import services
+from gup.evaluations.demo_history import load_2025_history
 from gup.evaluations.models import AgreementIndicator, Evaluation
 from gup.extensions import db
 from gup.features import DemoResult, registry
@@ -82,6 +84,7 @@ def load(context: dict[str, Any]) -> DemoResult:
     review = db.session.scalar(sa.select(Evaluation).where(Evaluation.agreement_id == agreement.id,
                                                             Evaluation.slot == "annual-2025"))
     if review is not None and not review.versions:
+        lines += load_2025_history(agreement)  # the year's activity, before its figures are frozen
         _publish_2025(review, coordinator, provider)
         lines.append(f"{review.title} de {agreement.reference} figé, validé en COPIL et publié (PDF)")
     db.session.flush()

@@ -1,9 +1,12 @@
-"""`flask gup demo` loads a day and a night walk of Les Tilleuls with findings in every status; twice is once."""
+"""`flask gup demo` loads a day and a night walk of Les Tilleuls with findings in every status; twice is once.
+
+The demo also holds the agreement's 2025 activity (gup.evaluations.demo_history, tested in
+tests/evaluations/test_demo_history.py): these tests read the autumn 2026 story of gup.findings.demo."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +19,9 @@ from gup.findings.models import Finding, FindingKind, FindingStatus, RoutingRule
 from gup.media import storage
 from gup.media.models import Photo
 from gup.walks.models import RouteStop, WalkKind, WalkStatus, Walkthrough
+
+#: the walks demo's records are dated from autumn 2026 (the 2025 history comes before)
+SINCE = datetime(2026, 1, 1, tzinfo=UTC)
 
 MODELS = (Walkthrough, RouteStop, Finding, Transfer, RoutingRule, Action, ActionUpdate, Photo, StatusChange,
           AuditEntry)
@@ -36,7 +42,8 @@ def demo(runner, app_ctx, tmp_path, monkeypatch):
 
 
 def test_two_walks_on_the_same_route_one_at_night(demo):
-    walks = db.session.scalars(sa.select(Walkthrough).order_by(Walkthrough.id)).all()
+    walks = db.session.scalars(sa.select(Walkthrough).where(Walkthrough.walked_on >= SINCE.date())
+                               .order_by(Walkthrough.id)).all()
     assert len(walks) == 2 and all(w.agreement == demo for w in walks)
     day, night = walks
     assert (day.kind, night.kind, night.is_night) == (WalkKind.DAY, WalkKind.NIGHT, True)
@@ -52,7 +59,7 @@ def test_two_walks_on_the_same_route_one_at_night(demo):
 
 
 def test_findings_in_every_status_with_their_reasons(demo):
-    findings = db.session.scalars(sa.select(Finding)).all()
+    findings = db.session.scalars(sa.select(Finding).where(Finding.created_at >= SINCE)).all()
     assert 12 <= len(findings) <= 16
     statuses = Counter(f.status for f in findings)
     assert set(statuses) == set(FindingStatus)
@@ -76,13 +83,13 @@ def status_history_of(finding: Finding) -> list[str]:
 
 
 def test_recurring_cluster(demo):
-    recurring = db.session.scalars(sa.select(Finding).where(Finding.is_recurring)).all()
+    recurring = db.session.scalars(sa.select(Finding).where(Finding.is_recurring, Finding.created_at >= SINCE)).all()
     assert len(recurring) >= 3
     assert len({(f.theme_id, f.territory_id) for f in recurring}) == 1  # same theme, same building
 
 
 def test_actions_with_their_progress(demo):
-    actions = db.session.scalars(sa.select(Action)).all()
+    actions = db.session.scalars(sa.select(Action).where(Action.created_at >= SINCE)).all()
     assert 4 <= len(actions) <= 5
     statuses = Counter(a.status for a in actions)
     assert statuses[ActionStatus.DONE] >= 1 and statuses[ActionStatus.BLOCKED] >= 1
@@ -112,7 +119,7 @@ def test_routing_table(demo):
 
 def test_second_run_changes_nothing(demo, runner):
     before = _counts()
-    assert before["Walkthrough"] == 2 and before["AuditEntry"] > 0
+    assert before["Walkthrough"] == 2 + 3 and before["AuditEntry"] > 0  # autumn 2026, and the three of 2025
     again = runner.invoke(args=["gup", "demo"])
     assert again.exit_code == 0, again.output
     assert "rien n'a changé" in again.output and "Diagnostics de démonstration" not in again.output
