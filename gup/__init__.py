@@ -23,6 +23,7 @@ FEATURES: tuple[str, ...] = (
     "gup.hotline",
     "gup.open311",
     "gup.admin",
+    "gup.governance",
     "gup.notifications",  # last among the jobs: `jobs run-due` sends the mails the jobs before it queued
     # aggregators: they read the features above through what those registered
     "gup.inbox",
