@@ -130,8 +130,7 @@ def create_meeting(body: Body, *, starts_at: datetime, actor: Any, now: datetime
     if draft_agenda is None:
         draft_agenda = body.kind is BodyKind.TECHNICAL_COMMITTEE
     if draft_agenda:
-        for item in draft_agenda_items(body.agreement, today=local_today(now), meeting=meeting):
-            db.session.add(item)
+        meeting.agenda.extend(draft_agenda_items(body.agreement, today=local_today(now), meeting=meeting))
     db.session.flush()
     logger.info("meeting %s of body %s created by %s", meeting.id, body.id, getattr(actor, "id", None))
     return meeting
@@ -146,14 +145,14 @@ def _check_moment(starts_at: datetime | None) -> None:
 
 def draft_agenda_items(agreement: Agreement, *, today: date, meeting: Meeting) -> list[AgendaItem]:
     """The next COTECH's proposed agenda: per partner (by name), its overdue actions then overdue findings;
-    then the decisions of earlier meetings still to follow up."""
+    then the decisions of earlier meetings still to follow up (items not attached yet: the caller adds them)."""
     items: list[AgendaItem] = []
     position = len(meeting.agenda)
 
     def add(**fields: Any) -> None:
         nonlocal position
         position += 1
-        items.append(AgendaItem(meeting=meeting, position=position, section=AgendaSection.TECHNICAL, **fields))
+        items.append(AgendaItem(position=position, section=AgendaSection.TECHNICAL, **fields))
 
     for organisation in queries.party_organisations(agreement):
         late = queries.partner_items(organisation, today=today, agreement_ids=[agreement.id])
