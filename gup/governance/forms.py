@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from gup.forms_common import REQUIRED, FrenchDateField, SelectField, int_or_none, strip
 from gup.governance.models import AgendaSection, BodyKind, MeetingStatus
@@ -31,8 +31,8 @@ class MemberForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    day = FrenchDateField(_l("Date"), validators=[DataRequired(REQUIRED)])
-    time = TimeField(_l("Heure"), validators=[DataRequired(REQUIRED)])
+    day = FrenchDateField(_l("Date"), validators=[InputRequired(REQUIRED)])
+    time = TimeField(_l("Heure"), validators=[InputRequired(REQUIRED)])
     place = StringField(_l("Lieu"), filters=[strip], validators=[Optional(), Length(max=255)])
     draft_agenda = BooleanField(_l("Pré-remplir l'ordre du jour avec les points en retard de chaque partenaire"),
                                 default=True)

@@ -87,10 +87,15 @@ ALL = [
 ]
 
 
+def _local_day(moment: datetime) -> str:
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
+    return moment.astimezone(zone).date().isoformat()
+
+
 def _meeting_rows(agreement: Any, period: Period) -> Iterable[Mapping[str, Any]]:
     for m in held_meetings(agreement, period):
         present, recorded = m.attendance_counts()
-        yield {"date": m.starts_at.date().isoformat(), "body": m.body.name, "kind": str(m.body.kind.label),
+        yield {"date": _local_day(m.starts_at), "body": m.body.name, "kind": str(m.body.kind.label),
                "place": m.place, "attendance": f"{present} / {recorded}" if recorded else None}
 
 
@@ -103,7 +108,7 @@ def _decision_status(decision: Decision) -> str:
 def _decision_rows(agreement: Any, period: Period) -> Iterable[Mapping[str, Any]]:
     for m in held_meetings(agreement, period):
         for d in m.decisions:
-            yield {"date": m.starts_at.date().isoformat(), "body": m.body.name, "text": d.text,
+            yield {"date": _local_day(m.starts_at), "body": m.body.name, "text": d.text,
                    "owner": d.owner_organisation.name if d.owner_organisation else None,
                    "deadline": d.due_on.isoformat() if d.due_on else None, "action_status": _decision_status(d)}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -275,12 +276,10 @@ def minutes_file(meeting_id: int):
     if not item.minutes_file_key:
         abort(404)
     try:
-        path = storage.path_for(item.minutes_file_key)
-    except ValueError:
+        data = storage.read(item.minutes_file_key)
+    except (ValueError, OSError):
         abort(404)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype=item.minutes_file_type, as_attachment=True,
+    return send_file(io.BytesIO(data), mimetype=item.minutes_file_type, as_attachment=True,
                      download_name=item.minutes_file_name or "compte-rendu")
 
 
