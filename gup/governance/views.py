@@ -173,7 +173,8 @@ def _meeting_page(meeting: Meeting, code: int = 200, **forms: Any):
         action_form=action_form, minutes_form=minutes_form, status_form=status_form, send_form=SendForm(formdata=None),
         agenda_form=forms.get("agenda_form") or AgendaItemForm(formdata=None), AgendaSection=AgendaSection,
         attendance={a.member_id: a.status.value for a in meeting.attendance}, AttendanceStatus=AttendanceStatus,
-        statuses=status_history(meeting), status_label=lambda v: MeetingStatus(v).label, history=history_of(meeting, *meeting.agenda, *meeting.decisions)), code
+        statuses=status_history(meeting), status_label=lambda v: MeetingStatus(v).label,
+        history=history_of(meeting, *meeting.agenda, *meeting.decisions)), code
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -196,7 +197,7 @@ def edit_meeting(meeting_id: int):
         form.day.data, form.time.data, form.place.data = local.date(), local.time(), item.place
     return handle_form(form, lambda: services.update_meeting(item, starts_at=_starts_at(form), place=form.place.data,
                                                              actor=current_user),
-                       success=_("Réunion enregistrée."), redirect_to=url_for("governance.meeting", meeting_id=item.id)) \
+                       success=_("Réunion enregistrée."), redirect_to=_back(item)) \
         or render_form("governance/meeting_form.html", form, body=item.body, agreement=item.agreement, meeting=item)
 
 
@@ -264,7 +265,8 @@ def minutes(meeting_id: int):
     upload = form.minutes_file.data
     return handle_form(form, lambda: services.save_minutes(
         item, text=form.minutes.data, file=(upload.filename or "", upload.read()) if upload else None,
-        actor=current_user, now=now_utc()), success=_("Compte rendu enregistré."), redirect_to=_back(item, "#minutes")) \
+        actor=current_user, now=now_utc()), success=_("Compte rendu enregistré."),
+        redirect_to=_back(item, "#minutes")) \
         or _meeting_page(queries.meeting_or_404(meeting_id), 422, minutes_form=form)
 
 

@@ -44,7 +44,8 @@ def test_coordination_creates_and_updates(api, w):
     body_id = r.json["id"]
     assert api("referent1", "POST", "/api/v1/bodies", json={"agreement_id": w["agreement"].id,
                                                             "kind": "working_group", "name": "x"}).status_code == 403
-    r = api("coordinator", "POST", "/api/v1/meetings", json={"body_id": body_id, "starts_at": "2027-01-12T09:30:00+01:00"})
+    r = api("coordinator", "POST", "/api/v1/meetings",
+            json={"body_id": body_id, "starts_at": "2027-01-12T09:30:00+01:00"})
     assert r.status_code == 201 and r.json["starts_at"] == "2027-01-12T08:30:00+00:00"
     meeting_id = r.json["id"]
     assert api("referent1", "PATCH", f"/api/v1/meetings/{meeting_id}", json={"place": "x"}).status_code == 403

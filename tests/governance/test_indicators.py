@@ -26,10 +26,12 @@ def test_meetings_and_decisions_of_the_period(app, w, bodies):
     actor = w["coordinator"]
     cotech, copil = bodies["cotech"], bodies["copil"]
     first = _held(cotech, datetime(2026, 3, 10, 9, tzinfo=UTC), actor,
-                  [AttendanceStatus.PRESENT, AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT])
+                  [AttendanceStatus.PRESENT, AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED,
+                   AttendanceStatus.ABSENT])
     second = _held(copil, datetime(2026, 6, 18, 12, tzinfo=UTC), actor, [AttendanceStatus.PRESENT])
     _held(cotech, datetime(2025, 12, 1, 9, tzinfo=UTC), actor)  # before the period
-    services.create_meeting(cotech, starts_at=datetime(2026, 12, 1, 9, tzinfo=UTC), actor=actor, now=YEAR_NOW)  # not held
+    # not held
+    services.create_meeting(cotech, starts_at=datetime(2026, 12, 1, 9, tzinfo=UTC), actor=actor, now=YEAR_NOW)
     # 31 December 2026 at 23:30 in Paris is 22:30 UTC: still in the period
     _held(cotech, datetime(2026, 12, 31, 22, 30, tzinfo=UTC), actor)
     d1 = services.add_decision(first, text="Décision avec action réalisée", owner_organisation=w["hp1"],

@@ -14,7 +14,7 @@ from gup.governance.models import AttendanceStatus, Body, Meeting, MeetingMailin
 
 
 def test_coordination_runs_a_meeting_through_the_forms(client, login, w, f):
-    late = f.make_action(w["agreement"], w["hp1"], title="Remplacer la porte du local vélos", due_on=date(2026, 1, 5))
+    f.make_action(w["agreement"], w["hp1"], title="Remplacer la porte du local vélos", due_on=date(2026, 1, 5))
     db.session.commit()
     login(w["coordinator"])
     agreement_page = client.get(f"/agreements/{w['agreement'].id}").get_data(as_text=True)
