@@ -164,7 +164,10 @@ def draft_agenda_items(agreement: Agreement, *, today: date, meeting: Meeting) -
             add(title=_("Constat en retard n° %(id)s : %(text)s (échéance %(due)s)", id=finding.id,
                         text=finding.description[:200], due=finding.due_on.strftime("%d/%m/%Y"))[:500],
                 organisation=organisation, finding=finding)
+    listed = {item.action.id for item in items if item.action is not None}
     for decision in queries.pending_decisions(agreement, before_meeting=meeting):
+        if decision.actions and {a.id for a in decision.actions if not a.is_closed} <= listed:
+            continue  # its unfinished actions are on the agenda already, as overdue actions
         add(title=_("Décision à suivre (%(date)s) : %(text)s", date=decision.meeting.starts_at.strftime("%d/%m/%Y"),
                     text=decision.text[:300])[:500],
             organisation=decision.owner_organisation, decision=decision)

@@ -96,3 +96,13 @@ def test_a_decision_owner_must_be_a_partner(f, w, bodies):
     meeting = services.create_meeting(bodies["copil"], starts_at=NOW, actor=w["coordinator"], now=NOW)
     with pytest.raises(DomainError, match="partenaire"):
         services.add_decision(meeting, text="x", owner_organisation=w["outsider_org"], actor=w["coordinator"])
+
+
+def test_a_decision_whose_action_is_already_listed_is_not_repeated(f, w, bodies):
+    coordinator = w["coordinator"]
+    earlier = services.create_meeting(bodies["copil"], starts_at=NOW, actor=coordinator, now=NOW)
+    decision = services.add_decision(earlier, text="Réparer la porte", owner_organisation=w["hp1"],
+                                     due_on=date(2026, 11, 1), actor=coordinator)
+    action = services.action_from_decision(decision, actor=coordinator, now=NOW)
+    cotech = services.create_meeting(bodies["cotech"], starts_at=NOW, actor=coordinator, now=NOW)
+    assert [(i.action_id, i.decision_id) for i in cotech.agenda] == [(action.id, None)]

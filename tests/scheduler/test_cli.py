@@ -32,7 +32,7 @@ def test_run_due_is_idempotent(runner, app_ctx):
     second = runner.invoke(args=["gup", "jobs", "run-due", "--now", NOW])
     assert second.exit_code == 0
     jobs = len(registry(app_ctx).jobs)  # each registered job ran once and was not run again
-    assert jobs == 6 and "ok" not in second.output and second.output.count("taken") == jobs
+    assert jobs == 7 and "ok" not in second.output and second.output.count("taken") == jobs
     assert db.session.scalar(sa.select(sa.func.count()).select_from(JobRun)) == jobs
 
 

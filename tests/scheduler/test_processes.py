@@ -159,4 +159,4 @@ def test_sigterm_stops_the_scheduler_cleanly(app, app_ctx):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
-    assert "scheduler stopped" in err and out.count(" ok") == len(registry(app).jobs) == 6
+    assert "scheduler stopped" in err and out.count(" ok") == len(registry(app).jobs) == 7
