@@ -16,7 +16,7 @@ from gup.governance.models import DigestSent, MeetingStatus
 from gup.notifications.models import OutboundMail
 from gup.notifications.sender import send_outbox
 from tests.governance.conftest import NOW
-from tests.smtp_server import plain_body
+from tests.smtp_server import html_body, plain_body
 
 
 def _mails(cause_kind: str) -> list[OutboundMail]:
@@ -42,6 +42,7 @@ def test_invitations_are_queued_once_and_delivered(w, bodies, smtp):
     body = plain_body(message)
     assert body.startswith("Bonjour Awa Diallo,")
     assert "Lieu : Maison de quartier" in body and f"https://gup.test/meetings/{meeting.id}" in body
+    assert f'<a href="https://gup.test/meetings/{meeting.id}">' in html_body(message)
     # asked explicitly, everyone gets it again
     assert services.send_invitations(meeting, actor=coordinator, now=NOW, resend=True) == 3
     db.session.commit()
@@ -96,6 +97,8 @@ def test_weekly_digest_is_sent_once_per_week(f, w, smtp):
     assert f"Constats à échéance proche :\n- n° {soon.id} Tags sur le mur du square" in body
     assert f"https://gup.test/findings/{soon.id}" in body
     assert "Action 3" not in body
+    html = html_body(message)
+    assert f'<a href="https://gup.test/actions/{late.id}">Réparer la porte du hall</a>' in html
     # the next week, a new digest
     assert jobs.weekly_digest(NOW + timedelta(days=7)) == 1
     db.session.commit()
