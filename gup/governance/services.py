@@ -52,6 +52,10 @@ MINUTES_TYPES = {
 MINUTES_MAX_BYTES = 10 * 1024 * 1024
 
 
+def _actor(actor: Any) -> int | None:
+    return getattr(actor, "id", None)
+
+
 def _text(value: Any) -> str | None:
     return (value or "").strip() or None
 
@@ -69,7 +73,7 @@ def create_body(agreement: Agreement, *, kind: BodyKind, name: str, actor: Any, 
     _check_body(body)
     db.session.add(body)
     db.session.flush()
-    logger.info("body %s created in agreement %s by %s", body.id, agreement.id, getattr(actor, "id", None))
+    logger.info("body %s created in agreement %s by %s", body.id, agreement.id, _actor(actor))
     return body
 
 
@@ -81,6 +85,7 @@ def update_body(body: Body, *, actor: Any, **fields: Any) -> Body:
             setattr(body, key, BodyKind(value) if key == "kind" else _text(value) or ("" if key == "name" else None))
     _check_body(body)
     db.session.flush()
+    logger.info("body %s updated by %s", body.id, _actor(actor))
     return body
 
 
@@ -106,11 +111,13 @@ def add_member(body: Body, *, person_name: str | None, actor: Any, organisation:
                         email=email.lower() if email else None, user=user)
     db.session.add(member)
     db.session.flush()
+    logger.info("member %s added to body %s by %s", member.id, body.id, _actor(actor))
     return member
 
 
 def remove_member(member: BodyMember, *, actor: Any) -> None:
     acting_as(db.session, actor)
+    logger.info("member %s removed from body %s by %s", member.id, member.body_id, _actor(actor))
     db.session.delete(member)
     db.session.flush()
 
@@ -132,7 +139,7 @@ def create_meeting(body: Body, *, starts_at: datetime, actor: Any, now: datetime
     if draft_agenda:
         meeting.agenda.extend(draft_agenda_items(body.agreement, today=local_today(now), meeting=meeting))
     db.session.flush()
-    logger.info("meeting %s of body %s created by %s", meeting.id, body.id, getattr(actor, "id", None))
+    logger.info("meeting %s of body %s created by %s", meeting.id, body.id, _actor(actor))
     return meeting
 
 
@@ -184,6 +191,7 @@ def update_meeting(meeting: Meeting, *, actor: Any, **fields: Any) -> Meeting:
     if "minutes" in fields:
         meeting.minutes = _text(fields["minutes"])
     db.session.flush()
+    logger.info("meeting %s updated by %s", meeting.id, _actor(actor))
     return meeting
 
 
@@ -196,6 +204,7 @@ def change_meeting_status(meeting: Meeting, *, to: MeetingStatus, actor: Any, no
     meeting.move_to(target)
     record_status_change(meeting, from_status=old, to_status=target, actor=actor, at=now)
     db.session.flush()
+    logger.info("meeting %s moved from %s to %s by %s", meeting.id, old.value, target.value, _actor(actor))
     return meeting
 
 
@@ -212,11 +221,13 @@ def add_agenda_item(meeting: Meeting, *, title: str, actor: Any, section: Agenda
                       position=max((i.position for i in meeting.agenda), default=0) + 1)
     db.session.add(item)
     db.session.flush()
+    logger.info("agenda item %s added to meeting %s by %s", item.id, meeting.id, _actor(actor))
     return item
 
 
 def remove_agenda_item(item: AgendaItem, *, actor: Any) -> None:
     acting_as(db.session, actor)
+    logger.info("agenda item %s removed from meeting %s by %s", item.id, item.meeting_id, _actor(actor))
     db.session.delete(item)
     db.session.flush()
 
@@ -239,6 +250,7 @@ def set_attendance(meeting: Meeting, statuses: dict[int, AttendanceStatus | None
         else:
             row.status = AttendanceStatus(status)
     db.session.flush()
+    logger.info("attendance of meeting %s recorded by %s", meeting.id, _actor(actor))
     return meeting
 
 
@@ -264,6 +276,7 @@ def save_minutes(meeting: Meeting, *, actor: Any, now: datetime, text: str | Non
         meeting.minutes_file_name = filename.replace("/", "_").replace("\\", "_")[-255:]
         meeting.minutes_file_size = len(data)
     db.session.flush()
+    logger.info("minutes of meeting %s saved by %s", meeting.id, _actor(actor))
     return meeting
 
 
@@ -278,6 +291,7 @@ def add_decision(meeting: Meeting, *, text: str, actor: Any, owner_organisation:
     decision = Decision(meeting=meeting, text=_text(text), owner_organisation=owner_organisation, due_on=due_on)
     db.session.add(decision)
     db.session.flush()
+    logger.info("decision %s of meeting %s recorded by %s", decision.id, meeting.id, _actor(actor))
     return decision
 
 
@@ -292,6 +306,7 @@ def action_from_decision(decision: Decision, *, actor: Any, now: datetime, title
                                          date=decision.meeting.starts_at.strftime("%d/%m/%Y"), text=decision.text))
     decision.actions = [*decision.actions, action]
     db.session.flush()
+    logger.info("action %s created from decision %s by %s", action.id, decision.id, _actor(actor))
     return action
 
 
@@ -354,12 +369,20 @@ def _claim(meeting: Meeting, kind: MailingKind, address: str, *, now: datetime, 
         db.session.execute(sa.update(MeetingMailing).where(MeetingMailing.id == existing)
                            .values(queued_at=now, times=MeetingMailing.times + 1))
         return True
-    try:
-        with db.session.begin_nested():
-            db.session.add(MeetingMailing(meeting_id=meeting.id, kind=kind, email=address, queued_at=now))
-    except sa.exc.IntegrityError:
-        return False
-    return True
+    return insert_once(MeetingMailing, meeting_id=meeting.id, kind=kind.value, email=address, queued_at=now,
+                       times=1)
+
+
+def insert_once(model: Any, **values: Any) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING on model's unique constraint: True when this call inserted the row. On
+    PostgreSQL a concurrent insert of the same key waits for the other transaction, then does nothing."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = model.__table__
+    stmt = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    return db.session.execute(stmt).scalar() is not None
 
 
 def mail_context(meeting: Meeting) -> dict[str, Any]:
