@@ -61,7 +61,8 @@ def body_or_404(body_id: int) -> Body:
 
 def bodies_stmt(user: Any, *, agreement_id: int | None = None) -> sa.Select:
     """Bodies user may read, by agreement, kind and name."""
-    stmt = (sa.select(Body).options(joinedload(Body.agreement), selectinload(Body.members))
+    stmt = (sa.select(Body).options(joinedload(Body.agreement), selectinload(Body.members).options(
+                joinedload(BodyMember.organisation), joinedload(BodyMember.user)))
             .order_by(Body.agreement_id, Body.kind, Body.name, Body.id))
     if agreement_id is not None:
         stmt = stmt.where(Body.agreement_id == agreement_id)
@@ -101,7 +102,9 @@ def meetings_stmt(user: Any, *, agreement_id: int | None = None, body_id: int | 
     """Meetings user may read, latest first."""
     stmt = (sa.select(Meeting).join(Meeting.body)
             .options(joinedload(Meeting.body).joinedload(Body.agreement), selectinload(Meeting.agenda),
-                     selectinload(Meeting.attendance), selectinload(Meeting.decisions).selectinload(Decision.actions))
+                     selectinload(Meeting.attendance),
+                     selectinload(Meeting.decisions).options(selectinload(Decision.actions),
+                                                             joinedload(Decision.owner_organisation)))
             .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
     if agreement_id is not None:
         stmt = stmt.where(Body.agreement_id == agreement_id)

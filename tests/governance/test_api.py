@@ -75,3 +75,16 @@ def test_openapi_documents_bodies_and_meetings(client):
     assert {"get", "post"} <= set(paths["/api/v1/bodies"]) and "get" in paths["/api/v1/bodies/{body_id}"]
     assert {"get", "post"} <= set(paths["/api/v1/meetings"])
     assert {"get", "patch"} <= set(paths["/api/v1/meetings/{meeting_id}"])
+
+
+def test_meeting_list_queries_do_not_grow_with_rows(api, w, count_queries):
+    found, _first = _meeting(w)
+    with count_queries() as few:
+        api("coordinator", "GET", "/api/v1/meetings")
+    for _ in range(4):
+        m = services.create_meeting(found["copil"], starts_at=NOW, actor=w["coordinator"], now=NOW)
+        services.add_decision(m, text="Décision", owner_organisation=w["hp2"], actor=w["coordinator"])
+    db.session.commit()
+    with count_queries() as many:
+        assert len(api("coordinator", "GET", "/api/v1/meetings").json) == 5
+    assert len(many) == len(few)
