@@ -34,7 +34,7 @@ def test_coordination_runs_a_meeting_through_the_forms(client, login, w, f):
     meeting = db.session.scalar(sa.select(Meeting).where(Meeting.body_id == body.id))
     assert meeting.starts_at.isoformat() == "2027-01-12T08:30:00+00:00"
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Bailleur Un" in page and "Action en retard : Remplacer la porte du local vélos" in page
+    assert "<h3>Bailleur Un</h3>" in page and "Action en retard : Remplacer la porte du local vélos" in page
     assert client.post(f"/meetings/{meeting.id}/invitations").status_code == 302
     assert client.post(f"/meetings/{meeting.id}/invitations").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(MeetingMailing.id))) == 1
