@@ -73,7 +73,7 @@ def _copil_meeting(copil: Body, actor: User) -> int:
         (AgendaSection.SOCIAL, "Tranquillité résidentielle et médiation de soirée aux Tilleuls"),
         (AgendaSection.SOCIAL, "Participation des habitants : fête du Clos-Fleuri, jardin partagé"),
     ]:
-        services.add_agenda_item(meeting, title=title, section=section, actor=actor)
+        services.add_agenda_item(meeting, title=title, agenda_section=section, actor=actor)
     services.change_meeting_status(meeting, to=MeetingStatus.HELD, actor=actor,
                                    now=datetime(2026, 6, 18, 15, 0, tzinfo=UTC))
     present = {"Henri Castagné", "Aïcha Tremblay", "Claire Fontaine", "Nadia Benhamou"}

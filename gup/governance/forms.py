@@ -41,7 +41,7 @@ class MeetingForm(FlaskForm):
 class AgendaItemForm(FlaskForm):
     title = StringField(_l("Point de l'ordre du jour"), filters=[strip],
                         validators=[DataRequired(REQUIRED), Length(max=500)])
-    section = SelectField(_l("Volet"), choices=[("", _l("— Aucun —"))] + AgendaSection.choices(),
+    agenda_section = SelectField(_l("Volet"), choices=[("", _l("— Aucun —"))] + AgendaSection.choices(),
                           validators=[Optional()])
     notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Optional(), Length(max=TEXT_MAX)])
 

@@ -228,7 +228,7 @@ class AgendaItem(Audited, db.Model):
     __audit_fields__ = {
         "meeting_id": _l("Réunion"),
         "position": _l("Rang"),
-        "section": _l("Volet"),
+        "agenda_section": _l("Volet"),
         "title": _l("Intitulé"),
         "notes": _l("Notes"),
         "organisation_id": _l("Organisme"),
@@ -240,7 +240,7 @@ class AgendaItem(Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("governance_meetings.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    section: Mapped[AgendaSection | None] = enum_column(AgendaSection, nullable=True)
+    agenda_section: Mapped[AgendaSection | None] = enum_column(AgendaSection, nullable=True)
     title: Mapped[str] = mapped_column(sa.String(500))
     notes: Mapped[str | None] = mapped_column(sa.Text)
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))

@@ -69,7 +69,7 @@ class AgendaItemOut(ma.Schema):
 
     id = ma.fields.Int(metadata={"description": "Identifiant du point."})
     position = ma.fields.Int(metadata={"description": "Rang dans l'ordre du jour."})
-    section = ma.fields.Enum(AgendaSection, by_value=ma.fields.Str, allow_none=True,
+    agenda_section = ma.fields.Enum(AgendaSection, by_value=ma.fields.Str, allow_none=True,
                              metadata={"description": "Volet (COPIL) : technical (technique) ou social."})
     title = ma.fields.Str(metadata={"description": "Intitulé."})
     notes = ma.fields.Str(allow_none=True, metadata={"description": "Notes."})

@@ -159,7 +159,7 @@ def draft_agenda_items(agreement: Agreement, *, today: date, meeting: Meeting) -
     def add(**fields: Any) -> None:
         nonlocal position
         position += 1
-        items.append(AgendaItem(position=position, section=AgendaSection.TECHNICAL, **fields))
+        items.append(AgendaItem(position=position, agenda_section=AgendaSection.TECHNICAL, **fields))
 
     for organisation in queries.party_organisations(agreement):
         late = queries.partner_items(organisation, today=today, agreement_ids=[agreement.id])
@@ -208,16 +208,16 @@ def change_meeting_status(meeting: Meeting, *, to: MeetingStatus, actor: Any, no
     return meeting
 
 
-def add_agenda_item(meeting: Meeting, *, title: str, actor: Any, section: AgendaSection | None = None,
+def add_agenda_item(meeting: Meeting, *, title: str, actor: Any, agenda_section: AgendaSection | None = None,
                     notes: str | None = None) -> AgendaItem:
     acting_as(db.session, actor)
     if not _text(title):
         raise DomainError(_("Donnez un intitulé au point de l'ordre du jour."), field="title")
-    if section is None and meeting.body.kind is BodyKind.STEERING_COMMITTEE:
+    if agenda_section is None and meeting.body.kind is BodyKind.STEERING_COMMITTEE:
         raise DomainError(_("Un ordre du jour de COPIL a un volet technique et un volet social : choisissez le "
-                            "volet."), field="section")
+                            "volet."), field="agenda_section")
     item = AgendaItem(meeting=meeting, title=_text(title)[:500], notes=_text(notes),
-                      section=AgendaSection(section) if section else None,
+                      agenda_section=AgendaSection(agenda_section) if agenda_section else None,
                       position=max((i.position for i in meeting.agenda), default=0) + 1)
     db.session.add(item)
     db.session.flush()

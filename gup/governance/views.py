@@ -228,7 +228,8 @@ def add_agenda_item(meeting_id: int):
     item = _manage_meeting(meeting_id)
     form = AgendaItemForm()
     return handle_form(form, lambda: services.add_agenda_item(item, title=form.title.data, notes=form.notes.data,
-                                                              section=form.section.data or None, actor=current_user),
+                                                              agenda_section=form.agenda_section.data or None,
+                                                              actor=current_user),
                        success=_("Point ajouté à l'ordre du jour."), redirect_to=_back(item, "#agenda")) \
         or _meeting_page(queries.meeting_or_404(meeting_id), 422, agenda_form=form)
 

@@ -143,7 +143,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('section', sa.Enum('technical', 'social', name='agendasection', native_enum=False, length=17), nullable=True),
+    sa.Column('agenda_section', sa.Enum('technical', 'social', name='agendasection', native_enum=False, length=17), nullable=True),
     sa.Column('title', sa.String(length=500), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('organisation_id', sa.Integer(), nullable=True),

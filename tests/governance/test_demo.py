@@ -19,7 +19,7 @@ def test_demo_governance(runner, app_ctx, tmp_path, monkeypatch):
     assert len(copil.members) == 5 and len(cotech.members) == 5
     held, = copil.meetings
     assert held.status is MeetingStatus.MINUTES_APPROVED and held.minutes
-    assert {i.section for i in held.agenda} == {AgendaSection.TECHNICAL, AgendaSection.SOCIAL}
+    assert {i.agenda_section for i in held.agenda} == {AgendaSection.TECHNICAL, AgendaSection.SOCIAL}
     assert [len(d.actions) for d in held.decisions] == [1, 1]
     assert held.attendance_counts() == (4, 5)
     assert all(d.actions[0].responsible_organisation == d.owner_organisation for d in held.decisions)

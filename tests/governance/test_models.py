@@ -79,5 +79,6 @@ def test_copil_agenda_items_need_a_section(w, bodies):
     assert meeting.agenda == []  # a COPIL's agenda is not pre-filled
     with pytest.raises(DomainError, match="volet"):
         services.add_agenda_item(meeting, title="Propreté", actor=coordinator)
-    item = services.add_agenda_item(meeting, title="Tranquillité", section=AgendaSection.SOCIAL, actor=coordinator)
-    assert item.section is AgendaSection.SOCIAL and item.position == 1
+    item = services.add_agenda_item(meeting, title="Tranquillité", agenda_section=AgendaSection.SOCIAL,
+                                    actor=coordinator)
+    assert item.agenda_section is AgendaSection.SOCIAL and item.position == 1
