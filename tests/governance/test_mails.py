@@ -146,3 +146,34 @@ def test_two_digest_runs_at_once_send_once(app, f, w):
         t.join(30)
     assert sorted(results) == [0, 1]
     assert len(_mails("partner_digest")) == 1
+
+
+def test_two_clicks_at_once_queue_each_invitation_once(app, w, bodies):
+    """Two coordinators clicking « Envoyer les invitations » at the same moment (PostgreSQL)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL (TEST_DATABASE_URL)")
+    meeting = services.create_meeting(bodies["cotech"], starts_at=NOW, actor=w["coordinator"], now=NOW)
+    db.session.commit()
+    meeting_id, actor_id = meeting.id, w["coordinator"].id
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+
+    def run() -> None:
+        from gup.auth.models import User
+        from gup.governance.models import Meeting
+
+        with app.app_context():
+            item, actor = db.session.get(Meeting, meeting_id), db.session.get(User, actor_id)
+            barrier.wait()
+            results.append(services.send_invitations(item, actor=actor, now=NOW))
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sum(results) == 3
+    assert len(_mails("meeting_invitation")) == 3
