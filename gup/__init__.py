@@ -24,6 +24,7 @@ FEATURES: tuple[str, ...] = (
     "gup.hotline",
     "gup.open311",
     "gup.admin",
+    "gup.governance",
     "gup.notifications",  # its sender runs last among the jobs due together (JobSpec.last): it sends what they queued
     # aggregators: they read the features above through what those registered
     "gup.inbox",

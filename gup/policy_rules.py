@@ -25,6 +25,7 @@ from gup.agreements.models import (
 from gup.auth.models import ApiToken, Role, User
 from gup.evaluations.models import Evaluation
 from gup.findings.models import PARTNER_MOVES, RESOLVABLE, Finding, FindingStatus, RoutingRule
+from gup.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting
 from gup.hotline.models import ReportCategory, ResidentReport, ResponseTemplate, resident_report_photos
 from gup.media.models import Photo
 from gup.notifications.models import OutboundMail
@@ -436,6 +437,54 @@ def _visible_tfpb(user: Any, stmt: Select, model: Any) -> Select:
     if user.role is Role.PARTNER_REFERENT and user.organisation_id is not None:
         readable.append(model.provider_id == user.organisation_id)
     return stmt.where(sa.or_(*readable)) if readable else stmt.where(sa.false())
+
+
+# --- governance (bodies, meetings, decisions) ---------------------------------------------------
+
+def _body_agreement(obj: Any) -> Agreement:
+    """The agreement a governance record belongs to (an agreement, a body, a member, a meeting, a decision)."""
+    if isinstance(obj, Agreement):
+        return obj
+    if isinstance(obj, Body):
+        return obj.agreement
+    if isinstance(obj, BodyMember):
+        return obj.body.agreement
+    if isinstance(obj, Meeting):
+        return obj.body.agreement
+    return obj.meeting.body.agreement  # Decision, AgendaItem
+
+
+@rule(Body, "view")
+@rule(Meeting, "view")
+@rule(Decision, "view")
+@rule(Agreement, "view_governance")
+def _view_governance(user: Any, obj: Any) -> bool:
+    """Bodies and meetings are read by whoever reads their agreement (its coordination, its partners' referents,
+    administrators and observers); never by another agreement's partners."""
+    return _view_agreement(user, _body_agreement(obj))
+
+
+@rule(Agreement, "manage_governance")
+@rule(Body, "manage")
+@rule(BodyMember, "manage")
+@rule(Meeting, "manage")
+@rule(Decision, "manage")
+@rule(AgendaItem, "manage")
+def _manage_governance(user: Any, obj: Any) -> bool:
+    """The coordination runs the bodies: the agreement's coordinators, and administrators."""
+    return user.role is Role.ADMIN or coordinates(user, _body_agreement(obj))
+
+
+@scope(Body)
+def _visible_bodies(user: Any, stmt: Select, model: Any) -> Select:
+    readable = _visible_agreements(user, sa.select(Agreement.id))
+    return stmt.where(Body.agreement_id.in_(readable))
+
+
+@scope(Meeting)
+def _visible_meetings(user: Any, stmt: Select, model: Any) -> Select:
+    readable = _visible_agreements(user, sa.select(Agreement.id))
+    return stmt.where(Meeting.body_id.in_(sa.select(Body.id).where(Body.agreement_id.in_(readable))))
 
 
 # --- notifications --------------------------------------------------------------------------------

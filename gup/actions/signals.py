@@ -11,3 +11,6 @@ action_finished = _signals.signal("action-finished")
 #: sent with the action to ask whether finishing it could resolve something (receivers return a bool): the
 #: progress form then offers « résoudre aussi les constats liés »
 offers_resolution = _signals.signal("action-offers-resolution")
+
+#: sent with the action being shown (keyword arguments: user, today); receivers return a gup.pages.Section
+action_page = _signals.signal("action-page")

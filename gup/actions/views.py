@@ -23,6 +23,7 @@ from gup.media.services import store_photo
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
 from gup.orm import now_utc
+from gup.pages import sections
 from gup.pagination import page_arg
 from gup.policy import authorize, can
 from gup.territory.queries import neighbourhood_choices
@@ -80,6 +81,7 @@ def _detail_page(action: Action, form: ActionUpdateForm, code: int = 200):
                 for c in status_history(action)]
     return render_template(
         "actions/detail.html", action=action, today=local_today(), update_form=form, statuses=statuses,
+        sections=sections(signals.action_page, action, user=current_user, today=local_today()),
         history=history_of(action, *action.updates), can_update=can(current_user, "update", action),
         offers_resolve=any(answer for _r, answer in signals.offers_resolution.send(action))
         and can(current_user, "resolve_findings", action)), code

@@ -1,7 +1,7 @@
 """Evaluations: annual reviews, mid-term and final evaluations with versioned snapshots and PDFs, their texts, partner contributions, indicator baselines, targets and manual values, reminders sent
 
 Revision ID: f2f044770629
-Revises: d862b73342f0
+Revises: fce2f7275568
 Create Date: 2026-12-02 04:05:06.819300+00:00
 
 """
@@ -12,7 +12,7 @@ import gup.orm
 
 # revision identifiers, used by Alembic.
 revision = 'f2f044770629'
-down_revision = 'd862b73342f0'
+down_revision = 'fce2f7275568'
 branch_labels = None
 depends_on = None
 

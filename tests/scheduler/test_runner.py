@@ -23,7 +23,7 @@ PARIS = ZoneInfo("Europe/Paris")
 #: Tuesday 1 December 2026, 12:00 in Paris (11:00 UTC)
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=PARIS)
 DAILY = ("agreements.put_in_force", "hotline.ask_if_fixed", "hotline.erase_contact_data", "scheduler.purge_job_runs")
-ALL_JOBS = (*DAILY, "notifications.send_mails", "auth.send_password_links")
+ALL_JOBS = (*DAILY, "notifications.send_mails", "auth.send_password_links", "governance.weekly_digest")
 
 
 def _runs(name: str | None = None) -> list[JobRun]:
@@ -117,6 +117,7 @@ def test_run_due_runs_each_latest_occurrence_once(app, app_ctx):
         "notifications.send_mails": ("ok", NOW),
         "auth.send_password_links": ("ok", NOW),
         "scheduler.purge_job_runs": ("ok", datetime(2026, 12, 1, 2, 15, tzinfo=PARIS)),
+        "governance.weekly_digest": ("ok", datetime(2026, 11, 30, 7, 0, tzinfo=PARIS)),  # Mondays at 07:00
     }
     assert outcomes[-1].job == "notifications.send_mails"  # last: it sends what the jobs before it queued
     again = runner.run_due(app, NOW + timedelta(seconds=30))  # same occurrences: nothing runs twice
