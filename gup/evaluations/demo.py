@@ -17,6 +17,8 @@ from gup.evaluations.demo_history import load_2025_history
 from gup.evaluations.models import AgreementIndicator, Evaluation
 from gup.extensions import db
 from gup.features import DemoResult, registry
+from gup.governance import services as governance
+from gup.governance.models import AgendaSection, AttendanceStatus, Body, BodyKind, MeetingStatus
 from gup.indicators import Direction, Unit
 from gup.organisations.models import Organisation
 
@@ -85,10 +87,66 @@ def load(context: dict[str, Any]) -> DemoResult:
                                                             Evaluation.slot == "annual-2025"))
     if review is not None and not review.versions:
         lines += load_2025_history(agreement)  # the year's activity, before its figures are frozen
+        if meetings := _meetings_2025(agreement, coordinator):
+            lines.append(f"{meetings} réunion(s) d'instances tenues en 2025")
         _publish_2025(review, coordinator, provider)
         lines.append(f"{review.title} de {agreement.reference} figé, validé en COPIL et publié (PDF)")
     db.session.flush()
     return DemoResult(changed=bool(lines), lines=lines)
+
+
+#: the 2025 meetings of the demo bodies: (body kind, moment, place, agenda (section, title), minutes)
+MEETINGS_2025 = [
+    ("steering_committee", datetime(2025, 3, 20, 13, 0, tzinfo=UTC), "Hôtel de ville de Bellerive",
+     [("technical", "Installation des instances et du registre gup"),
+      ("social", "Place des habitants : diagnostics en marchant et relais")],
+     "Le COPIL installe la convention : calendrier des diagnostics, registre unique des constats dans gup, "
+     "engagements des bailleurs au titre de l'abattement de TFPB."),
+    ("technical_committee", datetime(2025, 6, 12, 8, 30, tzinfo=UTC), "Maison de quartier des Tilleuls",
+     [("technical", "Suites du diagnostic d'avril")], "Revue des constats du diagnostic d'avril."),
+    ("technical_committee", datetime(2025, 9, 25, 8, 30, tzinfo=UTC), "Maison de quartier des Tilleuls",
+     [("technical", "Dépôts sauvages rue des Peupliers")], "Point sur les dépôts sauvages et les délais."),
+    ("technical_committee", datetime(2025, 12, 4, 8, 30, tzinfo=UTC), "Maison de quartier des Tilleuls",
+     [("technical", "Préparation du bilan annuel")], "Préparation du bilan 2025 et du COPIL de mars."),
+]
+
+
+def _meetings_2025(agreement: Agreement, coordinator: Any) -> int:
+    """The governance feature's demo bodies met in 2025 too (when that feature is installed)."""
+    bodies = {b.kind: b for b in db.session.scalars(sa.select(Body).where(Body.agreement_id == agreement.id))}
+    held = 0
+    for kind, starts_at, place, agenda, minutes in MEETINGS_2025:
+        body = bodies.get(BodyKind(kind))
+        if body is None:
+            continue
+        meeting = governance.create_meeting(body, starts_at=starts_at, actor=coordinator, place=place,
+                                            now=starts_at.replace(day=1), draft_agenda=False)
+        for section, title in agenda:
+            governance.add_agenda_item(meeting, title=title, agenda_section=AgendaSection(section), actor=coordinator)
+        governance.change_meeting_status(meeting, to=MeetingStatus.HELD, actor=coordinator, now=starts_at)
+        governance.set_attendance(meeting, {m.id: AttendanceStatus.PRESENT if i % 4 else AttendanceStatus.EXCUSED
+                                            for i, m in enumerate(body.members)}, actor=coordinator)
+        governance.save_minutes(meeting, actor=coordinator, now=starts_at, text=minutes)
+        if body.kind is BodyKind.STEERING_COMMITTEE:
+            _decide_night_walk(meeting, agreement, coordinator, starts_at)
+        held += 1
+    return held
+
+
+def _decide_night_walk(meeting: Any, agreement: Agreement, coordinator: Any, at: datetime) -> None:
+    """The March 2025 COPIL decided a night walk, carried out in October: a decision whose action is done."""
+    from gup.actions.models import ActionStatus
+    from gup.actions.services import add_action_update
+
+    town = db.session.scalar(sa.select(Organisation).where(Organisation.code == "ville-bellerive"))
+    if town is None or town.id not in agreement.party_organisation_ids:
+        return
+    decision = governance.add_decision(meeting, actor=coordinator, owner_organisation=town, due_on=date(2025, 10, 31),
+                                       text="Organiser un diagnostic en marchant de nuit au Clos-Fleuri à l'automne.")
+    action = governance.action_from_decision(decision, actor=coordinator, now=at,
+                                             title="Diagnostic de nuit au Clos-Fleuri")
+    add_action_update(action, note="Diagnostic de nuit tenu le 16 octobre avec les habitants.", actor=coordinator,
+                      now=datetime(2025, 10, 17, 9, 0, tzinfo=UTC), progress=100, status=ActionStatus.DONE)
 
 
 def _publish_2025(review: Evaluation, coordinator: Any, provider: Any) -> None:
