@@ -1,0 +1,1 @@
+"""Evaluations (annual reviews, mid-term and final evaluations); the lead replaces this placeholder."""
