@@ -23,7 +23,8 @@ FINDING_STATUSES = ["Résolu", "En cours", "Planifié", "Transmis", "Refusé", "
 ACTION_STATUSES = ["Réalisée", "En cours", "Prévue", "En retard", "Suspendue"]
 CHANNELS = ["Site web", "Téléphone", "Habitant relais", "Open311"]
 AXES = [("staff_presence", "Renforcement de la présence du personnel de proximité"),
-        ("enhanced_maintenance", "Sur-entretien"), ("waste_bulky_wrecks", "Gestion des déchets et encombrants / épaves"),
+        ("enhanced_maintenance", "Sur-entretien"),
+        ("waste_bulky_wrecks", "Gestion des déchets et encombrants / épaves"),
         ("residential_safety", "Tranquillité résidentielle"),
         ("community_life", "Animation, lien social, vivre ensemble")]
 
@@ -186,12 +187,14 @@ def _tfpb(year: int) -> list[dict[str, Any]]:
             "organisation": name, "year": year, "dwellings": dwellings, "abatement_amount": abatement,
             "valued_amount": valued, "coverage_ratio": round(valued / abatement, 2),
             "per_dwelling": round(valued / dwellings, 1),
-            "by_axis": [{"code": c, "label": label, "amount": a} for (c, label), a in zip(axes, amounts)],
-            "by_neighbourhood": [{"name": n, "qpv_code": q, "amount": round(valued * s), "abatement_amount":
-                                  round(abatement * s)} for (n, q), s in zip(NEIGHBOURHOODS[:2], (0.6, 0.4))],
+            "by_axis": [{"code": c, "label": label, "amount": a}
+                        for (c, label), a in zip(axes, amounts, strict=False)],
+            "by_neighbourhood": [{"name": n, "qpv_code": q, "amount": round(valued * s),
+                                  "abatement_amount": round(abatement * s)}
+                                 for (n, q), s in zip(NEIGHBOURHOODS[:2], (0.6, 0.4), strict=True)],
             "actions": [{"axis_label": label, "neighbourhood": NEIGHBOURHOODS[i % 2][0],
                          "title": f"{label} : programme {year} ({name})", "amount": a}
-                        for i, ((_c, label), a) in enumerate(zip(axes, amounts))]})
+                        for i, ((_c, label), a) in enumerate(zip(axes, amounts, strict=False))]})
     return out
 
 
@@ -274,7 +277,7 @@ def sample_snapshot(kind: str = "annual", *, status: str = "frozen", version: in
                     actions: int = 30, reports: int = 40, tfpb: bool = True, sections: bool = True,
                     contributions: bool = True, seed: int = 9) -> dict[str, Any]:
     """A snapshot as `gup.evaluations.snapshot.build` returns it (see the contract), deterministic."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (synthetic data, not security)
     year = 2025
     if kind == "annual":
         period = {"start": "2025-01-01", "end": "2025-12-31", "label": "année 2025"}
