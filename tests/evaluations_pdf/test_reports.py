@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -16,6 +20,7 @@ from gup.evaluations.pdf import (
     MidtermEvaluationPdf,
     build_commitments_matrix,
     build_report,
+    build_tfpb_review,
 )
 from gup.evaluations.pdf import fmt as F
 from tests.evaluations_pdf.sample import sample_snapshot
@@ -192,3 +197,36 @@ def test_fmt_directions_and_french_formats(ctx):
     assert F.short_day("2026-01-15") == "15/01/2026" and F.day(None) == "—"
     assert flat(F.signed(-3.5, "percent")) == "−3,5 pts" and flat(F.signed(2, "days")) == "+2 j"
     assert F.cell_value(None, "date") == "" and flat(F.cell_value(1500.0, "euros")) == "1 500 €"
+
+
+def test_tfpb_review_per_housing_provider(ctx):
+    snap = sample_snapshot("annual")
+    text = " ".join(pages_of(build_tfpb_review(snap, "Habitat Nord")))
+    assert "Habitat Nord — année 2025" in text and "Logis du Val" not in text
+    provider = snap["tfpb"][0]
+    for axis in provider["by_axis"]:
+        assert axis["label"] in text and flat(F.euros(axis["amount"])) in text
+    for hood in provider["by_neighbourhood"]:
+        assert hood["qpv_code"] in text
+    both = " ".join(pages_of(build_tfpb_review(snap)))
+    assert "Habitat Nord — année 2025" in both and "Logis du Val — année 2025" in both
+    none = " ".join(pages_of(build_tfpb_review(sample_snapshot("annual", tfpb=False))))
+    assert "Aucune donnée d'abattement de TFPB n'est enregistrée pour cette période." in none
+
+
+def test_reports_render_to_images(ctx, tmp_path):
+    """pdftoppm reads every page (set GUP_PDF_SAMPLE_DIR to keep the pages and look at them)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is missing: apt-get install -y poppler-utils")
+    out_dir = Path(os.environ.get("GUP_PDF_SAMPLE_DIR") or tmp_path)
+    documents = {kind: build_report(sample_snapshot(kind)) for kind in OUTLINES}
+    documents["draft"] = build_report(sample_snapshot("midterm", status="in_preparation", sections=False))
+    documents["matrix"] = build_commitments_matrix(sample_snapshot("annual"))
+    documents["tfpb"] = build_tfpb_review(sample_snapshot("annual"))
+    for name, pdf in documents.items():
+        source = tmp_path / f"{name}.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(source), str(out_dir / f"evaluation-{name}")],
+                       check=True, capture_output=True)
+        images = [p for p in out_dir.iterdir() if p.name.startswith(f"evaluation-{name}-")]
+        assert len(images) == len(PdfReader(io.BytesIO(pdf)).pages)
