@@ -230,3 +230,14 @@ def test_reports_render_to_images(ctx, tmp_path):
                        check=True, capture_output=True)
         images = [p for p in out_dir.iterdir() if p.name.startswith(f"evaluation-{name}-")]
         assert len(images) == len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_long_breakdowns_and_many_commitments_fit_the_pages(ctx):
+    """A chart of 150 partners or 120 commitments is cut into drawings that fit a page (no LayoutError)."""
+    snap = sample_snapshot("annual")
+    findings = next(i for i in snap["indicators"] if i["code"] == "findings_reported")
+    findings["breakdowns"]["partner"] = [{"key": str(n), "label": f"Partenaire {n}", "value": n, "count": None}
+                                         for n in range(150)]
+    snap["commitments"] = [dict(snap["commitments"][n % 10], reference=f"E-{n:03d}") for n in range(120)]
+    text = " ".join(pages_of(build_report(snap)))
+    assert "Partenaire 149" in text and "E-119" in text
