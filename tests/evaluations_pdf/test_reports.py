@@ -23,6 +23,7 @@ from gup.evaluations.pdf import (
     build_tfpb_review,
 )
 from gup.evaluations.pdf import fmt as F
+from gup.evaluations.pdf.document import contribution_title
 from tests.evaluations_pdf.sample import sample_snapshot
 
 OUTLINES = {"annual": (AnnualReviewPdf, 12), "midterm": (MidtermEvaluationPdf, 10), "final": (FinalEvaluationPdf, 11)}
@@ -90,11 +91,12 @@ def test_annual_cover_figures_and_directions_in_french(ctx):
     assert re.search(r"Constats enregistrés 60 48 \+12 en hausse", text)   # a volume: neither better nor worse
     # every partner has its own subsection; a housing provider's TFPB actions by axis with amounts
     for partner in ("Ville de Villeneuve-sur-Lot", "Habitat Nord", "Logis du Val", "Agglomération du Grand Val"):
-        assert f"Contribution de {partner}" in text
+        assert contribution_title(partner) in text
     assert "Nous avons recruté deux gardiens supplémentaires." in text
     assert "Contribution non transmise." in text
     body = " ".join(pages[2:])
-    contribution = body[body.index("Contribution de Habitat Nord"):body.index("Contribution de Logis du Val")]
+    assert "Contribution d'Habitat Nord" in body and "Contribution d'Agglomération du Grand Val" in body
+    contribution = body[body.index("Contribution d'Habitat Nord"):body.index("Contribution de Logis du Val")]
     assert "Actions financées par l'abattement, par axe" in contribution and "189 000 €" in contribution
     # participation arrives later: one sentence each
     assert "Aucun habitant relais n'est encore suivi dans gup pour cette convention." in text
