@@ -51,14 +51,25 @@ def _indicator(code: str, label: str, unit: str, direction: str, section: str, o
             "breakdowns": breakdowns or {}}
 
 
+def _split(rng: random.Random, total: int, parts: int) -> list[int]:
+    """`total` cut into `parts` random whole shares that add up to it (breakdowns match their total)."""
+    weights = [rng.uniform(0.3, 1.0) for _ in range(parts)]
+    shares = [int(total * w / sum(weights)) for w in weights]
+    shares[0] += total - sum(shares)
+    return shares
+
+
 def _indicators(rng: random.Random, year: int, findings: int, reports: int, tfpb: bool) -> list[dict[str, Any]]:
-    by_theme = [_row(str(i + 1), t, rng.randint(5, 40) * max(1, findings // 150)) for i, t in enumerate(THEMES)]
-    by_partner = [_row(str(i + 1), p, rng.randint(10, 60) * max(1, findings // 150))
-                  for i, (p, _k) in enumerate(PARTNERS)]
-    by_hood = [_row(str(i + 1), n, rng.randint(20, 90)) for i, (n, _q) in enumerate(NEIGHBOURHOODS)]
-    months = [_row(f"{year}-{m + 1:02d}", f"{MONTHS[m]} {year}", rng.randint(3, 30)) for m in range(12)]
-    channel = [_row(c.lower(), c, rng.randint(5, 80)) for c in CHANNELS]
-    medians = [_row(str(i + 1), p, round(rng.uniform(4, 25), 1), rng.randint(10, 90))
+    by_theme = [_row(str(i + 1), t, n) for i, (t, n) in enumerate(zip(THEMES, _split(rng, findings, len(THEMES)),
+                                                                      strict=True))]
+    by_partner = [_row(str(i + 1), p, n) for i, ((p, _k), n) in
+                  enumerate(zip(PARTNERS, _split(rng, findings, len(PARTNERS)), strict=True))]
+    by_hood = [_row(str(i + 1), name, n) for i, ((name, _q), n) in
+               enumerate(zip(NEIGHBOURHOODS, _split(rng, findings, len(NEIGHBOURHOODS)), strict=True))]
+    months = [_row(f"{year}-{m + 1:02d}", f"{MONTHS[m]} {year}", n)
+              for m, n in enumerate(_split(rng, findings, 12))]
+    channel = [_row(c.lower(), c, n) for c, n in zip(CHANNELS, _split(rng, reports, len(CHANNELS)), strict=True)]
+    medians = [_row(str(i + 1), p, round(rng.uniform(8, 18), 1), rng.randint(10, 90))
                for i, (p, _k) in enumerate(PARTNERS)]
     p90 = [_row(r["key"], r["label"], round(r["value"] * rng.uniform(1.8, 3.2), 1), r["count"]) for r in medians]
     out = [
@@ -88,7 +99,8 @@ def _indicators(rng: random.Random, year: int, findings: int, reports: int, tfpb
                    previous=int(findings * 0.8), baseline=150, target=None,
                    description="Constats créés pendant la période, par origine",
                    breakdowns={"theme": by_theme, "partner": by_partner, "neighbourhood": by_hood, "month": months,
-                               "source": [_row("walk", "Diagnostic en marchant", int(findings * 0.4)),
+                               "source": [_row("walk", "Diagnostic en marchant",
+                                               findings - int(findings * 0.45) - int(findings * 0.15)),
                                           _row("hotline", "Signalement d'habitant", int(findings * 0.45)),
                                           _row("staff", "Agent de proximité", int(findings * 0.15))]}),
         _indicator("resolution_rate", "Taux de résolution", "percent", "higher", "findings", 20, 71.4,
@@ -121,8 +133,8 @@ def _indicators(rng: random.Random, year: int, findings: int, reports: int, tfpb
                    previous=60.0, target=100.0, description="Diagnostics restitués aux habitants dans les délais"),
         _indicator("reports_received", "Signalements reçus", "count", "neutral", "resident_reports", 10, reports,
                    previous=int(reports * 0.7), description="Signalements reçus, par canal ; part réorientée",
-                   breakdowns={"channel": channel, "month": [_row(r["key"], r["label"], rng.randint(5, 45))
-                                                            for r in months]},
+                   breakdowns={"channel": channel, "month": [_row(r["key"], r["label"], n) for r, n in
+                                                            zip(months, _split(rng, reports, 12), strict=True)]},
                    details={"Réorientés (%)": 8.5}),
         _indicator("fixed_confirmed_rate", "Résolution confirmée", "percent", "higher", "resident_reports", 20, 72.0,
                    previous=None, target=70.0, description="Réponses « C'est réparé ? » qui disent oui"),

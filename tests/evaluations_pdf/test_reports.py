@@ -243,3 +243,41 @@ def test_long_breakdowns_and_many_commitments_fit_the_pages(ctx):
     snap["commitments"] = [dict(snap["commitments"][n % 10], reference=f"E-{n:03d}") for n in range(120)]
     text = " ".join(pages_of(build_report(snap)))
     assert "Partenaire 149" in text and "E-119" in text
+
+
+def test_built_from_the_stored_json_without_changing_it(ctx):
+    """The snapshot is stored as JSON: the report reads it back as is and never modifies it."""
+    import json
+
+    stored = json.dumps(sample_snapshot("final"), ensure_ascii=False)
+    snap = json.loads(stored)
+    first = build_report(snap)
+    assert json.dumps(snap, ensure_ascii=False) == stored
+    assert pages_of(build_report(json.loads(stored))) == pages_of(first)     # same input, same document
+
+
+@pytest.mark.parametrize("kind", ["annual", "midterm", "final"])
+def test_missing_or_null_parts_render(ctx, kind):
+    """Optional parts absent or null (older snapshots, features without data) never break a report."""
+    snap = sample_snapshot(kind)
+    for key in ("previous_period", "sections", "contributions", "commitments", "tfpb", "cut_off", "generated_at"):
+        snap[key] = None
+    for key in ("territories", "signatories", "partners", "amendments", "themes"):
+        snap["agreement"][key] = None
+    for ind in snap["indicators"]:
+        ind.update(value=None, previous=None, gap_previous=None, gap_target=None, details=None, note=None)
+        ind["breakdowns"] = {d: [dict(r, value=None) for r in rows] for d, rows in ind["breakdowns"].items()}
+    snap["annexes"][0]["rows"] = [{k: None for k in row} for row in snap["annexes"][0]["rows"][:5]]
+    pages = pages_of(build_report(snap))
+    assert f"page 1 / {len(pages)}" in pages[0]
+    assert build_commitments_matrix(snap).startswith(b"%PDF")
+
+
+def test_sample_breakdowns_add_up_to_their_total():
+    snap = sample_snapshot("annual", findings=137, reports=55)
+    by_code = {i["code"]: i for i in snap["indicators"]}
+    for dimension, rows in by_code["findings_reported"]["breakdowns"].items():
+        assert sum(r["value"] for r in rows) == 137, dimension
+    for dimension, rows in by_code["reports_received"]["breakdowns"].items():
+        assert sum(r["value"] for r in rows) == 55, dimension
+    assert len(snap["annexes"][0]["rows"]) == 137
