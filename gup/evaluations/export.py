@@ -1,16 +1,12 @@
-"""Downloads built from a version's snapshot: file names, the CSV of every indicator table, the commitments
-matrix PDF (the snapshot only: a frozen version's downloads never change)."""
+"""Downloads built from a version's snapshot: file names, the CSV of every table, the commitments matrix and
+TFPB review PDFs (the snapshot only: a frozen version's downloads never change)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from gup.csv_file import Number
 from gup.evaluations.models import Evaluation, EvaluationVersion
-
-CSV_HEADERS = ("Code", "Indicateur", "Section", "Source", "Unité", "Dimension", "Clé", "Ligne", "Valeur",
-               "Effectif", "Période précédente", "Valeur de référence", "Cible", "Écart à la cible")
 
 
 def filename(evaluation: Evaluation, version: EvaluationVersion, ext: str, *, prefix: str = "") -> str:
@@ -20,25 +16,23 @@ def filename(evaluation: Evaluation, version: EvaluationVersion, ext: str, *, pr
     return f"{prefix + '-' if prefix else ''}{reference}-{slot}-{label}.{ext}"
 
 
-def _n(value: Any) -> Any:
-    if value is None:
-        return None
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return Number(text.replace(".", ","))
+def csv_files(snapshot: dict[str, Any]) -> dict[str, str]:
+    """Every table of the snapshot as CSV text, by file name (gup.evaluations.pdf.tables)."""
+    from gup.evaluations.pdf import indicator_tables_csv
+
+    return indicator_tables_csv(snapshot)
 
 
-def indicator_rows(snapshot: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """One row per indicator (its value, previous, baseline, target, gap), then one per breakdown row."""
-    rows: list[list[Any]] = []
-    for ind in snapshot.get("indicators", []):
-        base = [ind["code"], ind["label"], ind["section"], ind["source"], ind["unit"]]
-        rows.append([*base, "", "", "", _n(ind["value"]), None, _n(ind["previous"]), _n(ind["baseline"]),
-                     _n(ind["target"]), _n(ind["gap_target"])])
-        for dimension, items in (ind.get("breakdowns") or {}).items():
-            for item in items:
-                rows.append([*base, dimension, item["key"], item["label"], _n(item["value"]),
-                             item.get("count"), None, None, None, None])
-    return list(CSV_HEADERS), rows
+def tables_zip(snapshot: dict[str, Any]) -> bytes:
+    from gup.evaluations.pdf import indicator_tables_zip
+
+    return indicator_tables_zip(snapshot)
+
+
+def tfpb_review_pdf(snapshot: dict[str, Any]) -> bytes:
+    from gup.evaluations.pdf import build_tfpb_review
+
+    return build_tfpb_review(snapshot)
 
 
 def commitments_matrix_pdf(snapshot: dict[str, Any]) -> bytes:

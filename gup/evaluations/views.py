@@ -13,7 +13,6 @@ from flask_login import current_user, login_required
 from gup.agreements import queries as agreement_queries
 from gup.agreements.signals import agreement_page
 from gup.audit.services import status_history
-from gup.csv_file import csv_response
 from gup.evaluations import bp, export, queries, services
 from gup.evaluations.forms import (
     ApproveForm,
@@ -230,8 +229,32 @@ def report_pdf(evaluation_id: int, number: int):
 @login_required
 def indicators_csv(evaluation_id: int, number: int):
     evaluation, version = _readable_version(evaluation_id, number)
-    headers, rows = export.indicator_rows(version.snapshot)
-    return csv_response(headers, rows, filename=export.filename(evaluation, version, "csv"))
+    response = Response(export.csv_files(version.snapshot)["indicateurs.csv"], mimetype="text/csv")
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{export.filename(evaluation, version, "csv", prefix="indicateurs")}"'
+    return response
+
+
+@bp.route("/evaluations/<int:evaluation_id>/versions/<int:number>/tables.zip")
+@login_required
+def tables_zip(evaluation_id: int, number: int):
+    """Every table of the version as CSV (indicators, each breakdown, commitments, TFPB, annexes), zipped."""
+    evaluation, version = _readable_version(evaluation_id, number)
+    response = Response(export.tables_zip(version.snapshot), mimetype="application/zip")
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{export.filename(evaluation, version, "zip", prefix="tableaux")}"'
+    return response
+
+
+@bp.route("/evaluations/<int:evaluation_id>/versions/<int:number>/tfpb.pdf")
+@login_required
+def tfpb_pdf(evaluation_id: int, number: int):
+    """The TFPB review of every housing provider of the version, as frozen."""
+    evaluation, version = _readable_version(evaluation_id, number)
+    response = Response(export.tfpb_review_pdf(version.snapshot), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{export.filename(evaluation, version, "pdf", prefix="tfpb")}"'
+    return response
 
 
 @bp.route("/evaluations/<int:evaluation_id>/versions/<int:number>/commitments.pdf")

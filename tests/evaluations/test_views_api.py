@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
@@ -65,6 +66,11 @@ def test_pages_follow_the_policy(client, login, f):
     rows = list(csv.reader(io.StringIO(client.get(f"/evaluations/{review.id}/versions/1/indicators.csv")
                                        .get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:2] == ["Code", "Indicateur"] and any(r[0] == "findings_reported" for r in rows[1:])
+    tables = client.get(f"/evaluations/{review.id}/versions/1/tables.zip")
+    assert tables.status_code == 200 and "indicateurs.csv" in zipfile.ZipFile(io.BytesIO(tables.data)).namelist()
+    for name in ("commitments", "tfpb"):
+        document = client.get(f"/evaluations/{review.id}/versions/1/{name}.pdf")
+        assert document.status_code == 200 and document.data.startswith(b"%PDF")
     login(w["outsider"])
     assert client.get(f"/evaluations/{review.id}").status_code == 403
     assert client.get(f"/evaluations/{review.id}/versions/1/report.pdf").status_code == 403

@@ -19,6 +19,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "evaluations.report_pdf": {"GET": READERS},
     "evaluations.indicators_csv": {"GET": READERS},
     "evaluations.commitments_pdf": {"GET": READERS},
+    "evaluations.tables_zip": {"GET": READERS},
+    "evaluations.tfpb_pdf": {"GET": READERS},
     "evaluations.targets": {"GET": COORD, "POST": COORD},
     "evaluations.public_index": {"GET": EVERYONE},
     "evaluations.public_report": {"GET": EVERYONE},
