@@ -70,6 +70,8 @@ SECTION_ORDER = list(SECTION_TITLES)
 def dimension_label(dimension: str, section: str | None = None) -> str:
     labels = {"theme": _("thématique"), "partner": _("partenaire"), "neighbourhood": _("quartier"),
               "month": _("mois"), "channel": _("canal"), "kind": _("type"), "axis": _("axe"),
+              "time_of_day": _("moment de la journée"), "follow_up": _("suite donnée"),
+              "funding_source": _("source de financement"),
               "source": _("source de financement") if section == "commitments" else _("origine")}
     return labels.get(dimension, dimension)
 
@@ -481,7 +483,7 @@ class EvaluationPdf(BasePdf):
             rows.append([c.get("reference") or "", self.p(what, "cell"), c.get("partner") or "", source,
                          F.euros(planned(c)), F.euros(spent(c))])
         out.append(self.grid([_("Réf."), _("Engagement"), _("Partenaire"), _("Financement"), _("Prévu"),
-                              _("Dépensé")], rows, [34, 160, 86, 86, 52, 52], numeric=(4, 5)))
+                              _("Dépensé")], rows, [44, 150, 86, 86, 52, 52], numeric=(4, 5)))
         measured = [c for c in items if c.get("indicator_label")]
         if measured:
             out.append(self.p(esc(_("Indicateurs des engagements")), "chart_title"))
