@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -157,6 +157,10 @@ def freeze(evaluation: Evaluation, *, actor: Any, now: datetime, note: str | Non
     acting_as(db.session, actor)
     regenerating = evaluation.status in (EvaluationStatus.FROZEN, EvaluationStatus.APPROVED,
                                          EvaluationStatus.PUBLISHED)
+    if local_today(now) <= evaluation.period_end:
+        raise DomainError(_("La période évaluée n'est pas terminée : les chiffres se figent à partir du "
+                            "%(day)s.", day=(evaluation.period_end + timedelta(days=1)).strftime("%d/%m/%Y")),
+                          field="status")
     if regenerating and not (note or "").strip():
         raise DomainError(_("Indiquez la correction qui justifie une nouvelle version."), field="note")
     if evaluation.status is EvaluationStatus.SCHEDULED:

@@ -82,7 +82,7 @@ def test_the_previous_period_and_targets_are_in_each_figure(f):
     first, second = _review(w, "annual-2025"), _review(w, "annual-2026")
     services.save_manual_value(first, survey, value=Decimal("62"), comment="Enquête", actor=w["referent1"], now=NOW)
     services.save_manual_value(second, survey, value=Decimal("70"), comment=None, actor=w["referent1"], now=NOW)
-    snapshot = services.freeze(second, actor=w["coordinator"], now=NOW).snapshot
+    snapshot = services.freeze(second, actor=w["coordinator"], now=datetime(2027, 1, 15, tzinfo=UTC)).snapshot
     assert snapshot["previous_period"]["start"] == "2025-01-01"
     figure = _indicator(snapshot, "satisfaction")
     assert (figure["value"], figure["previous"], figure["baseline"], figure["target"]) == (70, 62, 60, 75)
@@ -104,6 +104,9 @@ def test_bad_inputs_are_refused_clearly(f):
     with pytest.raises(DomainError):
         services.save_indicator_target(w["agreement"], code="nope", baseline="1", target="2",
                                        actor=w["coordinator"])
+    midterm = _review(w, "midterm")
+    with pytest.raises(DomainError, match="pas terminée"):
+        services.freeze(midterm, actor=w["coordinator"], now=NOW)  # its period ends in 2027
     services.freeze(review, actor=w["coordinator"], now=NOW)
     with pytest.raises(DomainError):
         services.approve(review, approved_on=date(2027, 1, 1), note=None, actor=w["coordinator"], now=NOW)
