@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
 from flask_smorest import abort
 
 from gup import policy
@@ -78,7 +77,5 @@ def get_report(args: dict, evaluation_id: int):
     version = _version(evaluation, args)
     if version.pdf is None:
         abort(404, message="Le PDF de cette version n'existe pas.")
-    response = Response(version.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{export.filename(evaluation, version, "pdf")}"'
-    response.headers["X-Content-SHA256"] = version.pdf_sha256 or ""
-    return response
+    return export.download(version.pdf, "application/pdf", export.filename(evaluation, version, "pdf"),
+                           sha256=version.pdf_sha256)

@@ -6,7 +6,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import Response
+
 from gup.evaluations.models import Evaluation, EvaluationVersion
+
+
+def download(content: bytes | str, mimetype: str, name: str, *, sha256: str | None = None) -> Response:
+    """A file to save (HTML and API downloads alike), with the stored checksum when there is one."""
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    if sha256:
+        response.headers["X-Content-SHA256"] = sha256
+    return response
 
 
 def filename(evaluation: Evaluation, version: EvaluationVersion, ext: str, *, prefix: str = "") -> str:

@@ -204,12 +204,10 @@ def enter_value(evaluation_id: int):
 # --- downloads -------------------------------------------------------------------------------------
 
 def _pdf(version: EvaluationVersion, name: str) -> Response:
+    """A version's stored report, with its checksum."""
     if version.pdf is None:
         abort(404)
-    response = Response(version.pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["X-Content-SHA256"] = version.pdf_sha256 or ""
-    return response
+    return export.download(version.pdf, "application/pdf", name, sha256=version.pdf_sha256)
 
 
 def _readable_version(evaluation_id: int, number: int) -> tuple[Evaluation, EvaluationVersion]:
@@ -229,10 +227,8 @@ def report_pdf(evaluation_id: int, number: int):
 @login_required
 def indicators_csv(evaluation_id: int, number: int):
     evaluation, version = _readable_version(evaluation_id, number)
-    response = Response(export.csv_files(version.snapshot)["indicateurs.csv"], mimetype="text/csv")
-    response.headers["Content-Disposition"] = \
-        f'attachment; filename="{export.filename(evaluation, version, "csv", prefix="indicateurs")}"'
-    return response
+    return export.download(export.csv_files(version.snapshot)["indicateurs.csv"], "text/csv",
+                           export.filename(evaluation, version, "csv", prefix="indicateurs"))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/versions/<int:number>/tables.zip")
@@ -240,10 +236,8 @@ def indicators_csv(evaluation_id: int, number: int):
 def tables_zip(evaluation_id: int, number: int):
     """Every table of the version as CSV (indicators, each breakdown, commitments, TFPB, annexes), zipped."""
     evaluation, version = _readable_version(evaluation_id, number)
-    response = Response(export.tables_zip(version.snapshot), mimetype="application/zip")
-    response.headers["Content-Disposition"] = \
-        f'attachment; filename="{export.filename(evaluation, version, "zip", prefix="tableaux")}"'
-    return response
+    return export.download(export.tables_zip(version.snapshot), "application/zip",
+                           export.filename(evaluation, version, "zip", prefix="tableaux"))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/versions/<int:number>/tfpb.pdf")
@@ -251,21 +245,16 @@ def tables_zip(evaluation_id: int, number: int):
 def tfpb_pdf(evaluation_id: int, number: int):
     """The TFPB review of every housing provider of the version, as frozen."""
     evaluation, version = _readable_version(evaluation_id, number)
-    response = Response(export.tfpb_review_pdf(version.snapshot), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = \
-        f'attachment; filename="{export.filename(evaluation, version, "pdf", prefix="tfpb")}"'
-    return response
+    return export.download(export.tfpb_review_pdf(version.snapshot), "application/pdf",
+                           export.filename(evaluation, version, "pdf", prefix="tfpb"))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/versions/<int:number>/commitments.pdf")
 @login_required
 def commitments_pdf(evaluation_id: int, number: int):
     evaluation, version = _readable_version(evaluation_id, number)
-    content = export.commitments_matrix_pdf(version.snapshot)
-    response = Response(content, mimetype="application/pdf")
-    name = export.filename(evaluation, version, "pdf", prefix="engagements")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return export.download(export.commitments_matrix_pdf(version.snapshot), "application/pdf",
+                           export.filename(evaluation, version, "pdf", prefix="engagements"))
 
 
 # --- the agreement's indicators: baselines, targets, manual indicators ---------------------------
