@@ -125,7 +125,7 @@ def test_annexes_list_every_row(ctx):
 def test_draft_shows_projet_and_the_sections_to_write(ctx):
     snap = sample_snapshot("midterm", status="in_preparation", tfpb=False, sections=False, contributions=False)
     pages = pages_of(build_report(snap))
-    assert "PROJET" in pages[0] and "Version 2 — projet du 15 janvier 2026" in pages[0]
+    assert "PROJET" in pages[0] and "Projet du 15 janvier 2026" in pages[0] and "Version" not in pages[0]
     assert all("PROJET — document de travail non validé" in p for p in pages)
     text = " ".join(pages)
     assert "figée le" not in text

@@ -251,10 +251,8 @@ class EvaluationPdf(BasePdf):
         ev = snap["evaluation"]
         frozen_on = F.moment(snap.get("generated_at"))
         number = ev.get("version") or 1
-        if self.is_draft(snap):
-            line = _("Version %(n)s — projet du %(d)s", n=number, d=F.fmt_date(frozen_on)) if frozen_on else \
-                _("Version %(n)s — projet", n=number)
-            return line
+        if self.is_draft(snap):  # a draft has no version number yet
+            return _("Projet du %(d)s", d=F.fmt_date(frozen_on)) if frozen_on else _("Projet")
         line = _("Version %(n)s — figée le %(d)s", n=number, d=F.fmt_date(frozen_on)) if frozen_on else \
             _("Version %(n)s — figée", n=number)
         if ev.get("status") in ("approved", "published") and ev.get("status_label"):
@@ -533,8 +531,13 @@ class EvaluationPdf(BasePdf):
         out.append(self.grid([_("Bailleur"), _("Année"), _("Logements en QPV"), _("Abattement"), _("Valorisé"),
                               _("Valorisé / abattement"), _("Par logement")], rows,
                              [2.2, 0.8, 1.3, 1.4, 1.3, 1.3, 1.1], numeric=range(1, 7)))
+        years = {t.get("year") for t in providers}
         for t in providers:
-            out += self.subheading(_("TFPB : %(org)s", org=t.get("organisation") or ""))
+            if len(years) > 1:  # a mid-term or final evaluation covers several TFPB years
+                out += self.subheading(_("TFPB %(year)s : %(org)s", year=t.get("year"),
+                                         org=t.get("organisation") or ""))
+            else:
+                out += self.subheading(_("TFPB : %(org)s", org=t.get("organisation") or ""))
             out += self.tfpb_provider(t)
         return out
 
