@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 
 class Unit(enum.StrEnum):
     COUNT = "count"  # a number of things
@@ -50,8 +52,13 @@ class Section(enum.StrEnum):
     OTHER = "other"
 
 
-#: the usual breakdown dimensions (features may add their own keys, e.g. "channel", "kind", "axis")
+#: the usual breakdown dimensions (features may add their own keys, e.g. "channel", "kind", "axis", naming them in
+#: `IndicatorSpec.dimension_labels`)
 THEME, PARTNER, NEIGHBOURHOOD, MONTH = "theme", "partner", "neighbourhood", "month"
+
+#: how reports name the usual dimensions (« Constats enregistrés par thématique »)
+DIMENSION_LABELS: dict[str, Any] = {THEME: _l("thématique"), PARTNER: _l("partenaire"),
+                                    NEIGHBOURHOOD: _l("quartier"), MONTH: _l("mois")}
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,11 @@ class IndicatorSpec:
     order: int = 100
     #: breakdown dimensions it provides, in display order (documentation and CSV columns)
     dimensions: Sequence[str] = ()
+    #: the French name of each dimension of its own (« par canal »); the usual ones are in DIMENSION_LABELS
+    dimension_labels: Mapping[str, Any] = field(default_factory=dict)
+
+    def dimension_label(self, dimension: str) -> str:
+        return str(self.dimension_labels.get(dimension) or DIMENSION_LABELS.get(dimension) or dimension)
 
 
 @dataclass(frozen=True)

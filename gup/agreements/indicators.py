@@ -105,19 +105,22 @@ def budget_execution(agreement: Any, period: Period) -> IndicatorValue:
                day=fmt_date(period.end), n=len(records)))
 
 
+#: the French names of this feature's own breakdown dimensions
+DIMENSIONS = {FUNDING: _l("source de financement")}
+
 ALL: list[IndicatorSpec] = [
     IndicatorSpec(
         code="commitments_fulfilled_rate", label=_l("Engagements tenus"), unit=Unit.PERCENT,
         direction=Direction.HIGHER, section=Section.COMMITMENTS, compute=commitments_fulfilled, order=10,
         description=_l("Engagements tenus ou partiellement tenus ÷ engagements validés (hors proposés et retirés) "
                        "de la convention, selon leur statut à la date du calcul"),
-        dimensions=(THEME, PARTNER, FUNDING)),
+        dimension_labels=DIMENSIONS, dimensions=(THEME, PARTNER, FUNDING)),
     IndicatorSpec(
         code="budget_execution_rate", label=_l("Taux d'exécution budgétaire"), unit=Unit.PERCENT,
         direction=Direction.HIGHER, section=Section.COMMITMENTS, compute=budget_execution, order=20,
         description=_l("Montants dépensés (investissement et fonctionnement, d'après le dernier point d'avancement "
                        "daté au plus tard de la fin de la période) ÷ montants prévus des engagements validés"),
-        dimensions=(FUNDING, PARTNER, THEME)),
+        dimension_labels=DIMENSIONS, dimensions=(FUNDING, PARTNER, THEME)),
 ]
 
 ANNEXES: list[Any] = []

@@ -109,6 +109,7 @@ def _computed(spec: IndicatorSpec, agreement: Agreement, period: Period, previou
         "breakdowns": {str(dim): [{"key": str(r.key), "label": str(r.label), "value": _num(r.value),
                                    "count": r.count} for r in rows]
                        for dim, rows in result.breakdowns.items()},
+        "dimension_labels": {str(dim): spec.dimension_label(dim) for dim in result.breakdowns},
     }
 
 
@@ -132,7 +133,7 @@ def _manual(evaluation: Evaluation, indicators: list[AgreementIndicator],
                             else "Saisi par la coordination"),
             "value": value, "previous": prev, "baseline": _num(indicator.baseline), "target": target,
             "gap_target": _gap(value, target), "gap_previous": _gap(value, prev),
-            "note": entry.comment if entry else None, "details": {}, "breakdowns": {},
+            "note": entry.comment if entry else None, "details": {}, "breakdowns": {}, "dimension_labels": {},
         })
     return out
 

@@ -234,6 +234,9 @@ def resolved_in_time_rate(agreement: Any, period: Period) -> IndicatorValue:
                                  n=len(resolved)))
 
 
+#: the French names of this feature's own breakdown dimensions
+DIMENSIONS = {SOURCE: _l("origine")}
+
 ALL: list[IndicatorSpec] = [
     IndicatorSpec(
         code="findings_reported", label=_l("Constats enregistrés"), unit=Unit.COUNT, direction=Direction.NEUTRAL,
@@ -241,39 +244,39 @@ ALL: list[IndicatorSpec] = [
         description=_l("Constats créés pendant la période (dysfonctionnements, points positifs, propositions), par "
                        "origine : diagnostic en marchant, signalement d'habitant, habitant relais, agents et "
                        "partenaires"),
-        dimensions=(SOURCE, THEME, PARTNER, NEIGHBOURHOOD, MONTH)),
+        dimension_labels=DIMENSIONS, dimensions=(SOURCE, THEME, PARTNER, NEIGHBOURHOOD, MONTH)),
     IndicatorSpec(
         code="resolution_rate", label=_l("Taux de résolution"), unit=Unit.PERCENT, direction=Direction.HIGHER,
         section=Section.FINDINGS, compute=resolution_rate, order=20,
         description=_l("Dysfonctionnements résolus pendant la période ÷ (résolus pendant la période + encore "
                        "ouverts à la fin de la période, refusés compris), d'après l'historique des statuts ; "
                        "refus, réorientations et réouvertures de la période indiqués à côté"),
-        dimensions=(THEME, PARTNER, NEIGHBOURHOOD)),
+        dimension_labels=DIMENSIONS, dimensions=(THEME, PARTNER, NEIGHBOURHOOD)),
     IndicatorSpec(
         code="resolution_days_median", label=_l("Délai médian de résolution"), unit=Unit.DAYS,
         direction=Direction.LOWER, section=Section.FINDINGS, compute=_delay(50), order=30,
         description=_l("Médiane du nombre de jours entre l'enregistrement et la résolution, pour les "
                        "dysfonctionnements résolus pendant la période"),
-        dimensions=(PARTNER, THEME, NEIGHBOURHOOD)),
+        dimension_labels=DIMENSIONS, dimensions=(PARTNER, THEME, NEIGHBOURHOOD)),
     IndicatorSpec(
         code="resolution_days_p90", label=_l("Délai de résolution (90ᵉ centile)"), unit=Unit.DAYS,
         direction=Direction.LOWER, section=Section.FINDINGS, compute=_delay(90), order=40,
         description=_l("90ᵉ centile (interpolation linéaire) du même délai : 9 résolutions sur 10 ont pris au "
                        "plus ce nombre de jours"),
-        dimensions=(PARTNER, THEME, NEIGHBOURHOOD)),
+        dimension_labels=DIMENSIONS, dimensions=(PARTNER, THEME, NEIGHBOURHOOD)),
     IndicatorSpec(
         code="resolved_in_time_rate", label=_l("Part résolue dans le délai"), unit=Unit.PERCENT,
         direction=Direction.HIGHER, section=Section.FINDINGS, compute=resolved_in_time_rate, order=50,
         description=_l("Part des dysfonctionnements résolus pendant la période (avec une échéance) qui l'ont été "
                        "au plus tard à leur échéance"),
-        dimensions=(PARTNER, THEME, NEIGHBOURHOOD)),
+        dimension_labels=DIMENSIONS, dimensions=(PARTNER, THEME, NEIGHBOURHOOD)),
     IndicatorSpec(
         code="recurring_findings", label=_l("Constats récurrents"), unit=Unit.COUNT, direction=Direction.LOWER,
         section=Section.FINDINGS, compute=recurring_findings, order=60,
         description=_l("Dysfonctionnements créés pendant la période et signalés comme problème structurel : même "
                        "thématique au même bâtiment ou à moins de 50 m, trois fois en douze mois (réglages "
                        "RECURRENCE_COUNT, RECURRENCE_RADIUS_M, RECURRENCE_WINDOW_DAYS)"),
-        dimensions=(THEME, PARTNER, NEIGHBOURHOOD)),
+        dimension_labels=DIMENSIONS, dimensions=(THEME, PARTNER, NEIGHBOURHOOD)),
 ]
 
 

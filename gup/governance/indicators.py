@@ -75,13 +75,18 @@ def decisions_taken(agreement: Any, period: Period) -> IndicatorValue:
                           details={_("Avec une action créée"): len(with_action), _("Réalisées"): len(done)})
 
 
+#: the French names of this feature's own breakdown dimensions
+DIMENSIONS = {"kind": _l("type d'instance"), "follow_up": _l("suite donnée")}
+
 ALL = [
     IndicatorSpec(code="meetings_held", label=_l("Instances réunies"), unit=Unit.COUNT, direction=Direction.HIGHER,
-                  section=Section.GOVERNANCE, compute=meetings_held, order=10, dimensions=("kind",),
+                  section=Section.GOVERNANCE, compute=meetings_held, order=10,
+                  dimension_labels=DIMENSIONS, dimensions=("kind",),
                   description=_l("Réunions des instances de la convention tenues dans la période (COPIL, COTECH, "
                                  "groupes de travail, cellules de site), avec le taux de présence des membres.")),
     IndicatorSpec(code="decisions_taken", label=_l("Décisions prises"), unit=Unit.COUNT, direction=Direction.NEUTRAL,
-                  section=Section.GOVERNANCE, compute=decisions_taken, order=20, dimensions=("follow_up",),
+                  section=Section.GOVERNANCE, compute=decisions_taken, order=20,
+                  dimension_labels=DIMENSIONS, dimensions=("follow_up",),
                   description=_l("Décisions des réunions tenues dans la période, dont celles qui ont donné lieu à "
                                  "une action et celles dont les actions sont réalisées.")),
 ]

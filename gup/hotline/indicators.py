@@ -161,6 +161,9 @@ def fixed_confirmed_rate(agreement: Any, period: Period) -> IndicatorValue:
                n=len(records)))
 
 
+#: the French names of this feature's own breakdown dimensions
+DIMENSIONS = {CHANNEL: _l("canal")}
+
 ALL: list[IndicatorSpec] = [
     IndicatorSpec(
         code="reports_received", label=_l("Signalements reçus"), unit=Unit.COUNT, direction=Direction.NEUTRAL,
@@ -168,33 +171,33 @@ ALL: list[IndicatorSpec] = [
         description=_l("Signalements d'habitants reçus pendant la période, par canal (formulaire en ligne, "
                        "téléphone, habitant relais, Open311, constat de diagnostic) et par mois ; part réorientée "
                        "hors de nos compétences"),
-        dimensions=(CHANNEL, MONTH, THEME, PARTNER, NEIGHBOURHOOD)),
+        dimension_labels=DIMENSIONS, dimensions=(CHANNEL, MONTH, THEME, PARTNER, NEIGHBOURHOOD)),
     IndicatorSpec(
         code="reports_resolved_rate", label=_l("Signalements résolus"), unit=Unit.PERCENT,
         direction=Direction.HIGHER, section=Section.RESIDENT_REPORTS, compute=reports_resolved_rate, order=20,
         description=_l("Part des signalements reçus pendant la période (hors réorientés, doublons et rejetés) "
                        "clos avec le statut « Résolu » à la date du calcul"),
-        dimensions=(CHANNEL, THEME, PARTNER, NEIGHBOURHOOD)),
+        dimension_labels=DIMENSIONS, dimensions=(CHANNEL, THEME, PARTNER, NEIGHBOURHOOD)),
     IndicatorSpec(
         code="reports_first_answer_days_median", label=_l("Délai médian de première réponse"), unit=Unit.DAYS,
         direction=Direction.LOWER, section=Section.RESIDENT_REPORTS, compute=_days_metric("first_answer_at"),
         order=30,
         description=_l("Médiane du temps (en jours) entre la réception d'un signalement de la période et la "
                        "première réponse publique"),
-        dimensions=(CHANNEL, THEME, PARTNER, NEIGHBOURHOOD)),
+        dimension_labels=DIMENSIONS, dimensions=(CHANNEL, THEME, PARTNER, NEIGHBOURHOOD)),
     IndicatorSpec(
         code="reports_closure_days_median", label=_l("Délai médian de résolution des signalements"),
         unit=Unit.DAYS, direction=Direction.LOWER, section=Section.RESIDENT_REPORTS,
         compute=_days_metric("closed_at"), order=40,
         description=_l("Médiane du temps (en jours) entre la réception et la clôture « Résolu » des signalements "
                        "reçus pendant la période"),
-        dimensions=(CHANNEL, THEME, PARTNER, NEIGHBOURHOOD)),
+        dimension_labels=DIMENSIONS, dimensions=(CHANNEL, THEME, PARTNER, NEIGHBOURHOOD)),
     IndicatorSpec(
         code="fixed_confirmed_rate", label=_l("Résolution confirmée"), unit=Unit.PERCENT,
         direction=Direction.HIGHER, section=Section.RESIDENT_REPORTS, compute=fixed_confirmed_rate, order=50,
         description=_l("Réponses « oui » à la question « est-ce réglé ? » envoyée aux habitants après la "
                        "résolution ÷ réponses reçues, pour les signalements reçus pendant la période"),
-        dimensions=(CHANNEL, THEME, PARTNER, NEIGHBOURHOOD)),
+        dimension_labels=DIMENSIONS, dimensions=(CHANNEL, THEME, PARTNER, NEIGHBOURHOOD)),
 ]
 
 

@@ -112,20 +112,25 @@ def coverage_ratio(agreement: Any, period: Period) -> IndicatorValue:
                                    str(_l("Abattement reçu (€)")): _euros(abatement)})
 
 
+#: the French names of this feature's own breakdown dimensions
+DIMENSIONS = {AXIS: _l("axe")}
+
 ALL = (
     IndicatorSpec(code="tfpb_valued_amount", label=_l("Montant TFPB valorisé"),
                   unit=Unit.EUROS, direction=Direction.HIGHER, section=Section.TFPB, compute=valued_amount,
                   description=_l("Somme des montants valorisés des actions TFPB des bailleurs, pour les années "
                                  "couvertes par la période, par bailleur, axe et quartier"),
-                  order=10, dimensions=(PARTNER, AXIS, NEIGHBOURHOOD)),
+                  order=10, dimension_labels=DIMENSIONS, dimensions=(PARTNER, AXIS, NEIGHBOURHOOD)),
     IndicatorSpec(code="tfpb_per_dwelling", label=_l("Montant valorisé par logement"), unit=Unit.EUROS,
                   direction=Direction.HIGHER, section=Section.TFPB, compute=per_dwelling,
                   description=_l("Montant valorisé divisé par le nombre de logements des bailleurs dans les QPV "
-                                 "(compté chaque année de la période)"), order=20, dimensions=(PARTNER,)),
+                                 "(compté chaque année de la période)"), order=20,
+                                 dimension_labels=DIMENSIONS, dimensions=(PARTNER,)),
     IndicatorSpec(code="tfpb_coverage_ratio", label=_l("Ratio valorisé / abattement"),
                   unit=Unit.RATIO, direction=Direction.HIGHER, section=Section.TFPB, compute=coverage_ratio,
                   description=_l("Montant valorisé divisé par l'abattement reçu, pour les années couvertes par la "
-                                 "période"), order=30, dimensions=(PARTNER, NEIGHBOURHOOD)),
+                                 "période"), order=30,
+                                 dimension_labels=DIMENSIONS, dimensions=(PARTNER, NEIGHBOURHOOD)),
 )
 
 

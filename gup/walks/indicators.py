@@ -134,6 +134,9 @@ def walks_restituted(agreement: Any, period: Period) -> IndicatorValue:
                n=len(records)))
 
 
+#: the French names of this feature's own breakdown dimensions
+DIMENSIONS = {KIND: _l("type de marche"), TIME_OF_DAY: _l("moment de la journée")}
+
 ALL: list[IndicatorSpec] = [
     IndicatorSpec(
         code="walks_held", label=_l("Diagnostics réalisés"), unit=Unit.COUNT, direction=Direction.HIGHER,
@@ -141,19 +144,19 @@ ALL: list[IndicatorSpec] = [
         description=_l("Diagnostics en marchant réalisés pendant la période, par type, de jour ou de nuit (type "
                        "« marche de nuit » ou départ entre 19 h et 6 h), par quartier, par organisme participant et "
                        "par mois"),
-        dimensions=(KIND, TIME_OF_DAY, NEIGHBOURHOOD, PARTNER, MONTH)),
+        dimension_labels=DIMENSIONS, dimensions=(KIND, TIME_OF_DAY, NEIGHBOURHOOD, PARTNER, MONTH)),
     IndicatorSpec(
         code="walk_participants", label=_l("Participants aux diagnostics"), unit=Unit.COUNT,
         direction=Direction.HIGHER, section=Section.WALKS, compute=walk_participants, order=20,
         description=_l("Habitants déclarés et comptes d'agents ou de partenaires inscrits aux diagnostics réalisés "
                        "pendant la période ; part des habitants ; le genre n'est pas enregistré"),
-        dimensions=(KIND, TIME_OF_DAY, NEIGHBOURHOOD, PARTNER, MONTH)),
+        dimension_labels=DIMENSIONS, dimensions=(KIND, TIME_OF_DAY, NEIGHBOURHOOD, PARTNER, MONTH)),
     IndicatorSpec(
         code="walks_restituted_rate", label=_l("Diagnostics restitués"), unit=Unit.PERCENT,
         direction=Direction.HIGHER, section=Section.WALKS, compute=walks_restituted, order=30,
         description=_l("Part des diagnostics réalisés pendant la période dont la restitution a été envoyée dans "
                        "les N semaines suivant la marche (réglage WALK_RESTITUTION_WEEKS, 6 par défaut)"),
-        dimensions=(KIND, TIME_OF_DAY, NEIGHBOURHOOD, PARTNER)),
+        dimension_labels=DIMENSIONS, dimensions=(KIND, TIME_OF_DAY, NEIGHBOURHOOD, PARTNER)),
 ]
 
 ANNEXES: list[Any] = []

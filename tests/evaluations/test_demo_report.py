@@ -78,3 +78,6 @@ def test_the_published_demo_report_matches_the_database(runner, app_ctx, tmp_pat
     annex = next(a for a in snapshot["annexes"] if a["code"] == "findings")
     assert len(annex["rows"]) >= findings
     assert "@" not in flat.replace("@demo.gup.fr", "")
+    # each breakdown is named as its feature declared it
+    received = next(i for i in snapshot["indicators"] if i["code"] == "reports_received")
+    assert received["dimension_labels"]["channel"] == "canal" and "Signalements reçus par canal" in flat

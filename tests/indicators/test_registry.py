@@ -100,3 +100,13 @@ def test_a_few_queries_whatever_the_number_of_rows(f, count_queries):
     assert many == few
     assert max(many.values()) <= 6
     assert registry().indicator_specs["findings_reported"].compute(agreement, YEAR).value == 33
+
+
+def test_every_breakdown_dimension_has_a_french_name(app):
+    """Reports name each breakdown (« Signalements reçus par canal »): a feature names its own dimensions."""
+    from gup.features import registry
+    from gup.indicators import DIMENSION_LABELS
+
+    for spec in registry(app).indicator_specs.values():
+        for dimension in spec.dimensions:
+            assert dimension in DIMENSION_LABELS or dimension in spec.dimension_labels, (spec.code, dimension)

@@ -67,7 +67,10 @@ SECTION_TITLES = {
 SECTION_ORDER = list(SECTION_TITLES)
 
 
-def dimension_label(dimension: str, section: str | None = None) -> str:
+def dimension_label(dimension: str, section: str | None = None, declared: dict | None = None) -> str:
+    """How a breakdown dimension is named: as its feature declared it in the snapshot, else the usual names."""
+    if declared and declared.get(dimension):
+        return str(declared[dimension])
     labels = {"theme": _("thématique"), "partner": _("partenaire"), "neighbourhood": _("quartier"),
               "month": _("mois"), "channel": _("canal"), "kind": _("type"), "axis": _("axe"),
               "time_of_day": _("moment de la journée"), "follow_up": _("suite donnée"),
@@ -381,11 +384,12 @@ class EvaluationPdf(BasePdf):
 
     def breakdown(self, ind: dict, dimension: str, rows: Sequence[dict]) -> list[Flowable]:
         unit = ind.get("unit")
-        title = f"{ind.get('label')} " + _("par %(dimension)s", dimension=dimension_label(dimension,
-                                                                                          ind.get("section")))
+        title = f"{ind.get('label')} " + _("par %(dimension)s", dimension=dimension_label(
+            dimension, ind.get("section"), ind.get("dimension_labels")))
         items = [(r.get("label") or r.get("key") or "", r.get("value")) for r in rows]
         with_count = any(r.get("count") is not None for r in rows)
-        header = [dimension_label(dimension, ind.get("section")).capitalize(), ind.get("label") or ""]
+        header = [dimension_label(dimension, ind.get("section"), ind.get("dimension_labels")).capitalize(),
+                  ind.get("label") or ""]
         if with_count:
             header.append(_("Effectif"))
         table_rows = [[label, F.value(v, unit), *([F.number(r.get("count"))] if with_count else [])]

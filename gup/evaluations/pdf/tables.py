@@ -46,9 +46,9 @@ def indicator_tables_csv(snap: dict) -> dict[str, str]:
     for i in indicators:
         for dimension, rows in (i.get("breakdowns") or {}).items():
             name = f"indicateur-{_slug(i.get('code') or '')}-par-{_slug(dimension)}.csv"
+            named = dimension_label(dimension, i.get("section"), i.get("dimension_labels")).capitalize()
             files[name] = csv_text(
-                [_("Clé"), dimension_label(dimension, i.get("section")).capitalize(), i.get("label") or _("Valeur"),
-                 _("Effectif")],
+                [_("Clé"), named, i.get("label") or _("Valeur"), _("Effectif")],
                 [[r.get("key"), r.get("label"), _num(r.get("value")), _num(r.get("count"))] for r in rows])
     commitments = snap.get("commitments") or []
     if commitments:
