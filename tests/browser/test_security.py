@@ -133,6 +133,7 @@ def _sample_params(live_app) -> dict[str, object]:
     from gup.auth.models import User
     from gup.evaluations.models import EvaluationVersion
     from gup.findings.models import Finding
+    from gup.governance.models import Body, Meeting
     from gup.hotline.models import ReportCategory, ResidentReport, ResponseTemplate
     from gup.media.models import Photo
     from gup.organisations.models import Organisation
@@ -154,6 +155,8 @@ def _sample_params(live_app) -> dict[str, object]:
         params["number"] = 1
         params["tfpb_action_id"] = db.session.scalar(sa.select(sa.func.min(TfpbAction.id)))
         params["year"] = db.session.scalar(sa.select(sa.func.min(TfpbAction.year)))
+        params["body_id"] = db.session.scalar(sa.select(sa.func.min(Body.id)))
+        params["meeting_id"] = db.session.scalar(sa.select(sa.func.min(Meeting.id)))
         db.session.remove()
     missing = {k for k, v in params.items() if v is None}
     assert missing <= {"template_id"}, missing  # the demo has no response template
