@@ -40,7 +40,7 @@ def draw(pool_ids_sorted: Sequence[str], seats: int, seed: str,
         raise ValueError("the pool must be given in sorted order")
     if seats < 0:
         raise ValueError("seats must be positive")
-    order = random.Random(seed).sample(pool, len(pool))
+    order = random.Random(seed).sample(pool, len(pool))  # noqa: S311  (reproducible on purpose, not secret)
     seats = min(seats, len(order))
     if parity_genders is None:
         return order[:seats]

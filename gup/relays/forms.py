@@ -12,7 +12,8 @@ NONE_CHOICE = [("", _l("— Non renseigné —"))]
 
 
 class RelayForm(FlaskForm):
-    person_name = StringField(_l("Nom et prénom"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=200)])
+    person_name = StringField(_l("Nom et prénom"), filters=[strip],
+                              validators=[DataRequired(REQUIRED), Length(max=200)])
     territory_id = SelectField(_l("Lieu du mandat"), coerce=int_or_none, validators=[Optional()],
                                description=_l("Une résidence, un bâtiment ou une cage d'escalier ; ou laissez vide "
                                               "et choisissez une thématique et un quartier."))
@@ -51,7 +52,8 @@ class PoolForm(FlaskForm):
 
 
 class PoolMemberForm(FlaskForm):
-    person_name = StringField(_l("Nom et prénom"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=200)])
+    person_name = StringField(_l("Nom et prénom"), filters=[strip],
+                              validators=[DataRequired(REQUIRED), Length(max=200)])
     gender = SelectField(_l("Genre (facultatif, pour la parité)"), choices=NONE_CHOICE + Gender.choices(),
                          validators=[Optional()])
 

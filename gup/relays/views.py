@@ -20,7 +20,7 @@ from gup.relays.draw import ALGORITHM, verification_command
 from gup.relays.forms import DrawForm, EndForm, PoolForm, PoolMemberForm, RelayForm, WithdrawForm
 from gup.relays.models import EndReason, RelayStatus
 from gup.relays.services import SCOPE_KINDS
-from gup.territory.models import TerritoryKind
+from gup.territory.models import Territory, TerritoryKind
 from gup.territory.queries import descendants, territory_index
 
 
@@ -46,8 +46,7 @@ def _relay_form(agreement: Agreement, obj: Any = None) -> RelayForm:
 
 
 def _fields(form: RelayForm) -> dict[str, Any]:
-    territory = db.session.get(__import__("gup.territory.models", fromlist=["Territory"]).Territory,
-                               form.territory_id.data) if form.territory_id.data else None
+    territory = db.session.get(Territory, form.territory_id.data) if form.territory_id.data else None
     return {"person_name": form.person_name.data, "territory": territory, "theme_id": form.theme_id.data,
             "neighbourhood_id": form.neighbourhood_id.data, "designation_method": form.designation_method.data,
             "charter_signed_on": form.charter_signed_on.data, "email": form.email.data, "phone": form.phone.data,
@@ -178,8 +177,6 @@ def pools(agreement_id: int):
     form.territory_id.choices = [("", _("— Aucun —"))] + _place_choices(agreement)[1:]
 
     def create():
-        from gup.territory.models import Territory
-
         place = db.session.get(Territory, form.territory_id.data) if form.territory_id.data else None
         return services.create_pool(agreement, name=form.name.data, territory=place, actor=current_user)
 
