@@ -230,7 +230,9 @@ class RelayDraw(Audited, db.Model):
     __tablename__ = "relay_draws"
     __audit_label__ = _l("du tirage au sort")
     __audit_fields__ = {"pool_id": _l("Vivier"), "seats": _l("Nombre de places"), "parity": _l("Parité"),
-                        "published": _l("Publié")}
+                        "seed": _l("Graine"), "ran_at": _l("Date du tirage"), "ran_by_id": _l("Tiré par"),
+                        "pool_ids": _l("Vivier (identifiants, ordre fixe)"), "pool_genders": _l("Genres (parité)"),
+                        "result_ids": _l("Résultat"), "published": _l("Publié")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pool_id: Mapped[int] = mapped_column(sa.ForeignKey("relay_pools.id", ondelete="CASCADE"), index=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from click.testing import CliRunner  # noqa: F401
 
 from gup.extensions import db
 from gup.features import registry
@@ -163,7 +162,6 @@ def test_draw_is_run_published_and_verifiable(app, w, place, client, login):
     login(coordinator)
     response = client.post(f"/relay-pools/{pool.id}/draws", data={"seats": "2", "parity": "y"})
     assert response.status_code == 302
-    record = pool.draws[0] if pool.draws else None
     db.session.expire_all()
     from gup.relays.models import RelayDraw
 
