@@ -180,3 +180,20 @@ def test_draw_is_run_published_and_verifiable(app, w, place, client, login):
     result = app.test_cli_runner().invoke(args=["gup", "relays", "verify-draw", str(record.id)])
     assert result.exit_code == 0, result.output
     assert "Vérifié : identique." in result.output
+
+
+def test_mandates_ending_soon_are_listed_for_their_coordinator(w, place, client, login):
+    """« Mes actions » lists work items to referents only (gup.inbox): the coordination finds the mandates ending
+    within 60 days on the « Habitants relais » page (and the provider above feeds the inbox when it shows them)."""
+    from gup.i18n import local_today
+    from gup.relays.queries import ENDING_SOON_DAYS
+
+    end_on = local_today() + timedelta(days=ENDING_SOON_DAYS - 5)
+    relay = _relay(w, place["b1"], name="Fin proche", mandate_start_on=end_on - timedelta(days=700),
+                   mandate_end_on=end_on)
+    db.session.commit()
+    login(w["coordinator"])
+    page = client.get("/relays").get_data(as_text=True)
+    assert f"/relays/{relay.id}" in page and "Fin proche" in page
+    login(w["other_coordinator"])
+    assert "Fin proche" not in client.get("/relays").get_data(as_text=True)
