@@ -25,6 +25,7 @@ FEATURES: tuple[str, ...] = (
     "gup.open311",
     "gup.admin",
     "gup.governance",
+    "gup.relays",
     "gup.notifications",  # its sender runs last among the jobs due together (JobSpec.last): it sends what they queued
     # aggregators: they read the features above through what those registered
     "gup.inbox",

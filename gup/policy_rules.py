@@ -32,6 +32,7 @@ from gup.notifications.models import OutboundMail
 from gup.open311.models import Open311Client
 from gup.organisations.models import Organisation
 from gup.policy import can, rule, scope
+from gup.relays.models import PoolMember, RelayDraw, RelayPool, ResidentRelay
 from gup.territory.models import Territory
 from gup.tfpb.models import TfpbAbatement, TfpbAction
 from gup.walks.models import Walkthrough
@@ -485,6 +486,41 @@ def _visible_bodies(user: Any, stmt: Select, model: Any) -> Select:
 def _visible_meetings(user: Any, stmt: Select, model: Any) -> Select:
     readable = _visible_agreements(user, sa.select(Agreement.id))
     return stmt.where(Meeting.body_id.in_(sa.select(Body.id).where(Body.agreement_id.in_(readable))))
+
+
+# --- resident relays ------------------------------------------------------------------------------
+
+def _relay_agreement(obj: Any) -> Agreement:
+    if isinstance(obj, Agreement):
+        return obj
+    if isinstance(obj, RelayDraw):
+        return obj.pool.agreement
+    if isinstance(obj, PoolMember):
+        return obj.pool.agreement
+    return obj.agreement  # ResidentRelay, RelayPool
+
+
+@rule(ResidentRelay, "view")
+@rule(Agreement, "view_relays")
+def _view_relays(user: Any, obj: Any) -> bool:
+    """Relays' names, scopes and mandates are read by whoever reads their agreement."""
+    return _view_agreement(user, _relay_agreement(obj))
+
+
+@rule(ResidentRelay, "view_contact", "manage")
+@rule(Agreement, "manage_relays")
+@rule(RelayPool, "view", "manage")
+@rule(RelayDraw, "view", "manage")
+def _manage_relays(user: Any, obj: Any) -> bool:
+    """Contact details, pools (volunteers' names) and draws are for the coordination only: the agreement's
+    coordinators and administrators; partners' referents never see a relay's contact."""
+    return user.role is Role.ADMIN or coordinates(user, _relay_agreement(obj))
+
+
+@scope(ResidentRelay)
+def _visible_relays(user: Any, stmt: Select, model: Any) -> Select:
+    readable = _visible_agreements(user, sa.select(Agreement.id))
+    return stmt.where(ResidentRelay.agreement_id.in_(readable))
 
 
 # --- notifications --------------------------------------------------------------------------------

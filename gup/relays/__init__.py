@@ -1,0 +1,34 @@
+"""Feature package: resident relays (habitants relais) — mandates per building, stairwell, residence or theme,
+consent and contact minimisation, pools of volunteers and auditable random draws, mandate reminders, and the
+representativeness indicators of the « Participation des habitants » section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint("relays", __name__)
+
+
+def _coordination(user: Any) -> bool:
+    from gup.relays.views import coordinates_something
+
+    return coordinates_something(user)
+
+
+def init_app(app: Any, registry: Any) -> None:
+    """Plug relays in: routes, menu, jobs, inbox items, indicators and the verify-draw command."""
+    import gup.relays.views  # noqa: F401  (routes attach to bp on import)
+    from gup.relays import cli, indicators, jobs, worklist
+
+    registry.blueprints(bp)
+    registry.menu("relays.home", _l("Habitants relais"), current=("relays.",), visible=_coordination, order=47)
+    registry.job("relays.erase_contact_data", jobs.erase_contact_data, trigger="cron", hour=3, minute=20,
+                 description="Erase resident relays' contact details a set time after their mandate ended")
+    registry.job("relays.mandates_ending", jobs.mandates_ending, trigger="cron", hour=7, minute=10,
+                 description="Remind the coordination once of each relay mandate ending within 60 days")
+    registry.work_items(worklist.PROVIDER)
+    registry.indicators(indicators.ALL)
+    registry.cli(cli.relays_cli)
