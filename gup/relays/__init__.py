@@ -21,7 +21,7 @@ def _coordination(user: Any) -> bool:
 def init_app(app: Any, registry: Any) -> None:
     """Plug relays in: routes, menu, jobs, inbox items, indicators and the verify-draw command."""
     import gup.relays.views  # noqa: F401  (routes attach to bp on import)
-    from gup.relays import cli, indicators, jobs, worklist
+    from gup.relays import cli, demo, indicators, jobs, worklist
 
     registry.blueprints(bp)
     registry.menu("relays.home", _l("Habitants relais"), current=("relays.",), visible=_coordination, order=47)
@@ -32,3 +32,4 @@ def init_app(app: Any, registry: Any) -> None:
     registry.work_items(worklist.PROVIDER)
     registry.indicators(indicators.ALL)
     registry.cli(cli.relays_cli)
+    registry.demo(demo.load, name="relays", order=45)  # before evaluations freeze the 2025 review

@@ -34,7 +34,7 @@ def _place_choices(agreement: Agreement) -> list[tuple[Any, str]]:
 def _relay_form(agreement: Agreement, obj: Any = None) -> RelayForm:
     form = RelayForm(obj=obj)
     form.territory_id.choices = _place_choices(agreement)
-    form.theme_id.choices = [("", _("— Aucune —"))] + [(t.id, t.name) for t in agreement.themes]
+    form.theme_id.choices = [("", _("— Aucune —"))] + [(t.id, t.label) for t in agreement.themes]
     form.neighbourhood_id.choices = [("", _("— Aucun —"))] + [
         (t.id, t.name) for t in agreement.territories if t.kind is TerritoryKind.NEIGHBOURHOOD]
     if obj is not None and request.method == "GET":

@@ -137,6 +137,7 @@ def _sample_params(live_app) -> dict[str, object]:
     from gup.hotline.models import ReportCategory, ResidentReport, ResponseTemplate
     from gup.media.models import Photo
     from gup.organisations.models import Organisation
+    from gup.relays.models import RelayDraw, RelayPool, ResidentRelay
     from gup.territory.models import Territory
     from gup.tfpb.models import TfpbAction
     from gup.walks.models import Walkthrough
@@ -157,6 +158,9 @@ def _sample_params(live_app) -> dict[str, object]:
         params["year"] = db.session.scalar(sa.select(sa.func.min(TfpbAction.year)))
         params["body_id"] = db.session.scalar(sa.select(sa.func.min(Body.id)))
         params["meeting_id"] = db.session.scalar(sa.select(sa.func.min(Meeting.id)))
+        params["relay_id"] = db.session.scalar(sa.select(sa.func.min(ResidentRelay.id)))
+        params["pool_id"] = db.session.scalar(sa.select(sa.func.min(RelayPool.id)))
+        params["draw_id"] = db.session.scalar(sa.select(sa.func.min(RelayDraw.id)))
         db.session.remove()
     missing = {k for k, v in params.items() if v is None}
     assert missing <= {"template_id"}, missing  # the demo has no response template
