@@ -2,7 +2,7 @@
 
 Each is idempotent on its own data: the schedule compares dates, the draft moves a status once, and every
 reminder inserts an `EvaluationReminder` row whose unique key is the lock — a second run, or a second
-scheduler racing the first, finds the row (or fails to insert it and rolls back its savepoint with its mails).
+scheduler racing the first, finds the row (gup.claims.insert_once) and queues nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from gup.agreements.models import Agreement
 from gup.auth.models import Role, User
+from gup.claims import insert_once
 from gup.evaluations import services
 from gup.evaluations.models import Evaluation, EvaluationReminder, EvaluationStatus
 from gup.extensions import db
@@ -44,20 +44,16 @@ def _referents(organisation_ids: Iterable[int]) -> list[User]:
 
 
 def _claim(evaluation: Evaluation, key: str, *, now: datetime, send: Callable[[], int]) -> bool:
-    """Insert the reminder row then queue its mails, in one savepoint: False when it was already sent."""
+    """Insert the reminder row, then queue its mails in the same transaction: False when it was already sent."""
     exists = db.session.scalar(sa.select(EvaluationReminder.id).where(
         EvaluationReminder.evaluation_id == evaluation.id, EvaluationReminder.key == key))
     if exists is not None:
         return False
-    try:
-        with db.session.begin_nested():
-            reminder = EvaluationReminder(evaluation_id=evaluation.id, key=key, sent_at=now)
-            db.session.add(reminder)
-            db.session.flush()
-            reminder.recipients = send()
-    except IntegrityError:
+    reminder_id = insert_once(EvaluationReminder, evaluation_id=evaluation.id, key=key, sent_at=now, recipients=0)
+    if reminder_id is None:
         logger.info("reminder %s of evaluation %s already sent by another run", key, evaluation.id)
         return False
+    db.session.get(EvaluationReminder, reminder_id).recipients = send()
     return True
 
 

@@ -16,8 +16,9 @@ from sqlalchemy.orm import joinedload
 
 from gup.auth.links import mail_url
 from gup.auth.models import Role, User
+from gup.claims import insert_once
 from gup.extensions import db
-from gup.governance import queries, services
+from gup.governance import queries
 from gup.governance.models import DigestSent
 from gup.i18n import local_today
 from gup.notifications.services import queue_notification
@@ -41,7 +42,7 @@ def _claim(user: User, week: date, count: int, now: datetime) -> bool:
     """Insert the (user, week) row; False when a run (this one or another) sent that week's digest already."""
     if db.session.scalar(sa.select(DigestSent.id).where(DigestSent.user_id == user.id, DigestSent.week == week)):
         return False
-    return services.insert_once(DigestSent, user_id=user.id, week=week, items=count, sent_at=now)
+    return insert_once(DigestSent, user_id=user.id, week=week, items=count, sent_at=now) is not None
 
 
 def weekly_digest(now: datetime) -> int:

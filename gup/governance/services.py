@@ -17,6 +17,7 @@ from gup.agreements.models import Agreement
 from gup.audit.services import acting_as, record_status_change
 from gup.auth.links import mail_url
 from gup.auth.models import User
+from gup.claims import insert_once
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.governance import queries
@@ -370,19 +371,7 @@ def _claim(meeting: Meeting, kind: MailingKind, address: str, *, now: datetime, 
                            .values(queued_at=now, times=MeetingMailing.times + 1))
         return True
     return insert_once(MeetingMailing, meeting_id=meeting.id, kind=kind.value, email=address, queued_at=now,
-                       times=1)
-
-
-def insert_once(model: Any, **values: Any) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING on model's unique constraint: True when this call inserted the row. On
-    PostgreSQL a concurrent insert of the same key waits for the other transaction, then does nothing."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    table = model.__table__
-    stmt = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
-    return db.session.execute(stmt).scalar() is not None
+                       times=1) is not None
 
 
 def mail_context(meeting: Meeting) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from gup.auth.links import mail_url
+from gup.claims import insert_once
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.notifications.services import queue_notification
@@ -28,14 +29,7 @@ def _claim(relay_id: int, end_on, now: datetime) -> bool:
     if db.session.scalar(sa.select(MandateReminder.id).where(MandateReminder.relay_id == relay_id,
                                                              MandateReminder.mandate_end_on == end_on)):
         return False
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    table = MandateReminder.__table__
-    stmt = (insert(table).values(relay_id=relay_id, mandate_end_on=end_on, sent_at=now).on_conflict_do_nothing()
-            .returning(table.c.id))
-    return db.session.execute(stmt).scalar() is not None
+    return insert_once(MandateReminder, relay_id=relay_id, mandate_end_on=end_on, sent_at=now) is not None
 
 
 def mandates_ending(now: datetime) -> int:

@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import Flask
 
+from gup.claims import insert_once
 from gup.extensions import db
 from gup.features import JobSpec, registry
 from gup.orm import now_utc
@@ -107,16 +108,9 @@ def _runner_id() -> str:
 
 def claim(name: str, scheduled_for: datetime, *, manual: bool = False) -> int | None:
     """Insert the JobRun of this occurrence and commit; its id, or None when someone else holds it."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = (insert(JobRun.__table__)
-            .values(job_name=name, scheduled_for=scheduled_for, is_manual=manual, status=JobRunStatus.RUNNING.value,
-                    started_at=now_utc(), runner=_runner_id())
-            .on_conflict_do_nothing(index_elements=["job_name", "scheduled_for"])
-            .returning(JobRun.__table__.c.id))
-    run_id = db.session.execute(stmt).scalar()
+    run_id = insert_once(JobRun, index_elements=["job_name", "scheduled_for"], job_name=name,
+                         scheduled_for=scheduled_for, is_manual=manual, status=JobRunStatus.RUNNING.value,
+                         started_at=now_utc(), runner=_runner_id())
     db.session.commit()
     return run_id
 
