@@ -81,6 +81,8 @@ class Registry:
     #: evaluation indicators and annex tables (gup.indicators), by code
     indicator_specs: dict[str, Any] = field(default_factory=dict)
     annex_specs: dict[str, Any] = field(default_factory=dict)
+    #: role value → the endpoint its users land on; such a role sees only the menu entries meant for it
+    homes: dict[str, str] = field(default_factory=dict)
 
     def blueprints(self, *blueprints: Any, csrf_exempt: bool = False, **options: Any) -> None:
         """Register HTML blueprints (csrf_exempt for machine-to-machine routes only)."""
@@ -107,6 +109,16 @@ class Registry:
              visible: Callable[[Any], bool] | None = None, order: int = 100) -> None:
         """Add a main-menu entry."""
         self.menu_entries.append(MenuEntry(endpoint, label, current or (endpoint,), visible, order))
+
+    def home(self, role: Any, endpoint: str) -> None:
+        """Give a role its own home page (e.g. relays land on their phone page instead of the dashboard). Users
+        of that role see only the menu entries whose `visible` accepts them."""
+        self.homes[str(getattr(role, "value", role))] = endpoint
+
+    def home_for(self, user: Any) -> str | None:
+        """The endpoint the user's role lands on, when a feature gave it one."""
+        role = getattr(user, "role", None)
+        return self.homes.get(role.value) if role is not None else None
 
     def job(self, name: str, func: Callable[..., Any], *, trigger: str, description: str = "", last: bool = False,
             **trigger_args: Any) -> None:

@@ -22,8 +22,9 @@ class NavItem:
 def nav_items() -> list[NavItem]:
     endpoint = request.endpoint or ""
     user = current_user._get_current_object()
+    own_home = registry().home_for(user) is not None  # such a role sees only the entries meant for it
     entries = [entry for entry in sorted(registry().menu_entries, key=lambda e: e.order)
-               if entry.visible is None or entry.visible(user)]
+               if (entry.visible is None and not own_home) or (entry.visible is not None and entry.visible(user))]
     items = [NavItem(url_for(entry.endpoint), str(entry.label), False) for entry in entries]
     # the most specific matching prefix wins, so "Tableau de bord" and "Conventions" never both light up
     best, best_len = None, -1

@@ -32,7 +32,8 @@ from gup.notifications.models import OutboundMail
 from gup.open311.models import Open311Client
 from gup.organisations.models import Organisation
 from gup.policy import can, rule, scope
-from gup.relays.models import PoolMember, RelayDraw, RelayPool, ResidentRelay
+from gup.relays.models import PoolMember, RelayDraw, RelayPool, RelayStatus, ResidentRelay
+from gup.relays.work import entrusted_to_user
 from gup.territory.models import Territory
 from gup.tfpb.models import TfpbAbatement, TfpbAction
 from gup.walks.models import Walkthrough
@@ -515,6 +516,34 @@ def _manage_relays(user: Any, obj: Any) -> bool:
     """Contact details, pools (volunteers' names) and draws are for the coordination only: the agreement's
     coordinators and administrators; partners' referents never see a relay's contact."""
     return user.role is Role.ADMIN or coordinates(user, _relay_agreement(obj))
+
+
+@rule(ResidentRelay, "act_as")
+def _act_as_relay(user: Any, relay: ResidentRelay) -> bool:
+    """A relay's own account acts for their active mandate only (their phone page)."""
+    return (user.role is Role.RELAY and relay.user_id == user.id and relay.status is RelayStatus.ACTIVE
+            and relay.consent_withdrawn_on is None)
+
+
+@rule(ResidentRelay, "file_report")
+def _file_report_for_relay(user: Any, relay: ResidentRelay) -> bool:
+    """Reports for the neighbours: the relay themself, or the coordination on their behalf."""
+    return _act_as_relay(user, relay) or _manage_relays(user, relay)
+
+
+@rule(Walkthrough, "invite_relays")
+@rule(Action, "entrust_relays")
+def _relays_on_content(user: Any, obj: Any) -> bool:
+    """Inviting relays to a walk and entrusting them a small action: the agreement's coordination."""
+    return coordinates(user, obj.agreement)
+
+
+@rule(Action, "relay_progress")
+def _relay_progress(user: Any, action: Action) -> bool:
+    """A relay reports the progress of an action entrusted to them (as do those who may update it)."""
+    if user.role is Role.RELAY:
+        return entrusted_to_user(action, user)
+    return _update_action(user, action)
 
 
 @scope(ResidentRelay)

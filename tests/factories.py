@@ -139,6 +139,8 @@ def world() -> dict[str, Any]:
         "outsider": make_user(Role.PARTNER_REFERENT, organisation=outsider),
         "observer": make_user(Role.OBSERVER),
         "admin": make_user(Role.ADMIN),
+        #: a resident relay's account (its mandate is made where a test needs one: tests.route_expectations.relays)
+        "relay": make_user(Role.RELAY),
         "c1": make_commitment(agreement, hp1, due_on=date(2026, 6, 30)),
         "c2": make_commitment(agreement, hp2, due_on=date(2027, 6, 30)),
         "now": now_utc(),

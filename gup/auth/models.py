@@ -22,6 +22,8 @@ class Role(LabelledEnum):
     COORDINATOR = "coordinator"
     PARTNER_REFERENT = "partner_referent"
     OBSERVER = "observer"
+    #: a resident with a relay mandate (gup.relays): files reports for the neighbours of their scope
+    RELAY = "relay"
 
     @classmethod
     def labels(cls):
@@ -30,6 +32,7 @@ class Role(LabelledEnum):
             "coordinator": _l("Coordonnateur·rice GUP"),
             "partner_referent": _l("Référent·e partenaire"),
             "observer": _l("Observateur·rice"),
+            "relay": _l("Habitant·e relais"),
         }
 
 
@@ -99,6 +102,10 @@ class User(Audited, TimestampMixin, db.Model):
     def is_observer(self) -> bool:
         return self.role is Role.OBSERVER
 
+    @property
+    def is_relay(self) -> bool:
+        return self.role is Role.RELAY
+
     def __str__(self) -> str:
         return self.full_name
 
@@ -115,7 +122,7 @@ class AnonymousUser:
     is_authenticated = False
     is_active = False
     is_anonymous = True
-    is_admin = is_coordinator = is_referent = is_observer = False
+    is_admin = is_coordinator = is_referent = is_observer = is_relay = False
 
     def get_id(self) -> None:
         return None

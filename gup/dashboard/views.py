@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from gup.agreements.signals import agreement_page
 from gup.dashboard import bp, queries
+from gup.features import registry
 from gup.i18n import local_today
 from gup.pages import Section
 from gup.reports import followup_charts
@@ -21,6 +22,9 @@ AGREEMENT_MAP_LIMIT = 100
 @bp.route("/")
 @login_required
 def index():
+    home = registry().home_for(current_user)
+    if home is not None:  # e.g. a relay's phone page
+        return redirect(url_for(home))
     days = current_app.config["DUE_SOON_DAYS"]
     today = local_today()
     data = queries.dashboard_data(current_user, today=today, due_days=days)

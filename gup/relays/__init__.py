@@ -18,13 +18,21 @@ def _coordination(user: Any) -> bool:
     return coordinates_something(user)
 
 
+def _relay(user: Any) -> bool:
+    return bool(getattr(user, "is_relay", False))
+
+
 def init_app(app: Any, registry: Any) -> None:
     """Plug relays in: routes, menu, jobs, inbox items, indicators and the verify-draw command."""
-    import gup.relays.views  # noqa: F401  (routes attach to bp on import)
+    import gup.relays.space  # noqa: F401  (routes attach to bp on import; page sections connect)
+    import gup.relays.views  # noqa: F401
     from gup.relays import cli, demo, indicators, jobs, worklist
 
     registry.blueprints(bp)
     registry.menu("relays.home", _l("Habitants relais"), current=("relays.",), visible=_coordination, order=47)
+    registry.menu("relays.mine", _l("Mon espace relais"), current=("relays.mine", "relays.space", "relays.file_"),
+                  visible=_relay, order=1)
+    registry.home("relay", "relays.mine")  # a relay's account lands on their phone page
     registry.job("relays.erase_contact_data", jobs.erase_contact_data, trigger="cron", hour=3, minute=20,
                  description="Erase resident relays' contact details a set time after their mandate ended")
     registry.job("relays.mandates_ending", jobs.mandates_ending, trigger="cron", hour=7, minute=10,

@@ -10,12 +10,15 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from gup.actions.models import Action
 from gup.agreements.models import Agreement, Theme
 from gup.auth.models import User
 from gup.errors import InvalidTransition
 from gup.extensions import db
+from gup.hotline.models import ResidentReport
 from gup.orm import Audited, LabelledEnum, TimestampMixin, UTCDateTime, enum_column, now_utc
 from gup.territory.models import Territory
+from gup.walks.models import Walkthrough
 
 
 class DesignationMethod(LabelledEnum):
@@ -108,6 +111,7 @@ class ResidentRelay(Audited, TimestampMixin, db.Model):
         "end_reason": _l("Motif de fin"),
         "ended_on": _l("Terminé le"),
         "contact_erased_at": _l("Coordonnées effacées le"),
+        "user_id": _l("Compte habitant·e relais"),
     }
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,8 +137,11 @@ class ResidentRelay(Audited, TimestampMixin, db.Model):
     end_reason: Mapped[EndReason | None] = enum_column(EndReason, nullable=True)
     ended_on: Mapped[date | None]
     contact_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the relay's own account (role relay), through which they file reports from their phone page
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     agreement: Mapped[Agreement] = relationship()
+    user: Mapped[User | None] = relationship()
     territory: Mapped[Territory | None] = relationship(foreign_keys=[territory_id])
     neighbourhood: Mapped[Territory | None] = relationship(foreign_keys=[neighbourhood_id])
     theme: Mapped[Theme | None] = relationship()
@@ -265,3 +272,67 @@ class MandateReminder(db.Model):
     relay_id: Mapped[int] = mapped_column(sa.ForeignKey("resident_relays.id", ondelete="CASCADE"), index=True)
     mandate_end_on: Mapped[date]
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+
+class RelayReport(db.Model):
+    """A resident report filed by a relay for their neighbours (channel relay), by the relay on their phone page
+    or by the coordination on their behalf."""
+
+    __tablename__ = "relay_reports"
+
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("resident_reports.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    relay_id: Mapped[int] = mapped_column(sa.ForeignKey("resident_relays.id", ondelete="CASCADE"), index=True)
+    filed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    report: Mapped[ResidentReport] = relationship()
+    relay: Mapped[ResidentRelay] = relationship()
+    filed_by: Mapped[User | None] = relationship()
+
+
+class InvitationStatus(LabelledEnum):
+    INVITED = "invited"
+    ATTENDED = "attended"
+    ABSENT = "absent"
+
+    @classmethod
+    def labels(cls):
+        return {"invited": _l("Invité·e"), "attended": _l("Présent·e"), "absent": _l("Absent·e")}
+
+
+class RelayWalkInvitation(Audited, db.Model):
+    """A relay invited to a walk-through, then recorded as participant (present) or absent."""
+
+    __tablename__ = "relay_walk_invitations"
+    __table_args__ = (sa.UniqueConstraint("walkthrough_id", "relay_id"),)
+    __audit_label__ = _l("de l'invitation d'un habitant·e relais")
+    __audit_fields__ = {"walkthrough_id": _l("Diagnostic"), "relay_id": _l("Habitant·e relais"),
+                        "status": _l("Présence")}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    walkthrough_id: Mapped[int] = mapped_column(sa.ForeignKey("walkthroughs.id", ondelete="CASCADE"), index=True)
+    relay_id: Mapped[int] = mapped_column(sa.ForeignKey("resident_relays.id", ondelete="CASCADE"), index=True)
+    status: Mapped[InvitationStatus] = enum_column(InvitationStatus, default=InvitationStatus.INVITED)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    walkthrough: Mapped[Walkthrough] = relationship()
+    relay: Mapped[ResidentRelay] = relationship()
+
+
+class RelayAction(Audited, db.Model):
+    """A small action entrusted to residents: the relay (or each relay of a group) is its responsible party and
+    reports its progress from their phone page."""
+
+    __tablename__ = "relay_actions"
+    __table_args__ = (sa.UniqueConstraint("action_id", "relay_id"),)
+    __audit_label__ = _l("d'une action confiée à un habitant·e relais")
+    __audit_fields__ = {"action_id": _l("Action"), "relay_id": _l("Habitant·e relais")}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    relay_id: Mapped[int] = mapped_column(sa.ForeignKey("resident_relays.id", ondelete="CASCADE"), index=True)
+    entrusted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+    action: Mapped[Action] = relationship()
+    relay: Mapped[ResidentRelay] = relationship()

@@ -29,6 +29,7 @@ from gup.relays.models import (
     RelayStatus,
     ResidentRelay,
 )
+from gup.relays.work import close_account
 from gup.territory.models import Territory, TerritoryKind
 
 logger = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ def update_relay(relay: ResidentRelay, *, actor: Any, **fields: Any) -> Resident
 def end_mandate(relay: ResidentRelay, *, reason: EndReason, on: date, actor: Any) -> ResidentRelay:
     acting_as(db.session, actor)
     relay.end(EndReason(reason), on)
+    close_account(relay, actor=actor)
     db.session.flush()
     return relay
 
@@ -133,6 +135,7 @@ def withdraw_consent(relay: ResidentRelay, *, on: date, actor: Any) -> ResidentR
     relay.consent_withdrawn_on = on
     relay.consent_channels = None
     _erase_contact(relay, now_utc())
+    close_account(relay, actor=actor)
     db.session.flush()
     return relay
 

@@ -15,7 +15,7 @@ from gup.extensions import db
 from gup.forms_common import handle_form, render_form
 from gup.i18n import local_today
 from gup.policy import authorize, can
-from gup.relays import bp, queries, services
+from gup.relays import bp, queries, services, work
 from gup.relays.draw import ALGORITHM, verification_command
 from gup.relays.forms import DrawForm, EndForm, PoolForm, PoolMemberForm, RelayForm, WithdrawForm
 from gup.relays.models import EndReason, RelayStatus
@@ -110,7 +110,8 @@ def relay(relay_id: int):
                            show_contact=can(current_user, "view_contact", item),
                            can_manage=can(current_user, "manage", item), end_form=EndForm(formdata=None,
                                                                                           on=local_today()),
-                           withdraw_form=WithdrawForm(formdata=None, on=local_today()), active=RelayStatus.ACTIVE)
+                           withdraw_form=WithdrawForm(formdata=None, on=local_today()), active=RelayStatus.ACTIVE,
+                           reports=work.reports_of(item) if can(current_user, "manage", item) else [])
 
 
 @bp.route("/relays/<int:relay_id>/edit", methods=["GET", "POST"])

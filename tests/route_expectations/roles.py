@@ -1,6 +1,6 @@
 """Roles of the route matrix (tests/test_route_matrix.py) and the usual audiences."""
 
-LOGGED = {"admin", "coordinator", "other_coordinator", "referent1", "referent2", "outsider", "observer"}
+LOGGED = {"admin", "coordinator", "other_coordinator", "referent1", "referent2", "outsider", "observer", "relay"}
 EVERYONE = LOGGED | {"anonymous"}
 #: the other coordinator belongs to the town, a party to the agreement: reading is allowed, managing is not
 READERS = {"admin", "observer", "coordinator", "other_coordinator", "referent1", "referent2"}
