@@ -81,6 +81,12 @@ class Gender(LabelledEnum):
                 "not_said": _l("Ne souhaite pas répondre")}
 
 
+def place_label(kind: Any, name: str) -> str:
+    """« Bâtiment B » for a building named « Bâtiment B » or « B »: the kind is said once."""
+    label = str(kind.label)
+    return name if name.lower().startswith(label.lower()) else f"{label} {name}"
+
+
 #: the consent channels a relay may accept
 CONSENT_CHANNELS = {"email": _l("Courriel"), "phone": _l("Téléphone")}
 
@@ -152,7 +158,7 @@ class ResidentRelay(Audited, TimestampMixin, db.Model):
     @property
     def scope_label(self) -> str:
         if self.territory is not None:
-            return f"{self.territory.kind.label} {self.territory.name}"
+            return place_label(self.territory.kind, self.territory.name)
         parts = [str(self.theme) if self.theme else "", self.neighbourhood.name if self.neighbourhood else ""]
         return " — ".join(p for p in parts if p)
 
@@ -308,7 +314,7 @@ class RelayWalkInvitation(Audited, db.Model):
     __table_args__ = (sa.UniqueConstraint("walkthrough_id", "relay_id"),)
     __audit_label__ = _l("de l'invitation d'un habitant·e relais")
     __audit_fields__ = {"walkthrough_id": _l("Diagnostic"), "relay_id": _l("Habitant·e relais"),
-                        "status": _l("Présence")}
+                        "status": _l("Présence"), "invited_at": _l("Invité·e le")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     walkthrough_id: Mapped[int] = mapped_column(sa.ForeignKey("walkthroughs.id", ondelete="CASCADE"), index=True)
@@ -327,7 +333,8 @@ class RelayAction(Audited, db.Model):
     __tablename__ = "relay_actions"
     __table_args__ = (sa.UniqueConstraint("action_id", "relay_id"),)
     __audit_label__ = _l("d'une action confiée à un habitant·e relais")
-    __audit_fields__ = {"action_id": _l("Action"), "relay_id": _l("Habitant·e relais")}
+    __audit_fields__ = {"action_id": _l("Action"), "relay_id": _l("Habitant·e relais"),
+                        "entrusted_at": _l("Confiée le")}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)

@@ -18,7 +18,7 @@ from gup.policy import authorize, can
 from gup.relays import bp, queries, services, work
 from gup.relays.draw import ALGORITHM, verification_command
 from gup.relays.forms import DrawForm, EndForm, PoolForm, PoolMemberForm, RelayForm, WithdrawForm
-from gup.relays.models import EndReason, RelayStatus
+from gup.relays.models import EndReason, RelayStatus, place_label
 from gup.relays.services import SCOPE_KINDS
 from gup.territory.models import Territory, TerritoryKind
 from gup.territory.queries import descendants, territory_index
@@ -27,7 +27,7 @@ from gup.territory.queries import descendants, territory_index
 def _place_choices(agreement: Agreement) -> list[tuple[Any, str]]:
     index = territory_index()
     return [("", _("— Mandat thématique —"))] + [
-        (node.id, f"{'  ' * depth}{node.kind.label} {node.name}")
+        (node.id, f"{'  ' * depth}{place_label(node.kind, node.name)}")
         for node, depth in descendants([t.id for t in agreement.territories], index) if node.kind in SCOPE_KINDS]
 
 

@@ -26,6 +26,7 @@ from gup.relays.models import (
     RelayStatus,
     RelayWalkInvitation,
     ResidentRelay,
+    place_label,
 )
 from gup.territory.models import Territory
 from gup.territory.queries import descendants, territory_index
@@ -55,7 +56,7 @@ def place_choices(relay: ResidentRelay) -> list[tuple[int, str]]:
     root = scope_root_id(relay)
     if root is None:
         return []
-    return [(node.id, f"{'  ' * depth}{node.kind.label} {node.name}")
+    return [(node.id, f"{'  ' * depth}{place_label(node.kind, node.name)}")
             for node, depth in descendants([root], territory_index())]
 
 
