@@ -98,7 +98,9 @@ def test_demo_command(runner, app_ctx):
     assert result.exit_code == 0, result.output
     assert SUMMARY in result.output and "6 créé(s)" in result.output
     users = {u.email: u for u in db.session.scalars(sa.select(User))}
-    assert set(users) == {email for email, *_rest in DEMO_ACCOUNTS}
+    # the staff accounts, plus the demo relay's own account (gup.relays.demo)
+    assert set(users) == {email for email, *_rest in DEMO_ACCOUNTS} | {"relais@demo.gup.fr"}
+    assert users["relais@demo.gup.fr"].role.value == "relay"
     for email, full_name, role, org_code, _coordinates in DEMO_ACCOUNTS:
         user = users[email]
         assert user.role is role and user.full_name == full_name
