@@ -145,6 +145,23 @@ def _erase_contact(relay: ResidentRelay, now: datetime) -> None:
     relay.phone = None
     if relay.contact_erased_at is None:
         relay.contact_erased_at = now
+    _anonymise_account(relay)
+
+
+def _anonymise_account(relay: ResidentRelay) -> None:
+    """The relay's account holds the same e-mail: once no other mandate of that person keeps its contact, the
+    account is closed and its e-mail replaced by a placeholder (the name stays as the mandate's, minimised)."""
+    user = relay.user
+    if user is None:
+        return
+    kept = db.session.scalar(sa.select(sa.func.count()).select_from(ResidentRelay).where(
+        ResidentRelay.user_id == user.id, ResidentRelay.id != relay.id, ResidentRelay.contact_erased_at.is_(None)))
+    if kept:
+        return
+    user.email = f"relais-efface-{user.id}@invalid"
+    user.password_hash = None
+    user.is_active_account = False
+    user.rotate_session_token()
 
 
 # --- pools and draws ---------------------------------------------------------------------------------

@@ -147,6 +147,30 @@ def test_ending_the_mandate_closes_the_account(client, login, w, place):
     assert client.get(f"/relais/{relay.id}").status_code in (302, 401, 403)
 
 
+def test_erasing_a_relays_contact_anonymises_their_account(w, place):
+    from gup.relays import jobs
+
+    relay = _with_account(w, place["b1"], mandate_end_on=date(2026, 2, 1))
+    user = relay.user
+    services.end_mandate(relay, reason=EndReason.TERM, on=date(2026, 2, 1), actor=w["coordinator"])
+    db.session.commit()
+    assert user.email == "awa@example.org"  # kept while the retention period runs
+    assert jobs.erase_contact_data(w["now"].replace(year=2027, month=6)) == 1
+    db.session.commit()
+    assert relay.email is None
+    assert user.email != "awa@example.org" and "awa" not in user.email
+    assert user.password_hash is None and user.is_active_account is False
+    assert db.session.scalar(sa.select(User).where(User.email == "awa@example.org")) is None
+
+
+def test_withdrawing_consent_anonymises_the_account_at_once(w, place):
+    relay = _with_account(w, place["b1"])
+    user = relay.user
+    services.withdraw_consent(relay, on=date(2026, 3, 1), actor=w["coordinator"])
+    db.session.commit()
+    assert "awa@example.org" != user.email and user.is_active_account is False
+
+
 def test_another_relays_page_is_refused(client, login, w, place):
     mine = _with_account(w, place["b1"])
     theirs = _with_account(w, place["b2"], name="Autre", email="autre@example.org")
