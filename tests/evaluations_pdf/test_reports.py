@@ -281,3 +281,24 @@ def test_sample_breakdowns_add_up_to_their_total():
     for dimension, rows in by_code["reports_received"]["breakdowns"].items():
         assert sum(r["value"] for r in rows) == 55, dimension
     assert len(snap["annexes"][0]["rows"]) == 137
+
+
+def test_annex_cells_never_spill_over_their_neighbour():
+    """A reference (GUP-2025-000012) or a long word (« Dysfonctionnement ») fits its column: the column is at least
+    as wide as the longest sampled word (up to a fifth of the page), and a longer word is cut inside the cell."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from gup.evaluations.pdf.document import ANNEX_FONT, FONT, fit_lines
+
+    doc = AnnualReviewPdf()
+    columns = [{"key": "ref", "label": "Référence", "width": 0.6}, {"key": "kind", "label": "Type", "width": 0.5},
+               {"key": "text", "label": "Description", "width": 6}]
+    rows = [{"ref": "GUP-2025-000012", "kind": "Dysfonctionnement", "text": "Toboggan cassé dans l'aire de jeux"}]
+    widths = doc.annex_widths(columns, rows)
+    assert widths[0] >= stringWidth("GUP-2025-000012", FONT, ANNEX_FONT)
+    assert widths[1] >= stringWidth("Dysfonctionnement", FONT, ANNEX_FONT)
+    assert abs(sum(widths) - doc.frame_width) < 1
+    word = "Anticonstitutionnellementissimement" * 3
+    lines = fit_lines(f"Avant {word} après", 60)
+    assert "".join(lines).replace(" ", "") == f"Avant{word}après"
+    assert all(stringWidth(line, FONT, ANNEX_FONT) <= 60 for line in lines)

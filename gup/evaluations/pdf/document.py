@@ -710,7 +710,7 @@ class EvaluationPdf(BasePdf):
             # plain strings, wrapped by hand where they would overflow: a Paragraph per cell costs 5× more
             text = F.cell_value(raw, kind)
             if stringWidth(text, FONT, ANNEX_FONT) > limit:
-                return "\n".join(simpleSplit(text, FONT, ANNEX_FONT, limit))
+                return "\n".join(fit_lines(text, limit))
             return text
 
         header = [Paragraph(f"<b>{esc(c.get('label') or '')}</b>", cell_style) for c in columns]
@@ -742,6 +742,11 @@ class EvaluationPdf(BasePdf):
             if (c.get("kind") or "text") != "text":
                 need = max([need, *(stringWidth(F.cell_value(r.get(c.get("key")), c.get("kind")), FONT, ANNEX_FONT)
                                     for r in sample)])
+            else:  # a text column is at least as wide as its longest word (a reference, « Dysfonctionnement »),
+                # up to a fifth of the frame: longer words are cut (fit_lines)
+                words = (w for r in sample for w in F.cell_value(r.get(c.get("key")), "text").split())
+                need = max(need, min(max((stringWidth(w, FONT, ANNEX_FONT) for w in words), default=0.0),
+                                     self.frame_width / 5))
             minimum.append(need + 6)
         short = sum(max(0.0, m - w) for m, w in zip(minimum, widths, strict=False))
         spare = sum(max(0.0, w - m) for m, w in zip(minimum, widths, strict=False))
@@ -753,6 +758,21 @@ class EvaluationPdf(BasePdf):
     @property
     def mode(self) -> str:
         return "period"
+
+
+def fit_lines(text: str, limit: float, font: str = FONT, size: float = ANNEX_FONT) -> list[str]:
+    """Lines of text no wider than limit: wrapped at spaces, and a word wider than the column cut where it fills
+    a line (a cell never spills over its neighbour)."""
+    lines: list[str] = []
+    for line in simpleSplit(text, font, size, limit):
+        while stringWidth(line, font, size) > limit and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], font, size) > limit:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return lines
 
 
 def contribution_title(organisation: str) -> str:
