@@ -13,7 +13,7 @@ from gup.actions.forms import ActionFilterForm, ActionForm, ActionUpdateForm
 from gup.actions.models import Action, ActionKind, ActionStatus
 from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Commitment
-from gup.audit.services import history_of, status_history
+from gup.audit.readable import readable_history, status_timeline
 from gup.auth.models import User
 from gup.csv_file import csv_response
 from gup.extensions import db
@@ -77,12 +77,11 @@ def export():
 
 def _detail_page(action: Action, form: ActionUpdateForm, code: int = 200):
     form.offer_statuses(action.status)
-    statuses = [(c, ActionStatus(c.from_status).label if c.from_status else None, ActionStatus(c.to_status).label)
-                for c in status_history(action)]
+    statuses = status_timeline(action)
     return render_template(
         "actions/detail.html", action=action, today=local_today(), update_form=form, statuses=statuses,
         sections=sections(signals.action_page, action, user=current_user, today=local_today()),
-        history=history_of(action, *action.updates), can_update=can(current_user, "update", action),
+        history=readable_history(action, *action.updates), can_update=can(current_user, "update", action),
         offers_resolve=any(answer for _r, answer in signals.offers_resolution.send(action))
         and can(current_user, "resolve_findings", action)), code
 

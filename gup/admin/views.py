@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from gup.admin import bp
 from gup.admin.forms import PasswordLinkForm, UserForm
-from gup.audit.services import history_of
+from gup.audit.readable import readable_history
 from gup.auth import services
 from gup.auth.models import Role, User
 from gup.errors import DomainError
@@ -78,7 +78,7 @@ def edit_user(user_id: int):
                        success=lambda _u: _("Compte de %(name)s enregistré.", name=user.full_name),
                        redirect_to=url_for("admin.users"), on_error=_error) \
         or render_form("admin/user_form.html", form, user=user, link_form=PasswordLinkForm(),
-                       has_password=services.has_usable_password(user), history=history_of(user))
+                       has_password=services.has_usable_password(user), history=readable_history(user))
 
 
 @bp.route("/admin/users/<int:user_id>/password", methods=["POST"])

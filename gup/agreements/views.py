@@ -33,7 +33,7 @@ from gup.agreements.models import (
     Theme,
 )
 from gup.agreements.signals import agreement_page
-from gup.audit.services import history_of
+from gup.audit.readable import readable_history
 from gup.auth.models import Role, User
 from gup.extensions import db
 from gup.forms_common import flash_error, handle_form, render_form
@@ -114,7 +114,7 @@ def detail(agreement_id: int):
         groups=queries.commitments_by_partner(agreement, day), counts=queries.status_counts(agreement),
         can_manage=can(current_user, "manage", agreement), status_form=status_form,
         can_log_finding=can(current_user, "log_finding", agreement),
-        history=history_of(agreement, *agreement.partners, *agreement.signatories, *agreement.amendments),
+        history=readable_history(agreement, *agreement.partners, *agreement.signatories, *agreement.amendments),
         can_add_commitment=any(can(current_user, "add_commitment", p) for p in agreement.partners))
 
 
@@ -294,7 +294,7 @@ def commitment(commitment_id: int):
     item = queries.commitment_or_404(commitment_id)
     authorize(current_user, "view", item)
     return render_template("agreements/commitment.html", commitment=item, today=local_today(),
-                           update_form=CommitmentUpdateForm(), history=history_of(item, *item.updates),
+                           update_form=CommitmentUpdateForm(), history=readable_history(item, *item.updates),
                            can_update=can(current_user, "update", item),
                            can_add_update=can(current_user, "add_update", item))
 
@@ -342,7 +342,7 @@ def add_update(commitment_id: int):
         return saved
     item = queries.commitment_or_404(commitment_id)
     return render_template("agreements/commitment.html", commitment=item, today=local_today(), update_form=form,
-                           history=history_of(item), can_update=can(current_user, "update", item),
+                           history=readable_history(item), can_update=can(current_user, "update", item),
                            can_add_update=True), 422
 
 

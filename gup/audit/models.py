@@ -28,6 +28,8 @@ class AuditEntry(db.Model):
     entity_id: Mapped[int]
     action: Mapped[str] = mapped_column(sa.String(10))
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    #: the database transaction that wrote it: what one request did to one record reads as one change
+    tx: Mapped[str | None] = mapped_column(sa.String(32))
 
     actor: Mapped[User | None] = relationship("User")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from gup.audit.models import AuditEntry
 from gup.orm import Audited, now_utc
 
 ACTOR_KEY = "gup_actor_id"
+TX_KEY = "gup_audit_tx"
 
 
 def acting_as(session: Session, actor: Any) -> None:
@@ -87,6 +89,7 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
     rows = []
     actor_id = _actor_id(session)
     at = now_utc()
+    tx = session.info.setdefault(TX_KEY, uuid.uuid4().hex)
     for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
         for obj in objects:
             if not isinstance(obj, Audited):
@@ -98,9 +101,13 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
                 continue
             rows.append({"at": at, "actor_id": actor_id, "entity_type": type(obj).__name__,
                          "entity_id": inspect(obj).identity[0] if inspect(obj).identity else obj.id,
-                         "action": action, "changes": changes})
+                         "action": action, "changes": changes, "tx": tx})
     if rows:
         session.connection().execute(sa.insert(AuditEntry), rows)
+
+
+def _end_transaction(session: Session, *_args: Any) -> None:
+    session.info.pop(TX_KEY, None)
 
 
 def _keep_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
@@ -112,6 +119,8 @@ def register(session_class: Any, registry: Any) -> None:
     if event.contains(session_class, "after_flush", _after_flush):
         return
     event.listen(session_class, "after_flush", _after_flush)
+    for name in ("after_commit", "after_rollback", "after_soft_rollback"):
+        event.listen(session_class, name, _end_transaction)
     sa.orm.configure_mappers()
     for mapper in registry.mappers:
         if issubclass(mapper.class_, Audited):

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from gup.agreements import queries as agreement_queries
 from gup.agreements.signals import agreement_page
-from gup.audit.services import status_history
+from gup.audit.readable import status_timeline
 from gup.evaluations import bp, export, queries, services
 from gup.evaluations.forms import (
     ApproveForm,
@@ -76,7 +76,7 @@ def detail(evaluation_id: int):
         can_contribute=bool(_contribution_choices(evaluation)), enterable=enterable, manual=manual,
         values={v.indicator_id: v for v in evaluation.manual_values},
         freeze_form=FreezeForm(), approve_form=ApproveForm(approved_on=local_today()), button=ButtonForm(),
-        history=status_history(evaluation), section_labels=dict(section_choices(evaluation.kind)),
+        statuses=status_timeline(evaluation), section_labels=dict(section_choices(evaluation.kind)),
         today=local_today())
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Theme
-from gup.audit.services import history_of, status_history
+from gup.audit.readable import readable_history, status_timeline
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.findings import queries, services
@@ -160,8 +160,7 @@ def render_detail(finding: Finding, *, code: int = 200, **forms):
         suggestion=services.suggest_responsible(finding.agreement, land_ownership=finding.land_ownership,
                                                 theme=finding.theme, territory=finding.territory)
         if can_manage else None,
-        status_history=status_history(finding), history=history_of(finding),
-        statuses={s.value: s.label for s in FindingStatus},
+        status_history_items=status_timeline(finding), history=readable_history(finding),
         action_url=action_url, draft_clear=session.pop(DRAFT_KEY, None),
         sections=sections(finding_page, finding, user=user)), code
 

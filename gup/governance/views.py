@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from gup.actions.queries import assignable_users
-from gup.audit.services import history_of, status_history
+from gup.audit.readable import readable_history, status_timeline
 from gup.auth.models import User
 from gup.extensions import db
 from gup.forms_common import flash_error, handle_form, render_form
@@ -100,7 +100,7 @@ def body(body_id: int):
 def _body_page(item: Any, member_form: MemberForm):
     return render_form("governance/body.html", member_form, body=item, agreement=item.agreement,
                        member_form=member_form, can_manage=can(current_user, "manage", item),
-                       history=history_of(item, *item.members))
+                       history=readable_history(item, *item.members))
 
 
 @bp.route("/bodies/<int:body_id>/edit", methods=["GET", "POST"])
@@ -173,8 +173,8 @@ def _meeting_page(meeting: Meeting, code: int = 200, **forms: Any):
         action_form=action_form, minutes_form=minutes_form, status_form=status_form, send_form=SendForm(formdata=None),
         agenda_form=forms.get("agenda_form") or AgendaItemForm(formdata=None), AgendaSection=AgendaSection,
         attendance={a.member_id: a.status.value for a in meeting.attendance}, AttendanceStatus=AttendanceStatus,
-        statuses=status_history(meeting), status_label=lambda v: MeetingStatus(v).label,
-        history=history_of(meeting, *meeting.agenda, *meeting.decisions)), code
+        statuses=status_timeline(meeting),
+        history=readable_history(meeting, *meeting.agenda, *meeting.decisions)), code
 
 
 @bp.route("/meetings/<int:meeting_id>")

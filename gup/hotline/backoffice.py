@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from gup.actions.models import Action
 from gup.agreements.models import Theme
 from gup.api_fields import MAX_ID
-from gup.audit.services import history_of, status_history
+from gup.audit.readable import readable_history, status_timeline
 from gup.extensions import db
 from gup.forms_common import flash_error, handle_form, render_form
 from gup.hotline import bp, disclosure, queries, services
@@ -60,8 +60,7 @@ def _render_detail(report: ResidentReport, code: int = 200, **given: Any):
         today=local_today(now), can_triage=can(current_user, "triage", report),
         can_respond=can(current_user, "respond", report), show_contact=can(current_user, "view_contact", report),
         photos=[p for p in report.photos if can(current_user, "view", p)],
-        statuses=status_history(report), history=history_of(report),
-        status_labels={s.value: s.label for s in ReportStatus},
+        statuses=status_timeline(report), history=readable_history(report),
         overdue=report.is_overdue(local_today(now)), place_provider=housing_provider_of(report.territory)), code
 
 

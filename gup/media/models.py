@@ -30,3 +30,6 @@ class Photo(db.Model):
 
     uploaded_by: Mapped[User | None] = relationship()
     finding: Mapped[Finding | None] = relationship(back_populates="photos")  # noqa: F821
+
+    def __str__(self) -> str:
+        return f"Photo n° {self.id}"

@@ -7,7 +7,7 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from gup.audit.services import history_of
+from gup.audit.readable import readable_history
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.forms_common import handle_form, render_form
@@ -35,7 +35,7 @@ def index():
 def detail(organisation_id: int):
     org = db.session.get(Organisation, organisation_id) or abort(404)
     authorize(current_user, "view", org)
-    return render_template("organisations/detail.html", org=org, history=history_of(org),
+    return render_template("organisations/detail.html", org=org, history=readable_history(org),
                            can_edit=can(current_user, "update", org))
 
 

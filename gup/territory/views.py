@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from gup.audit.services import history_of
+from gup.audit.readable import readable_history
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.forms_common import handle_form, render_form
@@ -37,7 +37,7 @@ def index():
 def detail(territory_id: int):
     node = db.session.scalar(sa.select(Territory).where(Territory.id == territory_id).options(_TREE)) or abort(404)
     authorize(current_user, "view", node)
-    return render_template("territory/detail.html", node=node, history=history_of(node),
+    return render_template("territory/detail.html", node=node, history=readable_history(node),
                            can_edit=can(current_user, "update", node))
 
 

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Commitment
 from gup.agreements.signals import agreement_page
-from gup.audit.services import history_of
+from gup.audit.readable import readable_history
 from gup.auth.links import mail_url
 from gup.csv_file import csv_response
 from gup.extensions import db
@@ -77,7 +77,7 @@ def export():
 def detail(tfpb_action_id: int):
     action = queries.action_or_404(tfpb_action_id)
     authorize(current_user, "view", action)
-    return render_template("tfpb/detail.html", action=action, history=history_of(action),
+    return render_template("tfpb/detail.html", action=action, history=readable_history(action),
                            can_update=can(current_user, "update", action),
                            can_review=can(current_user, "view_tfpb_review", action.agreement, provider=action.provider))
 

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from gup.agreements import queries as agreement_queries
 from gup.agreements.models import Agreement, Theme
-from gup.audit.services import history_of
+from gup.audit.readable import readable_history
 from gup.auth.models import User
 from gup.extensions import db
 from gup.forms_common import flash_error, handle_form, render_form
@@ -141,5 +141,5 @@ def detail(walkthrough_id: int):
         "walks/detail.html", walk=walk, today=local_today(),
         sections=sections(walk_page, walk, user=current_user, today=local_today()),
         status_form=WalkStatusForm(status=walk.status.value), can_update=can(current_user, "update", walk),
-        can_log=can(current_user, "log_finding", walk), history=history_of(walk, *walk.stops),
+        can_log=can(current_user, "log_finding", walk), history=readable_history(walk, *walk.stops),
         draft_clear=session.pop("gup_draft_clear", None))
