@@ -20,15 +20,22 @@ help:  ## List the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+RUN_STAMP := $(VENV)/.installed-run
+
+# running gup needs only its own dependencies; the test tools (Playwright, pytest…) come with `make test`
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
-	@touch $@
+	@touch $@ $(RUN_STAMP)
 
 venv: $(STAMP)  ## Create .venv and install gup with its test dependencies
 
-run: venv  ## Migrate, load the demo data if the database is empty, serve on 127.0.0.1:$PORT (5000)
+run: $(RUN_STAMP)  ## Migrate, load the demo data if the database is empty, serve on 127.0.0.1:$PORT (5000)
 	$(BIN)/flask db upgrade
-	$(BIN)/flask gup demo --if-empty
+	$(BIN)/flask gup demo --if-empty --welcome http://127.0.0.1:$${PORT:-5000}
 	$(BIN)/flask run --host 127.0.0.1 --port $${PORT:-5000}
 
 test: venv  ## Run the suite on SQLite (browser and slow tests excluded)

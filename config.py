@@ -133,7 +133,9 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """Local development: embedded SQLite database in instance/."""
+    """Local development: embedded SQLite database in instance/; mailed links point at `make run`'s address."""
+
+    PUBLIC_BASE_URL = os.environ.get("GUP_PUBLIC_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
 
 
 class TestingConfig(Config):
@@ -145,6 +147,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_FAST = True
     PUBLIC_POST_LIMIT = "10000 per minute"  # the rate-limit test lowers it
+    PUBLIC_BASE_URL = "http://gup.test"
 
 
 class ProductionConfig(Config):
@@ -163,6 +166,10 @@ def check_production(settings: dict) -> None:
     if key in ("", _DEV_SECRET) or len(key) < 32:
         raise RuntimeError("SECRET_KEY must be set to a random value of at least 32 characters in production "
                            "(e.g. python -c 'import secrets; print(secrets.token_hex(32))').")
+    base = settings.get("PUBLIC_BASE_URL") or ""
+    if not base.startswith(("https://", "http://")):
+        raise RuntimeError("GUP_PUBLIC_BASE_URL must be set in production to the site's address (e.g. "
+                           "https://gup.ville.fr): the links mailed to residents and partners are built from it.")
 
 
 def config_from_env() -> type[Config]:

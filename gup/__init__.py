@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,13 +102,18 @@ def register_features(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from gup import navigation
-    from gup.audit import labels
     from gup.i18n import register_filters
 
     register_filters(app)
     navigation.register(app)
-    app.jinja_env.globals.update(audit_entity=labels.entity_label, audit_field=labels.field_label,
-                                 audit_value=labels.shown_value)
+
+    icon = (Path(app.static_folder) / "favicon.svg").read_bytes()
+
+    def favicon() -> Any:
+        """Browsers ask /favicon.ico of every site: the SVG icon the pages link to, cached a day."""
+        return Response(icon, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
 
 
 def register_errors(app: Flask) -> None:

@@ -202,3 +202,12 @@ class FrenchFloatField(StringField):
                 or (self.maximum is not None and number > self.maximum):
             raise ValueError(_l("Valeur hors limites (entre %(a)s et %(b)s).", a=self.minimum, b=self.maximum))
         self.value = number
+
+
+def offer_moves(field: Any, current: Any, allowed: dict[Any, Any], *, first: tuple[str, Any] | None = None) -> bool:
+    """Offer in a status select only the moves the lifecycle allows from `current` (in the enumeration's order),
+    after an optional first choice (« — Inchangé — »); returns whether any move is possible."""
+    moves = [(s.value, s.label) for s in type(current) if s in allowed.get(current, ())]
+    field.choices = ([first] if first else []) + moves
+    return bool(moves)
+

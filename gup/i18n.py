@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,19 +26,29 @@ def local_today(now: datetime | None = None) -> date:
     return (now or now_utc()).astimezone(zone).date()
 
 
+_FIRST_OF_MONTH = re.compile(r"^((?:\w+\.? )?)1 (?=\D)")
+
+
+def _premier(text: str) -> str:
+    """French writes the first day of a month « 1er » (« 1er décembre 2026 », « mardi 1er décembre »)."""
+    return _FIRST_OF_MONTH.sub(r"\g<1>1er ", text) if str(get_locale()).startswith("fr") else text
+
+
 def fmt_date(value: date | None, fmt: str = "long") -> str:
-    """« 23 novembre 2026 »."""
+    """« 23 novembre 2026 », « 1er décembre 2026 »."""
     if value is None:
         return "—"
-    return format_date(value, fmt)
+    text = format_date(value, fmt)
+    return _premier(text) if value.day == 1 and fmt in ("long", "full", "medium") else text
 
 
 def fmt_datetime(value: datetime | None) -> str:
-    """Date and time in Europe/Paris, e.g. « 23 novembre 2026 à 15:04 »."""
+    """Date and time in Europe/Paris, e.g. « 23 novembre 2026 à 15:04 », « 1er décembre 2026 à 09:00 »."""
     if value is None:
         return "—"
-    return format_datetime(value, "d MMMM y HH:mm") if str(get_locale()) != "fr" else \
-        format_datetime(value, "d MMMM y 'à' HH:mm")
+    if str(get_locale()) != "fr":
+        return format_datetime(value, "d MMMM y HH:mm")
+    return _premier(format_datetime(value, "d MMMM y 'à' HH:mm"))
 
 
 def fmt_money(value: Decimal | int | None) -> str:

@@ -35,5 +35,11 @@ def test_compiled_catalogs_match_sources():
 def test_french_formats(app):
     with app.test_request_context():
         assert fmt_date(date(2026, 11, 23)) == "23 novembre 2026"
+        assert fmt_date(date(2026, 12, 1)) == "1er décembre 2026"
+        assert fmt_date(date(2026, 12, 11)) == "11 décembre 2026"
+        assert fmt_date(date(2026, 12, 21)) == "21 décembre 2026"
+        assert fmt_date(date(2026, 12, 1), "full") == "mardi 1er décembre 2026"
+        assert fmt_datetime(datetime(2026, 12, 1, 8, 0, tzinfo=UTC)) == "1er décembre 2026 à 09:00"
+        assert fmt_datetime(datetime(2026, 11, 30, 23, 30, tzinfo=UTC)) == "1er décembre 2026 à 00:30"
         assert fmt_money(Decimal("12500")).replace("\u202f", " ").replace("\xa0", " ") == "12 500,00 €"
         assert fmt_datetime(datetime(2026, 11, 23, 14, 5, tzinfo=UTC)) == "23 novembre 2026 à 15:05"

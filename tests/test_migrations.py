@@ -39,6 +39,10 @@ def test_production_refuses_default_secret_key():
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(config.ProductionConfig, SECRET_KEY=config.Config.SECRET_KEY,
                    SQLALCHEMY_DATABASE_URI="sqlite://")
+    # mailed links need the site's address: production refuses to start without it
+    with pytest.raises(RuntimeError, match="GUP_PUBLIC_BASE_URL"):
+        create_app(config.ProductionConfig, SECRET_KEY="x" * 40, PUBLIC_BASE_URL="",
+                   SQLALCHEMY_DATABASE_URI="sqlite://")
 
 
 def test_downgrade_and_upgrade_keep_every_row(app, f):

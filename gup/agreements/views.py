@@ -23,6 +23,8 @@ from gup.agreements.forms import (
     ThemeForm,
 )
 from gup.agreements.models import (
+    AGREEMENT_NEXT,
+    COMMITMENT_NEXT,
     Agreement,
     AgreementStatus,
     CommitmentStatus,
@@ -36,7 +38,7 @@ from gup.agreements.signals import agreement_page
 from gup.audit.readable import readable_history
 from gup.auth.models import Role, User
 from gup.extensions import db
-from gup.forms_common import flash_error, handle_form, render_form
+from gup.forms_common import flash_error, handle_form, offer_moves, render_form
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
@@ -107,7 +109,9 @@ def detail(agreement_id: int):
     agreement = queries.agreement_or_404(agreement_id)
     authorize(current_user, "view", agreement)
     day = local_today()
-    status_form = AgreementStatusForm(status=agreement.status.value)
+    status_form = AgreementStatusForm()
+    if not offer_moves(status_form.status, agreement.status, AGREEMENT_NEXT):
+        status_form = None
     return render_template(
         "agreements/detail.html", agreement=agreement, today=day,
         sections=sections(agreement_page, agreement, user=current_user, today=day),
@@ -294,7 +298,7 @@ def commitment(commitment_id: int):
     item = queries.commitment_or_404(commitment_id)
     authorize(current_user, "view", item)
     return render_template("agreements/commitment.html", commitment=item, today=local_today(),
-                           update_form=CommitmentUpdateForm(), history=readable_history(item, *item.updates),
+                           update_form=_update_form(item), history=readable_history(item, *item.updates),
                            can_update=can(current_user, "update", item),
                            can_add_update=can(current_user, "add_update", item))
 
@@ -369,3 +373,11 @@ def theme_create(theme_id: int | None = None):
                                                          is_active=form.is_active.data, actor=current_user),
                        success=_("Thématique enregistrée."), redirect_to=url_for("agreements.themes")) \
         or render_form("agreements/theme_form.html", form, theme=theme)
+
+
+def _update_form(item: Any) -> CommitmentUpdateForm:
+    """A progress update may move the commitment only where its lifecycle allows."""
+    form = CommitmentUpdateForm()
+    offer_moves(form.status, item.status, COMMITMENT_NEXT, first=("", _("— Inchangé —")))
+    return form
+

@@ -1,13 +1,15 @@
-"""Command: flask gup demo [--if-empty]."""
+"""Command: flask gup demo [--if-empty] [--welcome URL]."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from gup.agreements.demo import has_data
+from gup.agreements.demo import DEMO_PASSWORD, has_data
+from gup.auth.models import User
 from gup.cli import quiet_info_logs
 from gup.errors import DomainError
 from gup.extensions import db
@@ -24,7 +26,8 @@ def load_all() -> list[DemoResult]:
 def register(group: AppGroup) -> None:
     @group.command("demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds an agreement.")
-    def demo_command(if_empty: bool) -> None:
+    @click.option("--welcome", metavar="URL", help="End with the address to open and the demo accounts.")
+    def demo_command(if_empty: bool, welcome: str | None) -> None:
         """Load the demo data: the Bellerive agreement, six demo accounts, a few progress updates, a day and a
         night walk of Les Tilleuls with their findings, actions and photos, and resident reports.
 
@@ -32,21 +35,40 @@ def register(group: AppGroup) -> None:
         """
         if if_empty and has_data():
             click.echo("Une convention existe déjà : données de démonstration non chargées (--if-empty).")
-            return
-        try:
-            results = load_all()
-        except DomainError as exc:
-            db.session.rollback()
-            raise click.ClickException(f"Données de démonstration refusées, rien n'a été enregistré : {exc}") \
-                from exc
-        db.session.commit()
-        for result in results:
-            if result.headline:
-                click.echo(result.headline)
-        if not any(result.changed for result in results):
-            click.echo("Données de démonstration déjà en place : rien n'a changé.")
-            return
-        for result in results:
-            if result.changed or result.always_report:
-                for line in result.lines:
-                    click.echo(line)
+        else:
+            _load_and_report()
+        if welcome:
+            _welcome(welcome)
+
+
+def _load_and_report() -> None:
+    try:
+        results = load_all()
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"Données de démonstration refusées, rien n'a été enregistré : {exc}") \
+            from exc
+    db.session.commit()
+    for result in results:
+        if result.headline:
+            click.echo(result.headline)
+    if not any(result.changed for result in results):
+        click.echo("Données de démonstration déjà en place : rien n'a changé.")
+        return
+    for result in results:
+        if result.changed or result.always_report:
+            for line in result.lines:
+                click.echo(line)
+
+
+def _welcome(url: str) -> None:
+    """The last lines `make run` prints: where gup answers and the accounts to try it with."""
+    users = db.session.scalars(sa.select(User).where(User.email.like("%@demo.gup.fr"),
+                                                     User.is_active_account.is_(True)).order_by(User.id)).all()
+    click.echo("")
+    click.echo(f"gup est prêt : {url}")
+    if users:
+        click.echo(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+        for user in users:
+            organisation = f", {user.organisation.name}" if user.organisation else ""
+            click.echo(f"  {user.email:<28} {user.role.label}{organisation}")

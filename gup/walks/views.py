@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +13,7 @@ from gup.agreements.models import Agreement, Theme
 from gup.audit.readable import readable_history
 from gup.auth.models import User
 from gup.extensions import db
-from gup.forms_common import flash_error, handle_form, render_form
+from gup.forms_common import flash_error, handle_form, offer_moves, render_form
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 from gup.orm import now_utc
@@ -22,7 +24,7 @@ from gup.territory.models import Territory
 from gup.territory.queries import neighbourhood_choices
 from gup.walks import bp, queries, services
 from gup.walks.forms import WalkFilterForm, WalkForm, WalkStatusForm
-from gup.walks.models import WalkKind, WalkStatus, Walkthrough
+from gup.walks.models import WALK_NEXT, WalkKind, WalkStatus, Walkthrough
 from gup.walks.signals import walk_page
 
 # --- list ----------------------------------------------------------------------------------------
@@ -140,6 +142,13 @@ def detail(walkthrough_id: int):
     return render_template(
         "walks/detail.html", walk=walk, today=local_today(),
         sections=sections(walk_page, walk, user=current_user, today=local_today()),
-        status_form=WalkStatusForm(status=walk.status.value), can_update=can(current_user, "update", walk),
+        status_form=_status_form(walk), can_update=can(current_user, "update", walk),
         can_log=can(current_user, "log_finding", walk), history=readable_history(walk, *walk.stops),
         draft_clear=session.pop("gup_draft_clear", None))
+
+
+def _status_form(walk: Any) -> WalkStatusForm | None:
+    """Only the moves the walk's lifecycle allows (a planned walk is done before its restitution is sent)."""
+    form = WalkStatusForm()
+    return form if offer_moves(form.status, walk.status, WALK_NEXT) else None
+

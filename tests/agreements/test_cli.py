@@ -134,3 +134,18 @@ def test_demo_if_empty_on_an_empty_database(runner, app_ctx):
     result = runner.invoke(args=["gup", "demo", "--if-empty"])
     assert result.exit_code == 0, result.output
     assert agreement() is not None
+
+
+def test_demo_welcome_ends_with_the_address_and_the_accounts(runner, app_ctx):
+    """`make run`: the address and the demo accounts are the last lines, after the demo's own, on the first run
+    and on the next ones (--if-empty)."""
+    first = runner.invoke(args=["gup", "demo", "--if-empty", "--welcome", "http://127.0.0.1:5000"])
+    assert first.exit_code == 0, first.output
+    tail = first.output.rstrip().splitlines()
+    start = tail.index("gup est prêt : http://127.0.0.1:5000")
+    assert "Importée" not in "".join(tail[start:]) and start > 3
+    accounts = [line.split()[0] for line in tail[start + 2:]]
+    assert accounts[:2] == ["admin@demo.gup.fr", "coordination@demo.gup.fr"] and "relais@demo.gup.fr" in accounts
+    assert f"(mot de passe : {DEMO_PASSWORD})" in tail[start + 1]
+    again = runner.invoke(args=["gup", "demo", "--if-empty", "--welcome", "http://127.0.0.1:5000"])
+    assert again.output.rstrip().splitlines()[-len(accounts) - 2:] == tail[start:]

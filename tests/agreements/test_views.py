@@ -29,7 +29,7 @@ def test_coordinator_creates_agreement_and_errors_keep_input(client, f, login):
     assert [u.id for u in created.coordinators] == [w["coordinator"].id]
     assert created.midterm_evaluation_on == date(2029, 1, 1)
     page = client.get(ok.headers["Location"]).get_data(as_text=True)
-    assert "Évaluation à mi-parcours" in page and "1 janvier 2029" in page
+    assert "Évaluation à mi-parcours" in page and "1er janvier 2029" in page
     assert "Historique des modifications" in page and "création" in page
 
 

@@ -61,6 +61,7 @@ def test_finding_goes_from_the_walk_to_a_resolved_action(browser, base_url, tmp_
 
     # 2. bailleur1 finds it in « Mes actions », accepts it, turns it into an action and marks it done
     b1_ctx, b1 = _phone_page(browser, base_url, "bailleur1@demo.gup.fr")
+    b1.get_by_role("button", name="Menu").click()  # on a phone the menu folds behind « Menu »
     b1.get_by_role("link", name="Mes actions").click()
     expect(b1.get_by_text(DESCRIPTION[:60])).to_be_visible()
     _no_horizontal_scroll(b1)

@@ -4,6 +4,7 @@ from tests.route_expectations.roles import ADMIN, COORD, EVERYONE, LOGGED, OWNER
 
 #: endpoint -> {method: roles allowed}
 EXPECTED: dict[str, dict[str, set[str]]] = {
+    "favicon": {"GET": EVERYONE},
     "auth.login": {"GET": EVERYONE, "POST": EVERYONE},
     "auth.logout": {"POST": EVERYONE},
     "auth.forgot_password": {"GET": EVERYONE, "POST": EVERYONE},
