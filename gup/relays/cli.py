@@ -28,7 +28,8 @@ def relays_cli(group: AppGroup) -> None:
         click.echo(f"Vivier ({len(record.pool_ids)}) : {', '.join(record.pool_ids)}")
         click.echo(f"Résultat enregistré : {', '.join(record.result_ids)}")
         click.echo(f"Résultat recalculé : {', '.join(again)}")
-        click.echo(f"Commande : {verification_command(record.pool_ids, record.seats, record.seed, record.parity)}")
+        command = verification_command(record.pool_ids, record.seats, record.seed, record.pool_genders)
+        click.echo(f"Commande : {command}")
         if not services.verify(record):
             raise click.ClickException("Le résultat recalculé diffère du résultat enregistré.")
         click.echo("Vérifié : identique.")

@@ -15,7 +15,9 @@ Verification (no gup needed, standard Python 3):
     python3 -c "import random; pool=sorted(['V-0001','V-0002','V-0003']); \\
         print(random.Random('SEED').sample(pool, len(pool))[:2])"
 
-or, on a gup server, `flask gup relays verify-draw DRAW_ID`.
+With parity the published page also lists the women's pseudonyms (the genders are an input of the draw; names are
+never published) and its command interleaves the two queues (`verification_command`). On a gup server:
+`flask gup relays verify-draw DRAW_ID`.
 """
 
 from __future__ import annotations
@@ -56,9 +58,21 @@ def draw(pool_ids_sorted: Sequence[str], seats: int, seed: str,
     return result
 
 
-def verification_command(pool_ids_sorted: Sequence[str], seats: int, seed: str, parity: bool = False) -> str:
-    """The one-line Python command that re-runs a draw without parity (with parity: the first step)."""
+def women_of(parity_genders: Mapping[str, str | None] | None) -> list[str]:
+    """The pseudonyms of the women's queue of a parity draw (sorted); empty without parity."""
+    return sorted(p for p, gender in (parity_genders or {}).items() if gender == WOMAN)
+
+
+def verification_command(pool_ids_sorted: Sequence[str], seats: int, seed: str,
+                         parity_genders: Mapping[str, str | None] | None = None) -> str:
+    """The one-line Python 3 command that re-runs a draw from its published seed and pool; with parity, from the
+    published list of women too (the two queues interleaved, then the rest of the longer one)."""
     pool = "[" + ",".join(repr(p) for p in pool_ids_sorted) + "]"
-    take = "" if parity else f"[:{seats}]"
-    return (f"python3 -c \"import random; pool=sorted({pool}); "
-            f"print(random.Random('{seed}').sample(pool, len(pool)){take})\"")
+    order = f"random.Random({seed!r}).sample(pool, len(pool))"
+    if parity_genders is None:
+        return f"python3 -c \"import random; pool=sorted({pool}); print({order}[:{seats}])\""
+    women = "[" + ",".join(repr(p) for p in women_of(parity_genders)) + "]"
+    return (f"python3 -c \"import random, itertools; pool=sorted({pool}); women={women}; order={order}; "
+            f"q=[[p for p in order if p in women], [p for p in order if p not in women]]; "
+            f"q=q if order[0] in women else q[::-1]; "
+            f"print([p for pair in itertools.zip_longest(*q) for p in pair if p][:{seats}])\"")

@@ -16,7 +16,7 @@ from gup.forms_common import handle_form, render_form
 from gup.i18n import local_today
 from gup.policy import authorize, can
 from gup.relays import bp, queries, services, work
-from gup.relays.draw import ALGORITHM, verification_command
+from gup.relays.draw import ALGORITHM, verification_command, women_of
 from gup.relays.forms import DrawForm, EndForm, PoolForm, PoolMemberForm, RelayForm, WithdrawForm
 from gup.relays.models import EndReason, RelayStatus, place_label
 from gup.relays.services import SCOPE_KINDS
@@ -226,7 +226,8 @@ def run_draw(pool_id: int):
 
 def _draw_context(item: Any) -> dict[str, Any]:
     return {"draw": item, "algorithm": ALGORITHM, "verify_ok": services.verify(item),
-            "command": verification_command(item.pool_ids, item.seats, item.seed, item.parity)}
+            "women": women_of(item.pool_genders) if item.parity else None,
+            "command": verification_command(item.pool_ids, item.seats, item.seed, item.pool_genders)}
 
 
 @bp.route("/relay-draws/<int:draw_id>")

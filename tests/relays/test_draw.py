@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import random
 import subprocess
 import sys
 
 import pytest
 
-from gup.relays.draw import draw, new_seed, verification_command
+from gup.relays.draw import draw, new_seed, verification_command, women_of
 
 POOL = [f"V-{i:04d}" for i in range(1, 13)]
 
@@ -29,6 +30,25 @@ def test_the_published_command_reproduces_the_draw():
     code = command.split('-c "', 1)[1].rstrip('"')
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == repr(draw(POOL, 3, seed))
+
+
+def _run(command: str) -> list[str]:
+    code = command.split('-c "', 1)[1].rstrip('"')
+    out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True).stdout
+    return ast.literal_eval(out.strip())
+
+
+@pytest.mark.parametrize("women_count", [0, 1, 3, 6, 12])
+def test_the_published_parity_command_reproduces_the_parity_draw(women_count):
+    """With parity the command needs the published women's pseudonyms and nothing else; it gives the draw's
+    result (not just the order), whichever queue runs out first."""
+    genders = {p: ("woman" if i < women_count else ("man" if i % 2 else None)) for i, p in enumerate(POOL)}
+    assert women_of(genders) == POOL[:women_count]
+    for index, seats in enumerate((1, 4, 7, 12)):
+        seed = f"{women_count}-{index}-{new_seed()}"
+        command = verification_command(POOL, seats, seed, genders)
+        assert f"women={POOL[:women_count]!r}".replace(" ", "") in command.replace(" ", "")
+        assert _run(command) == draw(POOL, seats, seed, genders)
 
 
 def test_parity_alternates_women_and_others():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -174,9 +175,13 @@ def test_draw_is_run_published_and_verifiable(app, w, place, client, login):
     login(coordinator)
     assert client.post(f"/relay-draws/{record.id}/publish").status_code == 302
     client.post("/logout")
-    page = client.get(f"/tirages/{record.id}").get_data(as_text=True)
+    html = client.get(f"/tirages/{record.id}").get_data(as_text=True)
+    page = re.sub(r"<[^>]+>", "", html)
     assert record.seed in page and ", ".join(record.result_ids) in page and "random.Random" in page
     assert "Alice" not in page and "Bruno" not in page
+    # a parity draw can be checked from the page alone: the women's pseudonyms are published, in the command too
+    assert re.search(r"Femmes \(parité\)\s*V-0001, V-0003", page)
+    assert "women=[&#39;V-0001&#39;,&#39;V-0003&#39;]" in html
     result = app.test_cli_runner().invoke(args=["gup", "relays", "verify-draw", str(record.id)])
     assert result.exit_code == 0, result.output
     assert "Vérifié : identique." in result.output
