@@ -1,6 +1,6 @@
 """Feature package: resident relays (habitants relais) — mandates per building, stairwell, residence or theme,
-consent and contact minimisation, pools of volunteers and auditable random draws, mandate reminders, and the
-representativeness indicators of the « Participation des habitants » section."""
+consent and contact minimisation, pools of volunteers and auditable random draws, mandate reminders, the relays'
+monthly digest, and the representativeness indicators of the « Participation des habitants » section."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def _relay(user: Any) -> bool:
 
 
 def init_app(app: Any, registry: Any) -> None:
-    """Plug relays in: routes, menu, jobs, inbox items, indicators and the verify-draw command."""
+    """Plug relays in: routes, menu, jobs (contact erasure, mandate reminders, monthly digest), inbox items,
+    indicators and the verify-draw command."""
     import gup.relays.space  # noqa: F401  (routes attach to bp on import; page sections connect)
     import gup.relays.views  # noqa: F401
     from gup.relays import cli, demo, indicators, jobs, worklist
@@ -37,6 +38,8 @@ def init_app(app: Any, registry: Any) -> None:
                  description="Erase resident relays' contact details a set time after their mandate ended")
     registry.job("relays.mandates_ending", jobs.mandates_ending, trigger="cron", hour=7, minute=10,
                  description="Remind the coordination once of each relay mandate ending within 60 days")
+    registry.job("relays.digest", jobs.monthly_digest, trigger="cron", day=1, hour=8, minute=0,
+                 description="Mail each relay who consented to e-mail last month's digest of their scope, once")
     registry.work_items(worklist.PROVIDER)
     registry.indicators(indicators.ALL)
     registry.cli(cli.relays_cli)

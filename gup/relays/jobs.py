@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from gup.auth.links import mail_url
 from gup.claims import insert_once
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.notifications.services import queue_notification
-from gup.relays import queries, services
-from gup.relays.models import MandateReminder
+from gup.relays import digest, queries, services
+from gup.relays.models import DIGEST_CAUSE, MandateReminder, RelayDigest, RelayStatus, ResidentRelay
+from gup.territory.queries import territory_index
 
 logger = logging.getLogger(__name__)
 
@@ -50,4 +52,38 @@ def mandates_ending(now: datetime) -> int:
             sent += 1
     db.session.flush()
     logger.info("relays: %s mandate reminder(s) queued", sent)
+    return sent
+
+
+def _claim_digest(relay_id: int, month, count: int, now: datetime) -> bool:
+    """Insert the (relay, month) row; False when a run (this one or another) sent that month's digest already."""
+    if db.session.scalar(sa.select(RelayDigest.id).where(RelayDigest.relay_id == relay_id,
+                                                         RelayDigest.month == month)):
+        return False
+    return insert_once(RelayDigest, relay_id=relay_id, month=month, items=count, sent_at=now) is not None
+
+
+def monthly_digest(now: datetime) -> int:
+    """On the 1st: each active relay who may be mailed gets last month's digest of their scope, once; nothing is
+    sent to a relay with nothing to list. Returns the mails queued."""
+    month = digest.previous_month(local_today(now))
+    last_day = digest.next_month(month) - timedelta(days=1)
+    index = territory_index()
+    sent = 0
+    relays = db.session.scalars(sa.select(ResidentRelay).where(ResidentRelay.status == RelayStatus.ACTIVE)
+                                .order_by(ResidentRelay.id))
+    for relay in relays:
+        address = relay.mail_address()
+        if address is None or not queries.active_on(relay, month, last_day):
+            continue
+        content = digest.build(relay, month, index)
+        if not content.count or not _claim_digest(relay.id, month, content.count, now):
+            continue
+        queue_notification("relay_digest", to=address, cause_kind=DIGEST_CAUSE, cause_id=relay.id,
+                           context={"digest": content, "scope": relay.scope_label,
+                                    "month": format_date(month, "MMMM y", locale="fr"),
+                                    "month_en": format_date(month, "MMMM y", locale="en")})
+        sent += 1
+    db.session.flush()
+    logger.info("relays: %s monthly digest(s) queued for %s", sent, month)
     return sent

@@ -280,6 +280,26 @@ class MandateReminder(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
 
 
+#: the outbox's cause of a relay's monthly digest (cause_id: the relay), so withdrawing consent finds it
+DIGEST_CAUSE = "relay_digest"
+
+
+class RelayDigest(db.Model):
+    """Récapitulatif mensuel: the monthly digest sent to one relay for one month (its first day); a second run
+    sends nothing."""
+
+    __tablename__ = "relay_digests"
+    __table_args__ = (sa.UniqueConstraint("relay_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    relay_id: Mapped[int] = mapped_column(sa.ForeignKey("resident_relays.id", ondelete="CASCADE"), index=True)
+    #: the first day of the month the digest covers
+    month: Mapped[date]
+    #: how many lines the digest listed (reports, findings and actions)
+    items: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+
+
 class RelayReport(db.Model):
     """A resident report filed by a relay for their neighbours (channel relay), by the relay on their phone page
     or by the coordination on their behalf."""

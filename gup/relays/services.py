@@ -15,10 +15,12 @@ from gup.agreements.models import Agreement
 from gup.audit.services import acting_as
 from gup.errors import DomainError
 from gup.extensions import db
+from gup.notifications.services import delete_unsent, pending_of
 from gup.orm import now_utc
 from gup.relays import draw as drawing
 from gup.relays.models import (
     CONSENT_CHANNELS,
+    DIGEST_CAUSE,
     AgeBracket,
     DesignationMethod,
     EndReason,
@@ -130,7 +132,8 @@ def end_mandate(relay: ResidentRelay, *, reason: EndReason, on: date, actor: Any
 
 
 def withdraw_consent(relay: ResidentRelay, *, on: date, actor: Any) -> ResidentRelay:
-    """Withdrawing consent stops all contact at once: the contact details are erased now."""
+    """Withdrawing consent stops all contact at once: the contact details are erased now, a digest still queued
+    for them is deleted, and no digest goes afterwards (mail_address() is None)."""
     acting_as(db.session, actor)
     relay.consent_withdrawn_on = on
     relay.consent_channels = None
@@ -141,6 +144,9 @@ def withdraw_consent(relay: ResidentRelay, *, on: date, actor: Any) -> ResidentR
 
 
 def _erase_contact(relay: ResidentRelay, now: datetime) -> None:
+    """Erase the relay's contact, and their digest still waiting in the outbox (it carries their address)."""
+    if relay.id is not None:
+        delete_unsent(pending_of(DIGEST_CAUSE, [relay.id]))
     relay.email = None
     relay.phone = None
     if relay.contact_erased_at is None:
