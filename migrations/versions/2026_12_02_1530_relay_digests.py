@@ -1,7 +1,7 @@
 """Relays' monthly digest: one row per relay and month sent (relay_digests)
 
 Revision ID: 8c8524a290b4
-Revises: 82e19ce738ea
+Revises: 5d1e0a7c3b90
 Create Date: 2026-12-02 15:30:00.000000+00:00
 
 """
@@ -12,7 +12,7 @@ import gup.orm
 
 # revision identifiers, used by Alembic.
 revision = '8c8524a290b4'
-down_revision = '82e19ce738ea'
+down_revision = '5d1e0a7c3b90'
 branch_labels = None
 depends_on = None
 
