@@ -14,8 +14,8 @@ resident's words (a report's category, a finding's kind and theme; an action's t
 coordination or a partner), the place's name, the French label of the status and a link. No name, contact,
 address, description or photo of any report or finding ever goes into a digest. Reports link to their public
 follow-up page (`/suivi/<référence>`, open to anyone and showing only what the disclosure rule publishes);
-an action entrusted to the relay links to their « Mon espace relais » page; other actions and findings link to
-their page in gup, which opens for those who read the agreement (the coordination, the partners).
+an action entrusted to the relay links to their « Mon espace relais » page; other actions and findings have no
+link: their pages in gup carry residents' quotes and photos and open only to those who read the agreement.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def build(relay: ResidentRelay, month: date, index: dict) -> Digest:
         .options(joinedload(Finding.theme)).order_by(Finding.created_at, Finding.id))
     digest.findings = [
         DigestLine(reference=str(f.id), label=f"{f.kind.label}, {f.theme.label}", place=_place(f.territory_id, index),
-                   status=str(f.status.label), new=is_new(f), url=mail_url("findings.detail", finding_id=f.id))
+                   status=str(f.status.label), new=is_new(f), url="")
         for f in findings]
 
     entrusted = sa.select(RelayAction.action_id).where(RelayAction.relay_id == relay.id)
@@ -155,7 +155,6 @@ def build(relay: ResidentRelay, month: date, index: dict) -> Digest:
     mine = set(db.session.scalars(entrusted))
     digest.actions = [
         DigestLine(reference=str(a.id), label=a.title, place="", status=str(a.status.label), new=is_new(a),
-                   url=(mail_url("relays.space", relay_id=relay.id) if a.id in mine
-                        else mail_url("actions.detail", action_id=a.id)))
+                   url=mail_url("relays.space", relay_id=relay.id) if a.id in mine else "")
         for a in actions]
     return digest
