@@ -235,3 +235,37 @@ def test_stop_rows_keep_unknown_ids_harmless(client, f, login):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(RouteStop, foreign).walkthrough_id == other.id
+
+
+def test_status_selects_offer_only_the_moves_the_lifecycle_allows(client, f, login):
+    """A planned walk offers « Réalisée », never « Restitution envoyée »; an ended agreement offers nothing; a
+    commitment update offers « — Inchangé — » and the commitment's next statuses only."""
+    import re
+
+    from gup.agreements.models import AgreementStatus
+
+    w = f.world()
+    walk = f.make_walk(w["agreement"], status=WalkStatus.PLANNED)
+    db.session.commit()
+    login(w["coordinator"])
+
+    def options(html: str, select_id: str) -> list[str]:
+        select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', html, re.S)
+        return re.findall(r">([^<]+)</option>", select.group(1)) if select else []
+
+    page = client.get(f"/walks/{walk.id}").get_data(as_text=True)
+    assert options(page, "walk-status") == ["Réalisée"]
+    walk.status = WalkStatus.DONE
+    db.session.commit()
+    page = client.get(f"/walks/{walk.id}").get_data(as_text=True)
+    assert options(page, "walk-status") == ["Prévue", "Restitution envoyée"]
+    w["agreement"].status = AgreementStatus.ENDED
+    db.session.commit()
+    page = client.get(f"/agreements/{w['agreement'].id}").get_data(as_text=True)
+    assert 'id="status"' not in page and "Changer le statut" not in page
+    html = client.get(f"/commitments/{w['c1'].id}").get_data(as_text=True)
+    offered = re.findall(r'<option[^>]*value="([^"]*)"', re.search(r'<select[^>]*name="status".*?</select>', html,
+                                                                   re.S).group(0))
+    from gup.agreements.models import COMMITMENT_NEXT
+
+    assert offered[0] == "" and set(offered[1:]) == {s.value for s in COMMITMENT_NEXT[w["c1"].status]}
