@@ -93,10 +93,28 @@ def public_organisation(report: ResidentReport) -> Organisation | None:
     return report.responsible_organisation if report.status in ROUTED_STATUSES else None
 
 
+#: the milestones a resident follows on the tracking page, and the status each one is reached with
+MILESTONES = ((ReportStatus.RECEIVED, (ReportStatus.RECEIVED, ReportStatus.QUALIFIED)),
+              (ReportStatus.SENT, (ReportStatus.SENT,)),
+              (ReportStatus.IN_PROGRESS, (ReportStatus.IN_PROGRESS,)),
+              (ReportStatus.RESOLVED, (ReportStatus.RESOLVED,)))
+
+
+def progress_steps(report: ResidentReport) -> list[dict[str, Any]]:
+    """« Reçu → Transmis → En cours → Résolu » with each step done, current or to come; a report closed another
+    way (not our remit, duplicate, rejected) ends on that status instead of the steps it will not reach."""
+    if report.status in (ReportStatus.NOT_OUR_REMIT, ReportStatus.DUPLICATE, ReportStatus.REJECTED):
+        return [{"label": ReportStatus.RECEIVED.label, "state": "done"},
+                {"label": report.status.label, "state": "current"}]
+    current = next(i for i, (_m, reached) in enumerate(MILESTONES) if report.status in reached)
+    return [{"label": milestone.label, "state": "done" if i < current else "current" if i == current else "todo"}
+            for i, (milestone, _reached) in enumerate(MILESTONES)]
+
+
 def public_view(report: ResidentReport) -> dict[str, Any]:
     """What the public tracking page shows beyond the status and the public explanations."""
     return {"organisation": public_organisation(report), "description": public_description(report),
-            "address": public_address(report)}
+            "address": public_address(report), "steps": progress_steps(report)}
 
 
 def intake_disclosure(report: ResidentReport, *, channel: Channel, resident_agreed: bool,

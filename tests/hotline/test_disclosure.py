@@ -298,3 +298,33 @@ def test_every_mail_to_residents_links_the_personal_data_page(app, f, world):
         assert "https://gup.example.fr/donnees-personnelles" in mail.body
         assert "Ville de Bellerive" in mail.body
         assert 'href="https://gup.example.fr/donnees-personnelles"' in (mail.html_body or "")
+
+
+# --- the tracking page --------------------------------------------------------------------------------
+
+def test_tracking_page_names_the_problem_and_shows_its_steps_in_order(client, f, world):
+    """Two reports read apart (category as the title, the public address and neighbourhood), the milestones say
+    where it stands, and the answers read oldest first."""
+    from gup.hotline import services
+    from gup.orm import now_utc
+
+    report = f.make_report(world["category"], neighbourhood=world["hood"], address="3 rue des Lilas")
+    report.public_address, report.disclosure = "Rue des Lilas", Disclosure.APPROVED
+    report.public_description = "Sacs déposés au pied de l'arbre"
+    db.session.commit()
+    services.route_report(report, to=world["hp1"], actor=world["coordinator"], now=now_utc())
+    db.session.commit()
+    html = _texts(client.get(f"/suivi/{report.reference}"))
+    assert re.search(r"<h1>\s*Dépôts sauvages\s*</h1>", html)
+    assert "Rue des Lilas · Les Acacias · reçu le" in html and "3 rue des Lilas" not in html
+    steps = re.findall(r'<li class="step step-(\w+)"', html)
+    assert steps == ["done", "current", "todo", "todo"]
+    assert re.search(r"aria-current=\"step\">\s*<span[^>]*>Étape actuelle :</span>\s*Transmis à l(&#39;|')organisme",
+                     html)
+    timeline = html.split("Suivi du signalement")[1]
+    assert timeline.index("Reçu") < timeline.index("Transmis à l")
+    services.change_status(report, to=ReportStatus.REJECTED, actor=world["coordinator"], now=now_utc(),
+                           public_text="Ce signalement ne relève pas de la GUP.")
+    db.session.commit()
+    html = _texts(client.get(f"/suivi/{report.reference}"))
+    assert re.findall(r'<li class="step step-(\w+)"', html) == ["done", "current"] and "Rejeté" in html
