@@ -10,6 +10,7 @@ from gup.admin import bp
 from gup.errors import DomainError
 from gup.extensions import db
 from gup.forms_common import show_domain_error
+from gup.notifications.services import mail_url
 from gup.open311 import services
 from gup.open311.forms import ClientForm, RightsForm
 from gup.open311.models import Open311Client
@@ -20,8 +21,10 @@ from gup.policy import authorize
 def _page(form: ClientForm, new_key: str | None = None, status: int = 200):
     clients = services.list_clients()
     rights = {c.id: RightsForm(formdata=None, prefix=f"c{c.id}", obj=c) for c in clients}
+    # the address client applications use: the site's public one, never the Host header of this request
+    discovery_url = mail_url("open311.discovery", fmt="xml")
     return render_template("open311/clients.html", form=form, clients=clients, rights=rights,
-                           new_key=new_key), status
+                           new_key=new_key, discovery_url=discovery_url), status
 
 
 @bp.route("/admin/open311")
@@ -59,7 +62,7 @@ def open311_revoke_client(client_id: int):
     authorize(current_user, "revoke", client)
     services.revoke_client(client, actor=current_user, now=now_utc())
     db.session.commit()
-    flash(_("Clé de %(name)s révoquée.", name=client.name), "success")
+    flash(_("Clé de l'application %(name)s révoquée.", name=client.name), "success")
     return redirect(url_for("admin.open311_clients"))
 
 

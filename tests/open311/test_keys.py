@@ -33,6 +33,13 @@ def test_admin_creates_a_key_shown_once_and_revokes_it(client, login, f):
     assert client_for_key(key) == stored
     assert key not in client.get("/admin/open311").get_data(as_text=True)  # shown once
     assert _post_with(client, key) == 200
+    listing = client.get("/admin/open311").get_data(as_text=True)
+    # revoking asks first: the button opens what it does and the real submit button (no JavaScript needed)
+    confirm = re.search(r'<details class="confirm">\s*<summary[^>]*>Révoquer la clé de l(&#39;|\')application Appli du '
+                        r'bailleur</summary>(.*?)</details>', listing, re.S)
+    assert confirm and "ne pourra plus déposer" in confirm.group(2)
+    assert "Révoquer définitivement la clé" in confirm.group(2) and "/revoke" in confirm.group(2)
+    assert "http://gup.test/open311/v2/discovery.xml" in listing  # the site's public address, not the Host header
     response = client.post(f"/admin/open311/{stored.id}/revoke")
     assert response.status_code == 302
     db.session.refresh(stored)
