@@ -90,7 +90,7 @@ def register_error_handlers(app: Flask) -> None:
             return api.handle_http_exception(exc)
         code = exc.code or 500
         template = {403: "errors/403.html", 404: "errors/404.html"}.get(code, "errors/generic.html")
-        return render_template(template, code=code, message=exc.description), code
+        return render_template(template, code=code, message=exc.description, draft_kept=_keeps_draft()), code
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
@@ -103,3 +103,13 @@ def register_error_handlers(app: Flask) -> None:
             return _json_error(500, "Erreur interne.")
         return render_template("errors/generic.html", code=500,
                                message=_("Une erreur inattendue est survenue.")), 500
+
+
+def _keeps_draft() -> bool:
+    """Whether the refused form keeps a draft on the device (its template posts `_draft`: gup/static/js/
+    finding-draft.js), so the expired-form page can say nothing typed is lost."""
+    try:
+        return request.method == "POST" and request.form.get("_draft") == "1"
+    except Exception:  # noqa: BLE001  (an unreadable body: say nothing about drafts)
+        return False
+

@@ -145,3 +145,22 @@ def test_language_switch_to_english(client):
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Log in" in html
+
+
+def test_the_expired_form_page_says_when_the_draft_is_kept(app, f):
+    """The finding form keeps a draft on the device: its expired page says nothing is lost; other forms say how
+    not to lose what was typed."""
+    f.make_user(email="csrf@example.org")
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        with app.test_client() as c:
+            draft = c.post("/login", data={"email": "csrf@example.org", "_draft": "1"}).get_data(as_text=True)
+            assert "est perdu : ce que vous aviez saisi est gardé en brouillon" in draft
+            plain = c.post("/login", data={"email": "csrf@example.org"}).get_data(as_text=True)
+            assert "expiré" in plain and "est perdu" not in plain and "copiez ce qui est long" in plain
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    from pathlib import Path
+
+    assert 'name="_draft" value="1"' in Path("templates/findings/form.html").read_text(encoding="utf-8")
