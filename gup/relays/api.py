@@ -23,6 +23,7 @@ from gup.pagination import paginate
 from gup.relays import queries, services
 from gup.relays.draw import ALGORITHM, verification_command
 from gup.relays.models import RelayDraw, RelayPool, RelayStatus, ResidentRelay
+from gup.relays.payloads import relay_fields
 from gup.relays.schemas import (
     DrawIn,
     DrawQueryArgs,
@@ -43,8 +44,6 @@ from gup.rest import (
     paginated,
     unprocessable,
 )
-from gup.territory.models import Territory, TerritoryKind
-from gup.territory.queries import descendants, territory_index
 
 relays_api = api_blueprint("relays", "/relays", "Habitants relais.")
 pools_api = api_blueprint("relay_pools", "/relay-pools", "Viviers d'habitants relais (coordination).")
@@ -111,31 +110,6 @@ def get_relay(relay_id: int):
     return _shown(relay)
 
 
-def _place_or_422(agreement: Agreement, territory_id: int) -> Territory:
-    index = territory_index()
-    in_perimeter = {node.id for node, _depth in descendants([t.id for t in agreement.territories], index)
-                    if node.kind in services.SCOPE_KINDS}
-    if territory_id not in in_perimeter:
-        unprocessable("territory_id", f"Lieu introuvable dans le périmètre de la convention (résidence, bâtiment "
-                                      f"ou cage d'escalier) : {territory_id}.")
-    return db.session.get(Territory, territory_id)
-
-
-def _relay_fields(payload: dict, agreement: Agreement) -> dict[str, Any]:
-    fields = dict(payload)
-    territory_id = fields.pop("territory_id", None)
-    fields["territory"] = _place_or_422(agreement, territory_id) if territory_id is not None else None
-    if fields.get("theme_id") is not None and fields["theme_id"] not in {t.id for t in agreement.themes}:
-        unprocessable("theme_id", f"Thématique introuvable dans la convention : {fields['theme_id']}.")
-    if fields.get("neighbourhood_id") is not None and fields["neighbourhood_id"] not in {
-            t.id for t in agreement.territories if t.kind is TerritoryKind.NEIGHBOURHOOD}:
-        unprocessable("neighbourhood_id", f"Quartier introuvable dans la convention : {fields['neighbourhood_id']}.")
-    for key in ("designation_method", "age_bracket", "gender"):
-        if fields.get(key) is not None:
-            fields[key] = fields[key].value
-    return fields
-
-
 @relays_api.route("", methods=["POST"], endpoint="create")
 @relays_api.arguments(RelayIn)
 @relays_api.response(201, RelayOut)
@@ -149,7 +123,7 @@ def create_relay(payload: dict):
     user = api_user()
     agreement = agreement_or_422(payload.pop("agreement_id"))
     policy.authorize(user, "manage_relays", agreement)
-    fields = _relay_fields(payload, agreement)
+    fields = relay_fields(payload, agreement)
     try:
         with committing():
             relay = services.create_relay(agreement, actor=user, **fields)
