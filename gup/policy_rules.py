@@ -552,6 +552,38 @@ def _visible_relays(user: Any, stmt: Select, model: Any) -> Select:
     return stmt.where(ResidentRelay.agreement_id.in_(readable))
 
 
+@rule(RelayDraw, "view_result")
+def _view_draw_result(user: Any, record: RelayDraw) -> bool:
+    """A draw's pseudonymised result (seed, pool pseudonyms, result; never names): anyone once it is published,
+    as on its public page (relays.public_draw); the coordination always."""
+    return record.published or _manage_relays(user, record)
+
+
+def _coordinated_agreements(user: Any) -> Select:
+    return sa.select(agreement_coordinators.c.agreement_id).where(agreement_coordinators.c.user_id == user.id)
+
+
+@scope(RelayPool)
+def _visible_pools(user: Any, stmt: Select, model: Any) -> Select:
+    """Pools, as their "view" rule: the coordination of their agreement."""
+    if user.role is Role.ADMIN:
+        return stmt
+    if user.role is not Role.COORDINATOR:
+        return stmt.where(sa.false())
+    return stmt.where(RelayPool.agreement_id.in_(_coordinated_agreements(user)))
+
+
+@scope(RelayDraw)
+def _visible_draws(user: Any, stmt: Select, model: Any) -> Select:
+    """Draws, as their "view_result" rule: the published ones, and every draw of the agreements coordinated."""
+    if user.role is Role.ADMIN:
+        return stmt
+    if user.role is not Role.COORDINATOR:
+        return stmt.where(RelayDraw.published.is_(True))
+    mine = sa.select(RelayPool.id).where(RelayPool.agreement_id.in_(_coordinated_agreements(user)))
+    return stmt.where(sa.or_(RelayDraw.published.is_(True), RelayDraw.pool_id.in_(mine)))
+
+
 # --- notifications --------------------------------------------------------------------------------
 
 @rule(OutboundMail, "list_failed", "resend")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gup.agreements.schemas import AgreementPatchIn, CommitmentIn, CommitmentPatchIn, CommitmentUpdateIn
+from gup.relays.schemas import DrawIn, RelayIn
 
 HUGE = "é" * 100_000
 BAD_VALUES = [None, "", "   ", HUGE, 0, -1, 2**31, 10**30, -(10**30), 1.5, float("1e308"), True, [], [1, None],
@@ -32,7 +33,28 @@ def _routes(w, f) -> list[tuple[str, str, dict, list[str]]]:
         ("PATCH", f"/api/v1/commitments/{c1.id}", {}, commitment_fields),
         ("POST", f"/api/v1/commitments/{c1.id}/updates", {"note": "Fuzz"},
          sorted(CommitmentUpdateIn().fields) + ["unknown_field"]),
+        *_relay_routes(w, f),
     ]
+
+
+def _relay_routes(w, f) -> list[tuple[str, str, dict, list[str]]]:
+    """The resident relays' write routes: a relay of a building of the sample agreement, a draw in a pool."""
+    from gup.extensions import db
+    from gup.relays import services
+    from gup.territory.models import TerritoryKind
+
+    nbh = f.make_territory(TerritoryKind.NEIGHBOURHOOD)
+    w["agreement"].territories.append(nbh)
+    building = f.make_territory(TerritoryKind.BUILDING, f.make_territory(TerritoryKind.RESIDENCE, nbh))
+    pool = services.create_pool(w["agreement"], name="Vivier", actor=w["coordinator"])
+    for name in ("Une", "Deux"):
+        services.add_pool_member(pool, person_name=name, actor=w["coordinator"])
+    db.session.commit()
+    relay_body = {"agreement_id": w["agreement"].id, "person_name": "Fuzz", "territory_id": building.id,
+                  "mandate_start_on": "2026-01-01"}
+    return [("POST", "/api/v1/relays", relay_body, sorted(RelayIn().fields) + ["unknown_field"]),
+            ("POST", "/api/v1/relay-draws", {"pool_id": pool.id, "seats": 1},
+             sorted(DrawIn().fields) + ["unknown_field"])]
 
 
 
@@ -83,7 +105,9 @@ def test_missing_body_never_gives_500(api, w, f):
 
 QUERY_ARGS = {"/api/v1/agreements": ["status", "q"], "/api/v1/commitments": ["agreement_id", "organisation_id",
                                                                             "theme_id", "status", "overdue"],
-              "/api/v1/organisations": ["kind", "q"], "/api/v1/neighbourhoods": ["qpv", "q"]}
+              "/api/v1/organisations": ["kind", "q"], "/api/v1/neighbourhoods": ["qpv", "q"],
+              "/api/v1/relays": ["agreement_id", "status", "territory_id"], "/api/v1/relay-pools": ["agreement_id"],
+              "/api/v1/relay-draws": ["pool_id", "published"]}
 BAD_QUERY_VALUES = ["", "abc", "-1", "0", "1.5", "99999999999999999999", "true", "%00", "%ED%A0%80", "x" * 5000,
                     "'; DROP TABLE commitments; --", "%25_%25"]
 

@@ -67,7 +67,8 @@ def test_patch_bodies_require_nothing(client):
 
 def test_lists_document_pagination(client):
     paths = _spec(client)["paths"]
-    for path in ("/api/v1/agreements", "/api/v1/commitments", "/api/v1/organisations", "/api/v1/neighbourhoods"):
+    for path in ("/api/v1/agreements", "/api/v1/commitments", "/api/v1/organisations", "/api/v1/neighbourhoods",
+                 "/api/v1/relays", "/api/v1/relay-pools", "/api/v1/relay-draws"):
         operation = paths[path]["get"]
         names = {p["name"] for p in operation["parameters"]}
         assert {"page", "page_size"} <= names

@@ -23,13 +23,15 @@ def _relay(user: Any) -> bool:
 
 
 def init_app(app: Any, registry: Any) -> None:
-    """Plug relays in: routes, menu, jobs (contact erasure, mandate reminders, monthly digest), inbox items,
+    """Plug relays in: routes, API, menu, jobs (contact erasure, mandate reminders, monthly digest), inbox items,
     indicators and the verify-draw command."""
     import gup.relays.space  # noqa: F401  (routes attach to bp on import; page sections connect)
     import gup.relays.views  # noqa: F401
     from gup.relays import cli, demo, indicators, jobs, worklist
+    from gup.relays.api import draws_api, pools_api, relays_api
 
     registry.blueprints(bp)
+    registry.api(relays_api, pools_api, draws_api)
     registry.menu("relays.home", _l("Habitants relais"), current=("relays.",), visible=_coordination, order=47)
     registry.menu("relays.mine", _l("Mon espace relais"), current=("relays.mine", "relays.space", "relays.file_"),
                   visible=_relay, order=1)

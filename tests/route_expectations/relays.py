@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from tests.route_expectations.roles import EVERYONE, READERS
+from tests.route_expectations.roles import EVERYONE, LOGGED, READERS
 
 #: the coordination: the agreement's coordinator and administrators
 MANAGE = {"coordinator", "admin"}
@@ -35,6 +36,25 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "relays.presence": {"POST": {"coordinator"}},
     "relays.entrust": {"POST": {"coordinator"}},
     "relays.unentrust": {"POST": {"coordinator"}},
+    # /api/v1: lists are scoped by the policy (an empty page for those who may read nothing)
+    "api_relays.index": {"GET": LOGGED},
+    "api_relays.detail": {"GET": READERS},
+    "api_relays.create": {"POST": MANAGE},
+    "api_relay_pools.index": {"GET": LOGGED},
+    "api_relay_pools.detail": {"GET": MANAGE},
+    "api_relay_draws.index": {"GET": LOGGED},
+    #: the sample draw is published: anyone signed in reads its pseudonymised result, as on its public page
+    "api_relay_draws.detail": {"GET": LOGGED},
+    "api_relay_draws.create": {"POST": MANAGE},
+}
+
+#: endpoint -> function(params, role) giving a valid body, so that only the policy can refuse it
+BODIES: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
+    "api_relays.create": lambda p, role: {
+        "agreement_id": p["agreement_id"], "person_name": f"Relais de {role}", "territory_id": p["relay_building_id"],
+        "mandate_start_on": "2026-03-01", "email": "relais@example.org", "consent_given_on": "2026-03-01",
+        "consent_channels": ["email"]},
+    "api_relay_draws.create": lambda p, role: {"pool_id": p["pool_id"], "seats": 1, "parity": False},
 }
 
 
@@ -74,4 +94,5 @@ def params(f, w) -> dict[str, Any]:
     db.session.add_all([invitation, *links])
     db.session.flush()
     return {"relay_id": relay.id, "pool_id": pool.id, "draw_id": draw.id, "invitation_id": invitation.id,
-            "link_id": link.id}
+            "link_id": link.id,
+            "relay_building_id": building.id}
