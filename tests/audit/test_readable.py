@@ -36,7 +36,7 @@ def test_linked_records_statuses_dates_and_amounts_read_in_french(app, f):
     assert "Organisme responsable : Bailleur Un → Bailleur Deux" in lines
     assert f"Personne chargée : — → {w['referent2'].full_name}" in lines
     assert "Statut : Prévue → En cours" in lines
-    assert any(line.startswith("Échéance : 31 mars 2027 → 1 juin 2027") for line in lines)
+    assert any(line.startswith("Échéance : 31 mars 2027 → 1er juin 2027") for line in lines)
     cost = next(line for line in lines if line.startswith("Coût"))
     assert "950,00" in cost and "€" in cost
     assert not any(RAW.search(line) for line in lines), lines
