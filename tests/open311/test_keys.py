@@ -39,7 +39,8 @@ def test_admin_creates_a_key_shown_once_and_revokes_it(client, login, f):
                         r'bailleur</summary>(.*?)</details>', listing, re.S)
     assert confirm and "ne pourra plus déposer" in confirm.group(2)
     assert "Révoquer définitivement la clé" in confirm.group(2) and "/revoke" in confirm.group(2)
-    assert "http://gup.test/open311/v2/discovery.xml" in listing  # the site's public address, not the Host header
+    base = client.application.config["PUBLIC_BASE_URL"]
+    assert base and f"{base}/open311/v2/discovery.xml" in listing  # the site's public address, not the Host header
     response = client.post(f"/admin/open311/{stored.id}/revoke")
     assert response.status_code == 302
     db.session.refresh(stored)
