@@ -122,6 +122,8 @@ class Config:
     PUBLIC_POST_LIMIT = os.environ.get("GUP_PUBLIC_POST_LIMIT", "5 per minute;30 per hour")
     MAP_TILE_URL = os.environ.get("GUP_MAP_TILE_URL", "")  # e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
     MAP_TILE_ATTRIBUTION = os.environ.get("GUP_MAP_TILE_ATTRIBUTION", "© OpenStreetMap")  # plain text
+    #: where the public form's map opens before a point is placed: "lat,lng[,zoom]" (default: France)
+    MAP_CENTRE = os.environ.get("GUP_MAP_CENTRE", "46.6,2.4,5")
     #: security headers (gup.security_headers): the CSP is only reported, not enforced, while trying a change;
     #: violation reports go to CSP_REPORT_URI when set; HSTS (seconds, 0 = not sent) only where HTTPS is certain
     CSP_REPORT_ONLY = _bool("GUP_CSP_REPORT_ONLY")

@@ -4,8 +4,7 @@
  *   input, and restores them on load when the page shows the fields empty (the server's own re-render after a
  *   failed submit always wins). Files and the CSRF token are never stored.
  * - A page carrying data-draft-clear="<key>" (the page shown after a successful save) deletes that draft.
- * - A [data-geolocate] block is revealed when the browser can locate the phone; its button fills latitude and
- *   longitude. Without JavaScript, or without permission, the fields stay plain inputs.
+ * « Utiliser ma position » lives in geolocate.js.
  */
 (function () {
   "use strict";
@@ -119,37 +118,10 @@
     form.addEventListener("submit", save);
   }
 
-  function setupGeolocation(block) {
-    if (!("geolocation" in navigator)) { return; }
-    var form = block.closest("form");
-    var lat = form && form.querySelector("[name=latitude]");
-    var lng = form && form.querySelector("[name=longitude]");
-    var button = block.querySelector("button");
-    var status = block.querySelector(".geo-status");
-    if (!lat || !lng || !button) { return; }
-    block.hidden = false;
-    button.addEventListener("click", function () {
-      if (status) { status.textContent = status.getAttribute("data-wait"); }
-      button.disabled = true;
-      navigator.geolocation.getCurrentPosition(function (pos) {
-        lat.value = pos.coords.latitude.toFixed(6);
-        lng.value = pos.coords.longitude.toFixed(6);
-        lat.dispatchEvent(new Event("input", { bubbles: true }));
-        if (status) { status.textContent = status.getAttribute("data-done"); }
-        button.disabled = false;
-      }, function () {
-        if (status) { status.textContent = status.getAttribute("data-fail"); }
-        button.disabled = false;
-      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
-    });
-  }
-
   function init() {
     clearDrafts();
     var forms = document.querySelectorAll("form[data-draft-key]");
     for (var i = 0; i < forms.length; i++) { setupDraft(forms[i]); }
-    var blocks = document.querySelectorAll("[data-geolocate]");
-    for (var j = 0; j < blocks.length; j++) { setupGeolocation(blocks[j]); }
   }
 
   if (document.readyState === "loading") {
