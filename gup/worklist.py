@@ -1,7 +1,7 @@
 """Work items: what a user must act on, as each feature describes it for « Mes actions » (gup.inbox).
 
-A feature registers a `WorkItemProvider` (`registry.work_items(...)`); the inbox aggregator lists every
-provider's items and moves the selected ones, without knowing any feature.
+A feature registers a `WorkItemProvider` (`registry.work_items(...)`); the inbox aggregator lists the items of
+the providers whose audience the user belongs to and moves the selected ones, without knowing any feature.
 """
 
 from __future__ import annotations
@@ -11,10 +11,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+#: audiences of a provider: a partner referent's organisation, or the coordination of agreements
+ORGANISATION = "organisation"
+COORDINATION = "coordination"
+AUDIENCES = frozenset({ORGANISATION, COORDINATION})
+
 
 @dataclass(frozen=True)
 class WorkItem:
-    """One row of « Mes actions »: a record assigned to the user's organisation."""
+    """One row of « Mes actions »: a record assigned to the user's organisation, or due in an agreement the user
+    coordinates."""
 
     obj: Any
     kind: str
@@ -42,6 +48,9 @@ class WorkItemProvider:
     model: type
     #: items(user, today) -> the user's open items of this kind (a constant number of queries)
     items: Callable[[Any, date], list[WorkItem]]
+    #: who it is asked for: ORGANISATION (the items of a referent's organisation) or COORDINATION (the items of
+    #: the agreements the user coordinates; every agreement for an administrator)
+    audience: str = ORGANISATION
     #: load(ids) -> the records with these ids, loaded with what the policy reads (None: not movable in bulk)
     load: Callable[[list[int]], list[Any]] | None = None
     #: label(obj) -> how a problem names it (« Constat n° 3 »)
@@ -56,3 +65,7 @@ class WorkItemProvider:
     move: Callable[..., Any] | None = None
     #: statuses never reached in bulk (e.g. a finding is never « sent » back from the list)
     refused_targets: frozenset[Any] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise ValueError(f"work item provider {self.kind!r}: unknown audience {self.audience!r}")

@@ -1,4 +1,5 @@
-"""Aggregator: « Mes actions », the work items every feature registers for a partner referent's organisation."""
+"""Aggregator: « Mes actions », the work items every feature registers for a partner referent's organisation or
+for the coordination of the agreements a user coordinates (gup.worklist audiences)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ bp = Blueprint("inbox", __name__)
 
 
 def init_app(app: Any, registry: Any) -> None:
-    """Plug the inbox in: its pages and menu entry (referents only)."""
+    """Plug the inbox in: its pages and menu entry (referents, coordinators and administrators)."""
     import gup.inbox.views  # noqa: F401  (routes attach to bp on import)
 
     registry.blueprints(bp)
-    registry.menu("inbox.index", _l("Mes actions"), current=("inbox.",), visible=_is_referent, order=5)
+    registry.menu("inbox.index", _l("Mes actions"), current=("inbox.",), visible=_may_have_items, order=5)
 
 
-def _is_referent(user: Any) -> bool:
-    return bool(user.is_referent)
+def _may_have_items(user: Any) -> bool:
+    from gup.inbox.services import may_have_items
+
+    return may_have_items(user)

@@ -1,4 +1,5 @@
-"""Use cases of « Mes actions »: list the registered work items, move several at once. Flush only."""
+"""Use cases of « Mes actions »: list the registered work items of the user's audiences, move several at once.
+Flush only."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from gup.agreements.models import agreement_coordinators
 from gup.errors import DomainError
+from gup.extensions import db
 from gup.features import registry
-from gup.worklist import WorkItem, WorkItemProvider
+from gup.worklist import COORDINATION, ORGANISATION, WorkItem, WorkItemProvider
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +24,37 @@ def providers() -> list[WorkItemProvider]:
     return list(registry().work_item_providers)
 
 
-def my_items(user: Any, today: date) -> list[WorkItem]:
-    """Every provider's open items assigned to user's organisation, overdue first, then by due date (a constant
-    number of queries: each provider's own)."""
-    if user.organisation_id is None:
-        return []
-    rows = [item for provider in providers() for item in provider.items(user, today)]
+def coordinates_an_agreement(user: Any) -> bool:
+    """The user is one of the coordinators of at least one agreement (one query)."""
+    stmt = sa.select(sa.exists().where(agreement_coordinators.c.user_id == user.id))
+    return bool(db.session.scalar(stmt))
+
+
+def audiences(user: Any) -> frozenset[str]:
+    """Whose work the user sees in « Mes actions »: their organisation's (a partner referent with an
+    organisation), the coordination's (an administrator, or a coordinator of some agreement), both or none."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    out = set()
+    if user.is_referent and user.organisation_id is not None:
+        out.add(ORGANISATION)
+    if user.is_admin or coordinates_an_agreement(user):
+        out.add(COORDINATION)
+    return frozenset(out)
+
+
+def may_have_items(user: Any) -> bool:
+    """Whether « Mes actions » is offered in the menu (no query: referents, coordinators and administrators)."""
+    return bool(getattr(user, "is_referent", False) or getattr(user, "is_coordinator", False)
+                or getattr(user, "is_admin", False))
+
+
+def my_items(user: Any, today: date, *, among: frozenset[str] | None = None) -> list[WorkItem]:
+    """The open items of the providers whose audience the user belongs to (`among`, computed when not given):
+    their organisation's and/or those of the agreements they coordinate; overdue first, then by due date (a
+    constant number of queries: each provider's own)."""
+    among = audiences(user) if among is None else among
+    rows = [item for provider in providers() if provider.audience in among for item in provider.items(user, today)]
     rows.sort(key=lambda item: (not item.overdue, item.due_on is None, item.due_on or today, item.rank,
                                 item.obj.id))
     return rows

@@ -17,9 +17,10 @@ from gup.orm import now_utc
 
 def _page(form: BulkStatusForm, code: int = 200):
     today = local_today()
-    items = services.my_items(current_user, today) if current_user.is_referent else []
-    return render_template("inbox/index.html", items=items, form=form, today=today,
-                           selected=set(form.items.data or [])), code
+    audiences = services.audiences(current_user)
+    items = services.my_items(current_user, today, among=audiences)
+    return render_template("inbox/index.html", items=items, form=form, today=today, audiences=audiences,
+                           bulk=any(item.selectable for item in items), selected=set(form.items.data or [])), code
 
 
 @bp.route("/mes-actions")

@@ -101,14 +101,19 @@ def ending_soon_stmt(today: date, days: int = ENDING_SOON_DAYS) -> sa.Select:
             .where(ResidentRelay.status == RelayStatus.ACTIVE, ResidentRelay.mandate_end_on >= today,
                    ResidentRelay.mandate_end_on <= today + timedelta(days=days))
             .options(joinedload(ResidentRelay.agreement).selectinload(Agreement.coordinators),
-                     joinedload(ResidentRelay.territory))
+                     joinedload(ResidentRelay.territory), joinedload(ResidentRelay.theme),
+                     joinedload(ResidentRelay.neighbourhood))
             .order_by(ResidentRelay.mandate_end_on, ResidentRelay.id))
 
 
 def ending_soon_for(user: Any, today: date) -> list[ResidentRelay]:
-    """Mandates ending soon in the agreements the user coordinates."""
-    mine = sa.select(agreement_coordinators.c.agreement_id).where(agreement_coordinators.c.user_id == user.id)
-    return list(db.session.scalars(ending_soon_stmt(today).where(ResidentRelay.agreement_id.in_(mine))).unique())
+    """Mandates ending soon in the agreements the user coordinates (in every agreement for an administrator); two
+    queries whatever their number (the agreements' coordinators are loaded in one more)."""
+    stmt = ending_soon_stmt(today)
+    if not user.is_admin:
+        mine = sa.select(agreement_coordinators.c.agreement_id).where(agreement_coordinators.c.user_id == user.id)
+        stmt = stmt.where(ResidentRelay.agreement_id.in_(mine))
+    return list(db.session.scalars(stmt).unique())
 
 
 def published_draws(limit: int = 100) -> list[RelayDraw]:

@@ -1,4 +1,5 @@
-"""« Mes actions »: relay mandates ending within 60 days, for the agreement's coordinators (gup.inbox)."""
+"""« Mes actions »: relay mandates ending within 60 days, for the agreement's coordinators and the administrators
+(audience « coordination », gup.inbox)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from gup.relays.models import ResidentRelay
 from gup.relays.queries import ending_soon_for
-from gup.worklist import WorkItem, WorkItemProvider
+from gup.worklist import COORDINATION, WorkItem, WorkItemProvider
 
 
 def _items(user: Any, today: date) -> list[WorkItem]:
@@ -15,4 +16,4 @@ def _items(user: Any, today: date) -> list[WorkItem]:
             for r in ending_soon_for(user, today)]
 
 
-PROVIDER = WorkItemProvider(kind="relay_mandate", model=ResidentRelay, items=_items)
+PROVIDER = WorkItemProvider(kind="relay_mandate", model=ResidentRelay, items=_items, audience=COORDINATION)

@@ -73,15 +73,17 @@ def test_mes_actions_lists_own_organisation_items_across_agreements_overdue_firs
     assert 'table class="responsive worklist"' in html
 
 
-def test_mes_actions_explains_itself_to_coordinators_observers_and_admins(client, f, login):
+def test_mes_actions_explains_itself_to_those_without_items(client, f, login):
+    """Observers and coordinators of no agreement get the explanation; an agreement's coordinator and the admin get
+    the coordination's list (tests/inbox), never the organisations' actions."""
     w = f.world()
     f.make_action(w["agreement"], w["hp1"], title="Action visible ailleurs")
     db.session.commit()
-    for role in ("coordinator", "observer", "admin"):
+    for role in ("coordinator", "other_coordinator", "observer", "admin"):
         login(w[role])
         html = text_field(client.get("/mes-actions"))
-        assert "référent·e partenaire" in html
-        assert 'href="/actions"' in html and 'href="/findings"' in html
+        assert ("référent·e partenaire" in html) is (role in ("other_coordinator", "observer")), role
+        assert ("Ce que la coordination doit préparer" in html) is (role in ("coordinator", "admin")), role
         assert "Action visible ailleurs" not in html
 
 

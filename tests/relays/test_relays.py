@@ -188,8 +188,8 @@ def test_draw_is_run_published_and_verifiable(app, w, place, client, login):
 
 
 def test_mandates_ending_soon_are_listed_for_their_coordinator(w, place, client, login):
-    """« Mes actions » lists work items to referents only (gup.inbox): the coordination finds the mandates ending
-    within 60 days on the « Habitants relais » page (and the provider above feeds the inbox when it shows them)."""
+    """The coordination finds the mandates ending within 60 days on the « Habitants relais » page (and in « Mes
+    actions », through the provider above: tests/inbox/test_audiences.py)."""
     from gup.i18n import local_today
     from gup.relays.queries import ENDING_SOON_DAYS
 

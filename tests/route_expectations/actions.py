@@ -1,4 +1,5 @@
-"""Expected audience of the actions' HTML routes (list, CSV, page, create, edit, progress, "Mes actions")."""
+"""Expected audience of the actions' HTML routes (list, CSV, page, create, edit, progress); « Mes actions » is in
+inbox.py."""
 
 from tests.route_expectations.roles import CONTRIBUTORS, LOGGED, OWNER, READERS
 
@@ -9,9 +10,6 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "actions.create": {"GET": CONTRIBUTORS, "POST": CONTRIBUTORS},
     "actions.edit": {"GET": OWNER, "POST": OWNER},
     "actions.add_update": {"POST": OWNER},
-    "inbox.index": {"GET": LOGGED},
-    #: anyone signed in may post; each item is then checked by the policy (refused items are reported)
-    "inbox.bulk": {"POST": LOGGED},
 }
 
 
