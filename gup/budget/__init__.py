@@ -1,0 +1,20 @@
+"""Feature package: participatory budgets (budgets participatifs, GUIDE §3.9) — campaigns with their envelopes,
+rules and phases, residents' proposals and their review, single-use voting codes and online votes, paper
+tallies, the documented selection rule with recorded overrides, and winners delivered as actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+bp = Blueprint("budget", __name__)
+
+
+def init_app(app: Any, registry: Any) -> None:
+    """Plug participatory budgets in: the phase job and the voting-codes command."""
+    from gup.budget import cli, jobs
+
+    registry.job("budget.advance_phases", jobs.advance_phases, trigger="cron", hour=0, minute=15,
+                 description="Move participatory budget campaigns on to the phase whose start date has come")
+    registry.cli(cli.budget_cli)
