@@ -302,6 +302,17 @@ def proposal_from_finding(campaign: PBCampaign, finding: Any, *, actor: Any, now
                            actor=actor, now=now)
 
 
+def proposal_from_report(campaign: PBCampaign, report: Any, *, actor: Any, now: datetime,
+                         title: str | None = None) -> PBProject:
+    """« Transformer en proposition »: a resident report of the campaign's agreement becomes a proposal (the
+    reporter's contact stays with the report: their consent was for being told about it)."""
+    if report.agreement_id != campaign.agreement_id:
+        raise DomainError(_("Ce signalement appartient à une autre convention."), field="report_id")
+    return submit_proposal(campaign, title=title or report.description[:200], description=report.description,
+                           place=report.territory or report.neighbourhood, source=ProjectSource.REPORT,
+                           report_id=report.id, actor=actor, now=now)
+
+
 def _in_review(project: PBProject) -> None:
     if project.campaign.phase not in (PBPhase.PROPOSALS, PBPhase.REVIEW):
         raise DomainError(_("Les propositions s'étudient pendant le dépôt et l'étude, pas pendant « %(phase)s ».",

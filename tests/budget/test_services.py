@@ -136,6 +136,21 @@ def test_a_finding_becomes_a_proposal(campaign, place, f, w):
                                                             "Aire de jeux usée")
 
 
+def test_a_resident_report_becomes_a_proposal_without_its_reporter_contact(campaign, place, f, w):
+    to_phase(campaign, PBPhase.PROPOSALS)
+    report = f.make_report(description="Il manque des bancs près de l'aire de jeux", contact_email="a@example.org",
+                           contact_consent=True)
+    report.agreement_id, report.territory = w["agreement"].id, place["res"]
+    p = services.proposal_from_report(campaign, report, actor=w["coordinator"], now=NOW, title="Des bancs")
+    assert (p.source, p.report_id, p.place_id, p.title) == (ProjectSource.REPORT, report.id, place["res"].id,
+                                                            "Des bancs")
+    assert p.author_email is None and p.contact_consent_at is None
+    report.agreement_id = None
+    with pytest.raises(DomainError) as exc:
+        services.proposal_from_report(campaign, report, actor=w["coordinator"], now=NOW)
+    assert exc.value.field == "report_id"
+
+
 def test_review_needs_a_reason_for_an_ineligible_project_and_checks_costs(campaign, place, w):
     to_phase(campaign, PBPhase.PROPOSALS)
     p = services.submit_proposal(campaign, title="Piscine", description="Une piscine", place=place["b1"],
