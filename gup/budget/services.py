@@ -154,7 +154,11 @@ def update_campaign(campaign: PBCampaign, *, actor: Any, envelopes: dict[Any, An
     acting_as(db.session, actor)
     rules = {"envelope", "max_cost", "choices_per_voter", "neighbourhood", "eligible_territory"}
     if campaign.phase.index >= PBPhase.VOTE.index and (rules & set(fields) or envelopes is not None):
-        changed = [k for k in rules & set(fields) if getattr(campaign, k) != fields[k]]
+        def same(key: str) -> bool:
+            value = money(fields[key], key) if key in ("envelope", "max_cost") else fields[key]
+            return getattr(campaign, key) == value
+
+        changed = [k for k in sorted(rules & set(fields)) if not same(k)]
         if changed or envelopes is not None:
             raise DomainError(_("Les règles et l'enveloppe ne changent plus une fois le vote ouvert."),
                               field=(changed or ["envelope"])[0])

@@ -352,7 +352,8 @@ def test_rules_and_envelopes_are_frozen_once_the_vote_is_open(campaign, place, w
     projects_in_vote(campaign, place, w)
     with pytest.raises(DomainError):
         services.update_campaign(campaign, actor=w["coordinator"], envelope="20000")
-    services.update_campaign(campaign, actor=w["coordinator"], title="Budget participatif 2026 — quartiers")
+    services.update_campaign(campaign, actor=w["coordinator"], title="Budget participatif 2026 — quartiers",
+                             envelope="10 000", choices_per_voter=2)  # the same rules, written otherwise
     assert campaign.title.endswith("quartiers")
 
 
