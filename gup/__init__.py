@@ -26,6 +26,7 @@ FEATURES: tuple[str, ...] = (
     "gup.admin",
     "gup.governance",
     "gup.relays",
+    "gup.budget",
     "gup.notifications",  # its sender runs last among the jobs due together (JobSpec.last): it sends what they queued
     # aggregators: they read the features above through what those registered
     "gup.inbox",

@@ -23,6 +23,7 @@ from gup.agreements.models import (
     agreement_coordinators,
 )
 from gup.auth.models import ApiToken, Role, User
+from gup.budget.models import PaperTally, PBCampaign, PBProject, SelectionOverride
 from gup.evaluations.models import Evaluation
 from gup.findings.models import PARTNER_MOVES, RESOLVABLE, Finding, FindingStatus, RoutingRule
 from gup.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting
@@ -35,6 +36,7 @@ from gup.policy import can, rule, scope
 from gup.relays.models import PoolMember, RelayDraw, RelayPool, RelayStatus, ResidentRelay
 from gup.relays.work import entrusted_to_user
 from gup.territory.models import Territory
+from gup.territory.queries import housing_provider_of
 from gup.tfpb.models import TfpbAbatement, TfpbAction
 from gup.walks.models import Walkthrough
 
@@ -582,6 +584,57 @@ def _visible_draws(user: Any, stmt: Select, model: Any) -> Select:
         return stmt.where(RelayDraw.published.is_(True))
     mine = sa.select(RelayPool.id).where(RelayPool.agreement_id.in_(_coordinated_agreements(user)))
     return stmt.where(sa.or_(RelayDraw.published.is_(True), RelayDraw.pool_id.in_(mine)))
+
+
+# --- participatory budgets ------------------------------------------------------------------------
+
+def _budget_agreement(obj: Any) -> Agreement:
+    if isinstance(obj, Agreement):
+        return obj
+    if isinstance(obj, PBCampaign):
+        return obj.agreement
+    if isinstance(obj, PBProject):
+        return obj.campaign.agreement
+    return obj.project.campaign.agreement  # PaperTally, SelectionOverride
+
+
+@rule(PBCampaign, "view")
+@rule(PBProject, "view")
+def _view_budget(user: Any, obj: Any) -> bool:
+    """Campaigns and their projects (with the review) are read by whoever reads the agreement; authors' contacts
+    are for those who review (view_contact)."""
+    return _view_agreement(user, _budget_agreement(obj))
+
+
+@rule(Agreement, "manage_budgets")
+@rule(PBCampaign, "manage", "generate_codes", "enter_tally", "override", "deliver")
+@rule(PaperTally, "manage")
+@rule(SelectionOverride, "manage")
+def _manage_budget(user: Any, obj: Any) -> bool:
+    """Campaigns, phases, voting codes, paper tallies, overrides and delivery: the agreement's coordination."""
+    return user.role is Role.ADMIN or coordinates(user, _budget_agreement(obj))
+
+
+@rule(PBProject, "review", "view_contact")
+def _review_project(user: Any, project: PBProject) -> bool:
+    """The coordination reviews every proposal; a housing provider's referent those on its own places (the
+    organisation responsible for the place, looking up from stairwell to residence)."""
+    if _manage_budget(user, project):
+        return True
+    provider = housing_provider_of(project.place)
+    return (provider is not None and own_organisation(user, provider.id)
+            and is_party(user, project.campaign.agreement))
+
+
+@rule(PBProject, "merge")
+def _merge_projects(user: Any, project: PBProject) -> bool:
+    return _manage_budget(user, project)
+
+
+@scope(PBCampaign)
+def _visible_campaigns(user: Any, stmt: Select, model: Any) -> Select:
+    readable = _visible_agreements(user, sa.select(Agreement.id))
+    return stmt.where(PBCampaign.agreement_id.in_(readable))
 
 
 # --- notifications --------------------------------------------------------------------------------

@@ -1,0 +1,44 @@
+"""Forms of participatory budgets (coordination pages): a campaign, a phase move, a review."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from gup.forms_common import REQUIRED, FrenchDateField, SelectField, int_or_none, strip
+
+AMOUNT_HELP = _l("En euros, par exemple 25 000 ou 1 250,50.")
+
+
+class CampaignForm(FlaskForm):
+    title = StringField(_l("Intitulé"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=200)])
+    year = IntegerField(_l("Année"), validators=[InputRequired(REQUIRED), NumberRange(2000, 2100)])
+    neighbourhood_id = SelectField(_l("Quartier (facultatif)"), coerce=int_or_none, validators=[Optional()],
+                                   description=_l("Laissez vide pour toute la convention."))
+    envelope = StringField(_l("Enveloppe (€)"), filters=[strip], description=AMOUNT_HELP,
+                           validators=[DataRequired(REQUIRED), Length(max=20)])
+    eligible_territory_id = SelectField(_l("Territoire éligible (facultatif)"), coerce=int_or_none,
+                                        validators=[Optional()])
+    min_age = IntegerField(_l("Âge minimum pour voter et proposer (facultatif)"),
+                           validators=[Optional(), NumberRange(0, 120)])
+    investment_only = BooleanField(_l("Dépenses d'investissement uniquement"), default=True)
+    max_cost = StringField(_l("Coût maximum par projet (€, facultatif)"), filters=[strip],
+                           validators=[Optional(), Length(max=20)])
+    choices_per_voter = IntegerField(_l("Nombre de projets choisis par votant"), default=3,
+                                     validators=[InputRequired(REQUIRED), NumberRange(1, 50)])
+    proposals_on = FrenchDateField(_l("Début du dépôt des propositions"), validators=[Optional()])
+    review_on = FrenchDateField(_l("Début de l'étude"), validators=[Optional()])
+    vote_on = FrenchDateField(_l("Début du vote"), validators=[Optional()])
+    results_on = FrenchDateField(_l("Résultats le"), validators=[Optional()])
+    delivery_on = FrenchDateField(_l("Début de la réalisation"), validators=[Optional()])
+    closed_on = FrenchDateField(_l("Clôture le"), validators=[Optional()])
+
+
+class ReviewForm(FlaskForm):
+    decision = SelectField(_l("Décision"), choices=[("eligible", _l("Recevable")),
+                                                   ("ineligible", _l("Non recevable"))],
+                           validators=[DataRequired(REQUIRED)])
+    reason = TextAreaField(_l("Motif (communiqué à l'auteur ; obligatoire si non recevable)"), filters=[strip],
+                           validators=[Optional(), Length(max=2000)])
+    reviewed_cost = StringField(_l("Coût après étude (€)"), filters=[strip], validators=[Optional(), Length(max=20)])
+    feasibility_note = TextAreaField(_l("Faisabilité"), filters=[strip], validators=[Optional(), Length(max=4000)])
