@@ -28,7 +28,7 @@ def test_the_coordination_creates_a_campaign_with_french_errors_first(client, lo
     campaign = db.session.scalar(sa.select(PBCampaign))
     assert campaign.envelope == Decimal("25000.00") and campaign.neighbourhood_id == place["nbh2"].id
     page = client.get(ok.headers["Location"]).get_data(as_text=True)
-    assert "Phase actuelle :" in page and "Préparation" in page and "1 mars 2027" in page
+    assert "Phase actuelle :" in page and "Préparation" in page and "1er mars 2027" in page
 
 
 def test_the_phase_moves_by_hand_and_a_refusal_is_flashed(client, login, w, campaign):
