@@ -13,11 +13,13 @@ bp = Blueprint("actions", __name__)
 def init_app(app: Any, registry: Any) -> None:
     """Plug actions in: its routes, API and menu."""
     import gup.actions.views  # noqa: F401  (routes attach to bp on import)
-    from gup.actions import indicators
+    from gup.actions import indicators, jobs
     from gup.actions.api import actions_api
     from gup.actions.inbox import PROVIDER
 
     registry.blueprints(bp)
+    registry.job("actions.overdue_notices", jobs.overdue_notices, trigger="cron", hour=7, minute=0,
+                 description="Tell the responsible organisation's referents once of each action that became overdue")
     registry.api(actions_api)
     registry.menu("actions.index", _l("Actions"), current=("actions.",), order=60)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)

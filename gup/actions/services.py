@@ -20,7 +20,10 @@ from gup.audit.services import acting_as, record_status_change
 from gup.errors import DomainError, NotAllowed
 from gup.extensions import db
 from gup.i18n import local_today
+from gup.notifications.partners import notify_organisation
+from gup.notifications.services import mail_url
 from gup.organisations.models import Organisation
+from gup.orm import now_utc
 from gup.policy import can
 
 logger = logging.getLogger(__name__)
@@ -95,6 +98,7 @@ def create_action(agreement: Agreement, *, responsible_organisation: Organisatio
     action.findings = findings  # linked once the action is in the session (a refused one touches no finding)
     db.session.flush()
     record_status_change(action, from_status=None, to_status=ActionStatus.PLANNED, actor=actor, at=now)
+    _notify_assigned(action, actor=actor, now=now)
     logger.info("action %s created by %s", action.id, _actor_id(actor))
     return action
 
@@ -104,14 +108,26 @@ def update_action(action: Action, *, actor: Any, responsible_organisation: Organ
     """Edit an action's definition (its status moves through progress updates)."""
     acting_as(db.session, actor)
     previous_commitment = action.commitment
+    previous_organisation_id = action.responsible_organisation_id
     _apply(action, fields)
     if responsible_organisation is not None:
         action.responsible_organisation = responsible_organisation
     _check(action)
     _check_links(action, actor, commitment_changed=action.commitment is not previous_commitment)
     db.session.flush()
+    if action.responsible_organisation_id != previous_organisation_id:
+        _notify_assigned(action, actor=actor, now=now_utc())
     logger.info("action %s updated by %s", action.id, _actor_id(actor))
     return action
+
+
+def _notify_assigned(action: Action, *, actor: Any, now: datetime) -> None:
+    """Tell the referents of the action's organisation that it is theirs (gup.notifications.partners)."""
+    notify_organisation(action.responsible_organisation, kind="action_assigned", obj=action, actor=actor, now=now,
+                        url=mail_url("actions.detail", action_id=action.id),
+                        text=_("Action « %(title)s » (%(agreement)s) confiée à %(organisation)s",
+                               title=action.title, agreement=action.agreement.reference,
+                               organisation=action.responsible_organisation.name))
 
 
 def add_action_update(action: Action, *, note: str, actor: Any, now: datetime, progress: int | None = None,

@@ -15,7 +15,7 @@ def init_app(app: Any, registry: Any) -> None:
     from gup.auth import jobs
     from gup.auth.api import me_api
     from gup.auth.cli import register as cli
-    from gup.auth.services import user_for_token
+    from gup.auth.services import notification_recipient, notification_recipients, user_for_token
 
     registry.blueprints(bp)
     registry.api(me_api)
@@ -23,3 +23,5 @@ def init_app(app: Any, registry: Any) -> None:
     registry.job("auth.send_password_links", jobs.send_password_links, trigger="interval", minutes=1,
                  description="Mail the links asked for on « Mot de passe oublié ? » (existing accounts only)")
     registry.provide("api_token_user", user_for_token)  # gup.rest checks bearer tokens with it
+    registry.provide("notification_recipients", notification_recipients)  # gup.notifications.partners
+    registry.provide("notification_recipient", notification_recipient)

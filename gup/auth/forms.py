@@ -3,9 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
-from gup.forms_common import strip
+from gup.forms_common import SelectField, strip
+from gup.notifications.models import NotificationPreference
 
 
 class LoginForm(FlaskForm):
@@ -35,6 +36,14 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Nom du jeton"), filters=[strip],
                        validators=[DataRequired(_l("Donnez un nom au jeton.")), Length(max=100)],
                        description=_l("Par exemple : tableur du bailleur, script d'export."))
+
+
+class NotificationPreferenceForm(FlaskForm):
+    notification_preference = SelectField(
+        _l("Quand un constat, un signalement ou une action est confié à votre organisme, ou dépasse son échéance"),
+        choices=NotificationPreference.choices(), validate_choice=False,
+        validators=[AnyOf([p.value for p in NotificationPreference],
+                          message=_l("Choisissez une fréquence proposée."))])
 
 
 class ForgotPasswordForm(FlaskForm):

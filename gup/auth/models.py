@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gup.extensions import db
+from gup.notifications.models import NotificationPreference
 from gup.organisations.models import Organisation
 from gup.orm import Audited, LabelledEnum, TimestampMixin, UTCDateTime, enum_column, now_utc
 
@@ -53,6 +54,7 @@ class User(Audited, TimestampMixin, db.Model):
         "role": _l("Rôle"),
         "organisation_id": _l("Organisme"),
         "is_active_account": _l("Compte actif"),
+        "notification_preference": _l("Courriels de suivi"),
     }
     __audit_exclude__ = frozenset({"created_at", "updated_at", "password_hash", "session_token",
                                    "last_login_at"})
@@ -67,6 +69,9 @@ class User(Audited, TimestampMixin, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: how the person hears of what is sent to their organisation (gup.notifications.partners)
+    notification_preference: Mapped[NotificationPreference] = enum_column(
+        NotificationPreference, default=NotificationPreference.IMMEDIATE, server_default="immediate")
 
     organisation: Mapped[Organisation | None] = relationship()
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")

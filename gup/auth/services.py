@@ -305,3 +305,38 @@ def user_for_token(raw: str, *, now: datetime) -> User | None:
     if token is None or token.revoked_at is not None or not token.user.is_active_account:
         return None
     return token.user
+
+
+def _recipient(user: User) -> Any:
+    from gup.notifications.partners import Recipient
+
+    return Recipient(user_id=user.id, email=user.email, preference=user.notification_preference)
+
+
+def notification_recipients(organisation_id: int) -> list[Any]:
+    """The active referents of an organisation with an address, as partner notifications need them."""
+    users = db.session.scalars(sa.select(User).where(User.organisation_id == organisation_id,
+                                                     User.role == Role.PARTNER_REFERENT,
+                                                     User.is_active_account.is_(True), User.email != "")
+                               .order_by(User.id))
+    return [_recipient(u) for u in users]
+
+
+def notification_recipient(user_id: int) -> Any:
+    """One digest reader (None when the account is gone or inactive)."""
+    user = db.session.get(User, user_id)
+    return _recipient(user) if user is not None and user.is_active_account else None
+
+
+def set_notification_preference(user: User, *, preference: Any, actor: Any) -> User:
+    """Choose how partner notifications reach this account (immediate, daily digest, none)."""
+    from gup.notifications.models import NotificationPreference
+
+    acting_as(db.session, actor)
+    try:
+        user.notification_preference = NotificationPreference(preference)
+    except ValueError:
+        raise DomainError(_("Choisissez une fréquence proposée."), field="notification_preference") from None
+    db.session.flush()
+    logger.info("user %s notification preference set to %s", user.id, user.notification_preference)
+    return user

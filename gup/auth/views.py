@@ -10,7 +10,14 @@ from flask_login import current_user, fresh_login_required, login_required, logi
 
 from gup import policy
 from gup.auth import bp, services
-from gup.auth.forms import ChoosePasswordForm, ForgotPasswordForm, LoginForm, PasswordChangeForm, TokenForm
+from gup.auth.forms import (
+    ChoosePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    NotificationPreferenceForm,
+    PasswordChangeForm,
+    TokenForm,
+)
 from gup.auth.links import LinkPurpose
 from gup.auth.models import ApiToken, User
 from gup.extensions import db
@@ -100,11 +107,30 @@ def _choose_password(user: User, form: ChoosePasswordForm) -> None:
     logout_user()  # whoever was logged in on this browser: the person now logs in with the new password
 
 
+def _preference_form() -> NotificationPreferenceForm:
+    return NotificationPreferenceForm(formdata=None,
+                                      notification_preference=current_user.notification_preference.value)
+
+
 @bp.route("/account", methods=["GET"])
 @login_required
 def account():
     return render_template("auth/account.html", password_form=PasswordChangeForm(), token_form=TokenForm(),
-                           tokens=current_user.tokens, new_token=None)
+                           tokens=current_user.tokens, new_token=None, preference_form=_preference_form())
+
+
+@bp.route("/account/notifications", methods=["POST"])
+@login_required
+def set_notifications():
+    form = NotificationPreferenceForm()
+    if not form.validate_on_submit():
+        return render_template("auth/account.html", password_form=PasswordChangeForm(), token_form=TokenForm(),
+                               tokens=current_user.tokens, new_token=None, preference_form=form), 422
+    services.set_notification_preference(current_user, preference=form.notification_preference.data,
+                                         actor=current_user)
+    db.session.commit()
+    flash(_("Préférence de courriels enregistrée."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -116,7 +142,7 @@ def change_password():
                        redirect_to=url_for("auth.account"),
                        on_error=lambda f, exc: getattr(f, exc.field or "password").errors.append(exc.message)) \
         or (render_template("auth/account.html", password_form=form, token_form=TokenForm(),
-                           tokens=current_user.tokens, new_token=None), 422)
+                           tokens=current_user.tokens, new_token=None, preference_form=_preference_form()), 422)
 
 
 def _change_password(form: PasswordChangeForm) -> None:
@@ -131,12 +157,12 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return render_template("auth/account.html", password_form=PasswordChangeForm(), token_form=form,
-                               tokens=current_user.tokens, new_token=None), 422
+                               tokens=current_user.tokens, new_token=None, preference_form=_preference_form()), 422
     token, raw = services.create_token(current_user, name=form.name.data, actor=current_user, now=now_utc())
     db.session.commit()
     flash(_("Jeton créé : copiez-le maintenant, il ne sera plus affiché."), "success")
     return render_template("auth/account.html", password_form=PasswordChangeForm(), token_form=TokenForm(),
-                           tokens=current_user.tokens, new_token=raw)
+                           tokens=current_user.tokens, new_token=raw, preference_form=_preference_form())
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -30,6 +30,8 @@ from gup.findings.models import (
     Transfer,
 )
 from gup.i18n import local_today
+from gup.notifications.partners import notify_organisation
+from gup.notifications.services import mail_url
 from gup.organisations.models import Organisation, OrganisationKind
 from gup.territory.models import Territory, TerritoryKind
 from gup.territory.queries import distance_m, housing_provider_of, other_housing_provider
@@ -255,6 +257,12 @@ def route_finding(finding: Finding, *, to: Organisation, reason: str | None, act
         record_status_change(finding, from_status=old, to_status=FindingStatus.SENT, actor=actor, at=now,
                              note=reason)
     db.session.flush()
+    if previous is None or previous.id != to.id:
+        notify_organisation(to, kind="finding_sent", obj=finding, actor=actor, now=now,
+                            url=mail_url("findings.detail", finding_id=finding.id),
+                            text=_("Constat n° %(id)s (%(agreement)s) transmis à %(organisation)s : %(what)s",
+                                   id=finding.id, agreement=finding.agreement.reference, organisation=to.name,
+                                   what=finding.description[:120]))
     logger.info("finding %s routed to organisation %s by %s", finding.id, to.id, _actor_id(actor))
     return finding
 

@@ -33,6 +33,7 @@ from gup.hotline.models import (
 )
 from gup.notifications import services as notifications
 from gup.notifications.models import OutboundMail
+from gup.notifications.partners import notify_organisation
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory
 from gup.territory.queries import distance_m, housing_provider_of, neighbourhood_above, other_housing_provider
@@ -351,11 +352,19 @@ def route_report(report: ResidentReport, *, to: Organisation, actor: Any, now: d
         raise DomainError(_("Ce lieu est géré par %(own)s : indiquez pourquoi le signalement va à %(other)s.",
                             own=own.name, other=to.name), field="reason")
     report.routing_reason = reason if own is not None else None
+    previous_id = report.responsible_organisation_id
     report.responsible_organisation = to
     db.session.flush()
     if report.status is ReportStatus.RECEIVED:
         report.move_to(ReportStatus.QUALIFIED, at=now)
-    return change_status(report, to=ReportStatus.SENT, actor=actor, now=now, public_text=public_text)
+    update = change_status(report, to=ReportStatus.SENT, actor=actor, now=now, public_text=public_text)
+    if previous_id != to.id:
+        notify_organisation(to, kind="report_sent", obj=report, actor=actor, now=now,
+                            url=notifications.mail_url("hotline.detail", report_id=report.id),
+                            text=_("Signalement %(reference)s transmis à %(organisation)s : %(what)s",
+                                   reference=report.reference or report.id, organisation=to.name,
+                                   what=(report.description or "")[:120]))
+    return update
 
 
 def duplicate_candidates(report: ResidentReport, *, now: datetime, limit: int = 10) -> list[ResidentReport]:

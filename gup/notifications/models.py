@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gup.extensions import db
-from gup.orm import UTCDateTime, now_utc
+from gup.orm import LabelledEnum, UTCDateTime, now_utc
 
 
 class OutboundMail(db.Model):
@@ -45,3 +47,42 @@ class OutboundMail(db.Model):
     @property
     def is_pending(self) -> bool:
         return self.sent_at is None and self.failed_at is None
+
+
+class NotificationPreference(LabelledEnum):
+    """How a user hears of what is sent to their organisation (account page); immediate by default."""
+
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+    NONE = "none"
+
+    @classmethod
+    def labels(cls) -> dict[str, Any]:
+        return {"immediate": _l("Un courriel à chaque envoi"),
+                "digest": _l("Un récapitulatif quotidien"),
+                "none": _l("Aucun courriel")}
+
+
+class DigestLine(db.Model):
+    """Ligne de récapitulatif: one event kept for a user's daily digest until the digest job mails it."""
+
+    __tablename__ = "notification_digest_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(50))
+    text: Mapped[str] = mapped_column(sa.String(500))
+    url: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class NotificationClaim(db.Model):
+    """Something notified once (an item's overdue notice, a user's digest of a day): its key is unique, so a
+    second run or a racing process does nothing twice (gup.claims.insert_once)."""
+
+    __tablename__ = "notification_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)

@@ -113,7 +113,10 @@ def test_merge_informs_every_reporter(f, w):
     assert [m.to_address for m in _mails()[before:]] == ["b@example.org"]
     assert first.reference in _mails()[-1].body
     services.route_report(first, to=w["hp1"], actor=w["coordinator"], now=NOW)
-    assert {m.to_address for m in _mails()[before + 1:]} == {"a@example.org", "b@example.org"}
+    routed = _mails()[before + 1:]
+    assert {m.to_address for m in routed if m.template != "partner_notice"} == {"a@example.org", "b@example.org"}
+    # and hp1's referent hears of it (gup.notifications.partners)
+    assert [m.to_address for m in routed if m.template == "partner_notice"] == [w["referent1"].email]
     with pytest.raises(DomainError):
         services.merge(first, into=dup, actor=w["coordinator"], now=NOW)  # dup is itself a duplicate
 

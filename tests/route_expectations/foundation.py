@@ -11,6 +11,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "auth.choose_password": {"GET": EVERYONE, "POST": EVERYONE},
     "auth.account": {"GET": LOGGED},
     "auth.change_password": {"POST": LOGGED},
+    "auth.set_notifications": {"POST": LOGGED},
     "auth.create_token": {"POST": LOGGED},
     "auth.revoke_token": {"POST": {"referent1", "admin"}},
     "auth.set_language": {"POST": EVERYONE},
