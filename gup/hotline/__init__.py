@@ -24,6 +24,9 @@ def init_app(app: Any, registry: Any) -> None:
     from gup.hotline import demo, indicators, jobs
     from gup.hotline.api import resident_reports_api
     from gup.hotline.inbox import PROVIDER
+    from gup.hotline.services import map_centre
+
+    app.jinja_env.globals["public_map_centre"] = map_centre  # where the public form's map opens
 
     registry.blueprints(bp)
     registry.api(resident_reports_api)

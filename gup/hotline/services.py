@@ -681,3 +681,16 @@ def report_from_finding(finding: Any, *, category: ReportCategory, actor: Any, n
     db.session.flush()
     logger.info("finding %s opened as resident report %s by %s", finding.id, report.id, _actor_id(actor))
     return report
+
+
+def map_centre() -> tuple[float, float, int]:
+    """The public form's map start (MAP_CENTRE « lat,lng[,zoom] »; France when unreadable)."""
+    try:
+        parts = [float(p) for p in str(current_app.config.get("MAP_CENTRE") or "").split(",")]
+        lat, lng = parts[0], parts[1]
+        zoom = int(parts[2]) if len(parts) > 2 else 15
+        if -90 <= lat <= 90 and -180 <= lng <= 180 and 1 <= zoom <= 19:
+            return lat, lng, zoom
+    except (ValueError, IndexError):
+        pass
+    return 46.6, 2.4, 5

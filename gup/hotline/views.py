@@ -88,8 +88,7 @@ def public_report():
         return render_template("hotline/public/thanks.html", report=None, contact_dropped=False)
     return handle_form(form, lambda: _submit(form, [f.read() for f in form.uploads]), success=None,
                        redirect_to=lambda report: _thanks(report, form), on_error=_show_error) \
-        or render_form("hotline/public/form.html", form, categories=categories, max_photos=MAX_PHOTOS,
-                       map_centre=map_centre())
+        or render_form("hotline/public/form.html", form, categories=categories, max_photos=MAX_PHOTOS)
 
 
 @bp.route("/signaler/merci")
@@ -205,17 +204,3 @@ def current_response(body: str, mimetype: str):
 
 
 from gup.hotline import backoffice  # noqa: F401,E402
-
-
-def map_centre() -> tuple[float, float, int]:
-    """The public form's map start (MAP_CENTRE « lat,lng[,zoom] »; France when unreadable)."""
-    try:
-        parts = [float(p) for p in str(current_app.config.get("MAP_CENTRE") or "").split(",")]
-        lat, lng = parts[0], parts[1]
-        zoom = int(parts[2]) if len(parts) > 2 else 15
-        if -90 <= lat <= 90 and -180 <= lng <= 180 and 1 <= zoom <= 19:
-            return lat, lng, zoom
-    except (ValueError, IndexError):
-        pass
-    return 46.6, 2.4, 5
-
