@@ -70,7 +70,8 @@ def followup_stats(user: Any, *, today: date, agreement_id: int | None = None) -
 
     count = sa.func.count(Finding.id)
     by_status = dict(db.session.execute(
-        _scoped(sa.select(Finding.status, count).group_by(Finding.status), Finding, user, agreement_id)).all())
+        _scoped(sa.select(Finding.status, count).where(Finding.problem_clause()).group_by(Finding.status),
+                Finding, user, agreement_id)).all())
     by_theme = db.session.execute(_scoped(
         sa.select(Theme.label, count).join(Theme, Theme.id == Finding.theme_id)
         .group_by(Theme.id, Theme.label, Theme.position).order_by(count.desc(), Theme.position, Theme.label),
@@ -105,7 +106,7 @@ def recurring_findings(agreement_id: int, limit: int = 50) -> list[Any]:
 
     stmt = (sa.select(Finding)
             .where(Finding.agreement_id == agreement_id, Finding.is_recurring.is_(True),
-                   Finding.status.in_(list(OPEN_FINDING_STATUSES)))
+                   Finding.status.in_(list(OPEN_FINDING_STATUSES)), Finding.problem_clause())
             .options(joinedload(Finding.theme), joinedload(Finding.responsible_organisation),
                      joinedload(Finding.territory), raiseload("*"))
             .order_by(Finding.created_at.desc(), Finding.id.desc()).limit(limit))
