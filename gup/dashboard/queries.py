@@ -9,6 +9,7 @@ from statistics import median
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, raiseload
 
 from gup import policy
@@ -16,7 +17,7 @@ from gup.actions.models import CLOSED_ACTION_STATUSES, Action, ActionStatus
 from gup.agreements.models import Theme
 from gup.agreements.queries import agreements_stmt, commitments_stmt
 from gup.extensions import db
-from gup.findings.models import OPEN_FINDING_STATUSES, Finding, FindingStatus
+from gup.findings.models import OPEN_FINDING_STATUSES, POSITIVE_KIND, Finding, FindingStatus
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 
@@ -121,7 +122,7 @@ def finding_map_points(*, agreement_id: int | None = None, walkthrough_id: int |
     """
 
     stmt = (sa.select(Finding.id, Finding.description, Finding.address, Finding.latitude, Finding.longitude,
-                      Finding.status)
+                      Finding.status, Finding.kind)
             .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
             .order_by(Finding.id.desc()).limit(limit))
     if agreement_id is not None:
@@ -132,7 +133,9 @@ def finding_map_points(*, agreement_id: int | None = None, walkthrough_id: int |
     for row in db.session.execute(stmt):
         label = row.description if len(row.description) <= 80 else row.description[:79] + "…"
         status = FindingStatus(row.status)
+        positive = row.kind == POSITIVE_KIND  # a positive point has no status of its own
         points.append({"id": row.id, "lat": row.latitude, "lng": row.longitude, "label": label,
-                       "address": row.address or "", "status": status.value, "status_label": str(status.label),
+                       "address": row.address or "", "status": "positive" if positive else status.value,
+                       "status_label": _("Point positif") if positive else str(status.label),
                        "url": link(row.id) if link else None})
     return points
