@@ -9,6 +9,7 @@ from statistics import median
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, raiseload
 
 from gup import policy
@@ -16,7 +17,7 @@ from gup.actions.models import CLOSED_ACTION_STATUSES, Action, ActionStatus
 from gup.agreements.models import Theme
 from gup.agreements.queries import agreements_stmt, commitments_stmt
 from gup.extensions import db
-from gup.findings.models import OPEN_FINDING_STATUSES, Finding, FindingStatus
+from gup.findings.models import OPEN_FINDING_STATUSES, POSITIVE_KIND, Finding, FindingStatus
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
 
@@ -70,7 +71,8 @@ def followup_stats(user: Any, *, today: date, agreement_id: int | None = None) -
 
     count = sa.func.count(Finding.id)
     by_status = dict(db.session.execute(
-        _scoped(sa.select(Finding.status, count).group_by(Finding.status), Finding, user, agreement_id)).all())
+        _scoped(sa.select(Finding.status, count).where(Finding.problem_clause()).group_by(Finding.status),
+                Finding, user, agreement_id)).all())
     by_theme = db.session.execute(_scoped(
         sa.select(Theme.label, count).join(Theme, Theme.id == Finding.theme_id)
         .group_by(Theme.id, Theme.label, Theme.position).order_by(count.desc(), Theme.position, Theme.label),
@@ -105,7 +107,7 @@ def recurring_findings(agreement_id: int, limit: int = 50) -> list[Any]:
 
     stmt = (sa.select(Finding)
             .where(Finding.agreement_id == agreement_id, Finding.is_recurring.is_(True),
-                   Finding.status.in_(list(OPEN_FINDING_STATUSES)))
+                   Finding.status.in_(list(OPEN_FINDING_STATUSES)), Finding.problem_clause())
             .options(joinedload(Finding.theme), joinedload(Finding.responsible_organisation),
                      joinedload(Finding.territory), raiseload("*"))
             .order_by(Finding.created_at.desc(), Finding.id.desc()).limit(limit))
@@ -120,7 +122,7 @@ def finding_map_points(*, agreement_id: int | None = None, walkthrough_id: int |
     """
 
     stmt = (sa.select(Finding.id, Finding.description, Finding.address, Finding.latitude, Finding.longitude,
-                      Finding.status)
+                      Finding.status, Finding.kind)
             .where(Finding.latitude.is_not(None), Finding.longitude.is_not(None))
             .order_by(Finding.id.desc()).limit(limit))
     if agreement_id is not None:
@@ -131,7 +133,9 @@ def finding_map_points(*, agreement_id: int | None = None, walkthrough_id: int |
     for row in db.session.execute(stmt):
         label = row.description if len(row.description) <= 80 else row.description[:79] + "…"
         status = FindingStatus(row.status)
+        positive = row.kind == POSITIVE_KIND  # a positive point has no status of its own
         points.append({"id": row.id, "lat": row.latitude, "lng": row.longitude, "label": label,
-                       "address": row.address or "", "status": status.value, "status_label": str(status.label),
+                       "address": row.address or "", "status": "positive" if positive else status.value,
+                       "status_label": _("Point positif") if positive else str(status.label),
                        "url": link(row.id) if link else None})
     return points

@@ -77,7 +77,14 @@ class FindingForm(_FindingFields):
 class FindingEditForm(_FindingFields):
     """Correct a finding (coordination): the fields above and the due date."""
 
-    due_on = FrenchDateField(_l("Échéance"), validators=[DataRequired(BAD_DATE)])
+    due_on = FrenchDateField(_l("Échéance"), validators=[DataRequired(BAD_DATE)],
+                             description=_l("Sans objet pour un point positif."))
+
+    def validate(self, extra_validators=None):
+        if self.kind.data == FindingKind.STRENGTH.value:  # a positive point has no due date: whatever is typed
+            self.due_on.validators = [Optional()]
+            self.due_on.process_errors = []
+        return super().validate(extra_validators)
 
 
 class RouteForm(FlaskForm):

@@ -79,6 +79,11 @@ class FindingStatus(LabelledEnum):
                 "out_of_scope": _l("Hors champ (réorienté)")}
 
 
+#: a positive point (point positif) is recorded and restituted with its walk: it has no priority, due date,
+#: responsible organisation or routing, and stays outside the problem lifecycle below (its stored status stays
+#: « new » and never moves); only problems (dysfonctionnements, propositions) are open, overdue or counted as such
+POSITIVE_KIND = FindingKind.STRENGTH
+
 OPEN_FINDING_STATUSES = frozenset({FindingStatus.NEW, FindingStatus.SENT, FindingStatus.ACCEPTED,
                                    FindingStatus.PLANNED, FindingStatus.IN_PROGRESS, FindingStatus.REFUSED})
 FINDING_NEXT: dict[FindingStatus, frozenset[FindingStatus]] = {
@@ -182,9 +187,23 @@ class Finding(Audited, TimestampMixin, db.Model):
     def __str__(self) -> str:
         return self.description[:60]
 
+    @classmethod
+    def problem_clause(cls) -> sa.ColumnElement[bool]:
+        """SQL: the finding is a problem, not a positive point (what open, overdue and problem counts keep)."""
+        return cls.kind != POSITIVE_KIND
+
+    @property
+    def is_positive(self) -> bool:
+        """A positive point: outside the problem lifecycle (see POSITIVE_KIND)."""
+        return self.kind == POSITIVE_KIND
+
     @property
     def is_open(self) -> bool:
-        return self.status in OPEN_FINDING_STATUSES
+        return self.status in OPEN_FINDING_STATUSES and not self.is_positive
+
+    def next_statuses(self) -> frozenset[FindingStatus]:
+        """Statuses the lifecycle allows from here (none for a positive point)."""
+        return frozenset() if self.is_positive else FINDING_NEXT[self.status]
 
     def is_overdue(self, today: date) -> bool:
         """Past its due date and still open (computed, never stored)."""
@@ -194,7 +213,7 @@ class Finding(Audited, TimestampMixin, db.Model):
         """Change status, refusing moves the lifecycle does not allow."""
         if target is self.status:
             return
-        if target not in FINDING_NEXT[self.status]:
+        if target not in self.next_statuses():
             raise InvalidTransition(self.status.label, target.label)
         self.status = target
         if target is FindingStatus.RESOLVED:

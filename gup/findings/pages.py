@@ -21,7 +21,7 @@ from gup.findings.forms import (
     RouteForm,
     StatusForm,
 )
-from gup.findings.models import FINDING_NEXT, Finding, FindingKind, FindingStatus, LandOwnership, Priority
+from gup.findings.models import Finding, FindingKind, FindingStatus, LandOwnership, Priority
 from gup.findings.signals import finding_page
 from gup.forms_common import show_domain_error
 from gup.i18n import local_today
@@ -65,7 +65,7 @@ def show_error(form, exc: DomainError) -> None:
 
 def logging_choices(form, agreement: Agreement, walk: Walkthrough | None) -> None:
     form.theme_id.choices = [("", _("— Choisir —"))] + agreement_queries.theme_choices()
-    form.territory_id.choices = [("", _("— Non précisé —"))] + queries.territory_choices(agreement)
+    form.territory_id.choices = [("", _("— Non précisé —"))] + queries.territory_choices(agreement, walk)
     if walk is not None:
         form.stop_id.choices = [("", _("— Hors halte —"))] + [(s.id, f"{s.position}. {s.name}") for s in walk.stops]
     else:
@@ -131,6 +131,8 @@ def finding_fields(form, walk: Walkthrough | None) -> dict:
         "land_ownership": LandOwnership(form.land_ownership.data) if form.land_ownership.data else None,
         "priority": Priority(form.priority.data),
     }
+    if fields["kind"] is FindingKind.STRENGTH:  # a positive point has no priority or due date (server side too)
+        fields["priority"] = Priority.THIS_YEAR
     if walk is not None and "stop_id" in form:
         fields["stop"] = db.session.get(RouteStop, form.stop_id.data) if form.stop_id.data else None
     return fields
@@ -138,7 +140,7 @@ def finding_fields(form, walk: Walkthrough | None) -> dict:
 
 def targets(finding: Finding) -> list[FindingStatus]:
     """Statuses this finding may move to by a status change (sending goes through routing)."""
-    return [t for t in FindingStatus if t in FINDING_NEXT[finding.status] and t is not FindingStatus.SENT]
+    return [t for t in FindingStatus if t in finding.next_statuses() and t is not FindingStatus.SENT]
 
 
 def render_detail(finding: Finding, *, code: int = 200, **forms):
@@ -159,7 +161,8 @@ def render_detail(finding: Finding, *, code: int = 200, **forms):
         action_form=action_form, can_manage=can_manage, can_respond=can(user, "respond", finding),
         suggestion=services.suggest_responsible(finding.agreement, land_ownership=finding.land_ownership,
                                                 theme=finding.theme, territory=finding.territory)
-        if can_manage else None,
+        if can_manage and not finding.is_positive else None,
+        place=queries.place_label(finding.territory_id),
         status_history_items=status_timeline(finding), history=readable_history(finding),
         action_url=action_url, draft_clear=session.pop(DRAFT_KEY, None),
         sections=sections(finding_page, finding, user=user)), code

@@ -29,6 +29,7 @@ from gup.territory.queries import (
     Node,
     descendants,
     neighbourhood_of,
+    place_path,
     subtree,
     territory_index,
 )
@@ -85,12 +86,17 @@ def agreement_or_404(agreement_id: int) -> Agreement:
     return agreement
 
 
-def territory_choices(agreement: Agreement) -> list[tuple[int, str]]:
-    """The agreement's territory tree as indented select options (« Résidence : Les Tilleuls »)."""
+def territory_choices(agreement: Agreement, walk: Walkthrough | None = None) -> list[tuple[int, str]]:
+    """The places a finding may name, in tree order, each with its parents (« Les Tilleuls › Résidence Les
+    Acacias › Bâtiment A › A1 »): the walk's neighbourhood for a walk's finding, else the agreement's perimeter."""
     index = territory_index()
-    roots = [t.id for t in agreement.territories]
-    return [(node.id, "\u00a0\u00a0\u00a0" * depth + f"{node.kind.label} : {node.name}")
-            for node, depth in descendants(roots, index)]
+    roots = [walk.neighbourhood_id] if walk is not None else [t.id for t in agreement.territories]
+    return [(node.id, place_path(node.id, index)) for node, _depth in descendants(roots, index)]
+
+
+def place_label(territory_id: int | None) -> str:
+    """A finding's place with its parents (empty without a place)."""
+    return place_path(territory_id, territory_index()) if territory_id is not None else ""
 
 
 # --- findings list -------------------------------------------------------------------------------
@@ -98,7 +104,7 @@ def territory_choices(agreement: Agreement) -> list[tuple[int, str]]:
 def overdue_clause(today: date) -> sa.ColumnElement[bool]:
     """SQL form of Finding.is_overdue."""
     return sa.and_(Finding.due_on.is_not(None), Finding.due_on < today,
-                   Finding.status.in_(list(OPEN_FINDING_STATUSES)))
+                   Finding.status.in_(list(OPEN_FINDING_STATUSES)), Finding.problem_clause())
 
 
 def findings_stmt(user: Any, *, today: date, loading: tuple[Any, ...] | None = None,

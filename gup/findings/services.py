@@ -181,7 +181,10 @@ def create_finding(agreement: Agreement, *, actor: Any, now: datetime, descripti
         setattr(finding, key, _clean(value))
     finding.kind = finding.kind or FindingKind.ISSUE
     finding.priority = finding.priority or Priority.THIS_YEAR
-    if finding.due_on is None:
+    if finding.is_positive:  # outside the problem lifecycle: what the form said about acting is ignored
+        _clear_problem_fields(finding)
+        responsible_organisation = None
+    elif finding.due_on is None:
         finding.due_on = default_due_on(finding.priority, local_today(now))
     db.session.add(finding)
     db.session.flush()
@@ -200,6 +203,14 @@ def create_finding(agreement: Agreement, *, actor: Any, now: datetime, descripti
     return finding
 
 
+def _clear_problem_fields(finding: Finding) -> None:
+    """A positive point has no priority (the column keeps its default), due date or responsible organisation."""
+    finding.priority = Priority.THIS_YEAR
+    finding.due_on = None
+    finding.responsible_organisation = None
+    finding.is_recurring = False
+
+
 def update_finding(finding: Finding, *, actor: Any, **fields: Any) -> Finding:
     """Correct a finding's description, place or priority (not its status or routing)."""
     acting_as(db.session, actor)
@@ -213,10 +224,17 @@ def update_finding(finding: Finding, *, actor: Any, **fields: Any) -> Finding:
         raise DomainError(_("Choisissez une thématique."), field="theme_id")
     _check_location(fields.get("latitude", finding.latitude), fields.get("longitude", finding.longitude))
     _check_links(finding.agreement, fields.get("walkthrough", finding.walkthrough), fields.get("stop", finding.stop))
+    if fields.get("kind") is not None and FindingKind(fields["kind"]) is FindingKind.STRENGTH \
+            and finding.kind is not FindingKind.STRENGTH and finding.status is not FindingStatus.NEW:
+        raise DomainError(_("Un constat déjà transmis ne peut pas devenir un point positif."), field="kind")
     for key, value in fields.items():
         setattr(finding, key, value)
     finding.kind = finding.kind or FindingKind.ISSUE
     finding.priority = finding.priority or Priority.THIS_YEAR
+    if finding.is_positive:
+        _clear_problem_fields(finding)
+    elif finding.due_on is None:  # a positive point turned into a problem gets its due date
+        finding.due_on = default_due_on(finding.priority, local_today(finding.created_at))
     if fields.keys() & {"kind", "theme", "territory", "latitude", "longitude"}:
         db.session.flush()
         finding.is_recurring = flag_recurrence(finding, now=finding.created_at)
@@ -233,6 +251,9 @@ def route_finding(finding: Finding, *, to: Organisation, reason: str | None, act
     reason = (reason or "").strip() or None
     if to is None:
         raise DomainError(_("Choisissez l'organisme responsable."), field="organisation_id")
+    if finding.is_positive:
+        raise DomainError(_("Un point positif n'est transmis à aucun organisme : il est restitué avec le "
+                            "diagnostic."), field="organisation_id")
     if finding.status is not FindingStatus.SENT and FindingStatus.SENT not in FINDING_NEXT[finding.status]:
         # checked before anything changes: an accepted or planned finding is no longer handed over
         raise InvalidTransition(finding.status.label, FindingStatus.SENT.label)
@@ -276,6 +297,9 @@ def change_finding_status(finding: Finding, *, to: FindingStatus, actor: Any, no
     note = (note or "").strip() or None
     if to is finding.status:  # nothing moves, nothing is written
         return finding
+    if finding.is_positive:
+        raise DomainError(_("Un point positif ne suit pas le parcours d'un problème : il est restitué avec le "
+                            "diagnostic."), field="status")
     if to is FindingStatus.SENT:
         raise DomainError(_("Pour transmettre un constat, choisissez l'organisme responsable."), field="status")
     if to is FindingStatus.REFUSED and not note:
@@ -331,6 +355,8 @@ def action_from_finding(finding: Finding, *, actor: Any, now: datetime, title: s
                         due_on: date | None = None, kind: ActionKind = ActionKind.INTERVENTION) -> Action:
     """Turn a finding into an action of its responsible organisation in one step; the finding becomes planned
     (a finding still waiting for its answer is accepted on the way: taking it on is the answer)."""
+    if finding.is_positive:
+        raise DomainError(_("Un point positif ne devient pas une action."), field="finding_id")
     if finding.responsible_organisation is None or finding.status is FindingStatus.NEW:
         raise DomainError(_("Transmettez d'abord le constat à un organisme."), field="responsible_organisation_id")
     if finding.status not in TAKEABLE:

@@ -197,6 +197,8 @@ def edit(finding_id: int):
     authorize(current_user, "manage", finding)
     form = FindingEditForm(obj=finding if request.method == "GET" else None)
     logging_choices(form, finding.agreement, finding.walkthrough)
+    if finding.territory_id and finding.territory_id not in {v for v, _label in form.territory_id.choices}:
+        form.territory_id.choices.append((finding.territory_id, queries.place_label(finding.territory_id)))
     if request.method == "GET":
         form.kind.data, form.priority.data = finding.kind.value, finding.priority.value
         form.land_ownership.data = finding.land_ownership.value if finding.land_ownership else ""

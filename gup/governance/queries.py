@@ -182,7 +182,7 @@ def partner_items(organisation: Organisation, *, today: date, agreement_ids: Ite
     findings = db.session.scalars(
         sa.select(Finding).where(scope_f, Finding.responsible_organisation_id == organisation.id,
                                  Finding.due_on.is_not(None), Finding.due_on <= last_day,
-                                 Finding.status.in_(list(OPEN_FINDING_STATUSES)))
+                                 Finding.status.in_(list(OPEN_FINDING_STATUSES)), Finding.problem_clause())
         .options(joinedload(Finding.agreement), joinedload(Finding.theme))
         .order_by(Finding.due_on, Finding.id)).unique().all()
     items = PartnerItems(organisation)

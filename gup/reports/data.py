@@ -1,7 +1,8 @@
 """Report data: the database is read here, once, into frozen dataclasses that builders only lay out.
 
 Residents' personal data never enters these dataclasses: no free-text participant names
-(`Walkthrough.other_participants`), no resident quotes, no user names (professionals are counted).
+(`Walkthrough.other_participants`), no user names (professionals are counted). Residents' quotes are printed: the
+form asks for them without a name or anything that identifies the speaker.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from gup.findings.models import Finding, FindingStatus
 from gup.media import storage
 from gup.organisations.models import Organisation
 from gup.territory.models import Territory
+from gup.territory.queries import Node, place_path, territory_index
 from gup.walks.models import RouteStop, Walkthrough, walk_organisations, walk_users
 
 #: order of the restitution: what was done first, then what is under way, then what is waiting or refused
@@ -77,6 +79,28 @@ class FindingEntry:
     referral: str | None
     actions: tuple[PlannedAction, ...]
     thumbnails: tuple[Thumbnail, ...]
+    is_positive: bool = False
+    resident_quote: str | None = None
+    stop_position: int | None = None
+
+
+@dataclass(frozen=True)
+class StopFindings:
+    """One stop of the route (position None: findings outside any stop) with its findings and residents' quotes."""
+
+    position: int | None
+    name: str | None
+    findings: tuple[FindingEntry, ...]
+    quotes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """Problems and positive points of one theme."""
+
+    theme: str
+    problems: int
+    positives: int
 
 
 @dataclass(frozen=True)
@@ -131,6 +155,9 @@ class WalkRestitution:
     sections: tuple[StatusSection, ...]
     next_steps: tuple[NextStep, ...]
     today: date
+    by_stop: tuple[StopFindings, ...] = ()
+    themes: tuple[ThemeCount, ...] = ()
+    positives: tuple[FindingEntry, ...] = ()
 
 
 def _thumbnails(finding: Finding) -> tuple[Thumbnail, ...]:
@@ -155,27 +182,49 @@ def _planned(action: Action, today: date) -> PlannedAction:
                          is_closed=action.is_closed, is_overdue=action.is_overdue(today))
 
 
-def _place(finding: Finding) -> str | None:
+def _place(finding: Finding, index: dict[int, Node]) -> str | None:
+    """Address and place with its parents (the stop is the section the finding is printed in)."""
     parts = []
     if finding.address:
         parts.append(finding.address)
-    if finding.territory is not None:
-        parts.append(finding.territory.name)
-    if finding.stop is not None:
-        parts.append(f"{finding.stop.position}. {finding.stop.name}")
-    return " — ".join(parts) or None
+    if finding.territory_id is not None:
+        parts.append(place_path(finding.territory_id, index))
+    return " — ".join(p for p in parts if p) or None
 
 
-def _entry(finding: Finding, today: date) -> FindingEntry:
+def _entry(finding: Finding, today: date, index: dict[int, Node]) -> FindingEntry:
     return FindingEntry(
         id=finding.id, kind=str(finding.kind.label), description=finding.description, theme=finding.theme.label,
-        place=_place(finding), priority=str(finding.priority.label), due_on=finding.due_on,
+        place=_place(finding, index), priority=str(finding.priority.label), due_on=finding.due_on,
         status_code=finding.status.value, status=str(finding.status.label),
         responsible=finding.responsible_organisation.name if finding.responsible_organisation else None,
         is_overdue=finding.is_overdue(today), is_recurring=finding.is_recurring, resolved_on=finding.resolved_on,
         resolution_note=finding.resolution_note, refusal_reason=finding.refusal_reason, referral=finding.referral,
         actions=tuple(_planned(a, today) for a in finding.actions if a.status.value != "cancelled"),
-        thumbnails=_thumbnails(finding))
+        thumbnails=_thumbnails(finding), is_positive=finding.is_positive, resident_quote=finding.resident_quote,
+        stop_position=finding.stop.position if finding.stop is not None else None)
+
+
+def _by_stop(stops: tuple[tuple[int, str], ...], entries: list[FindingEntry]) -> tuple[StopFindings, ...]:
+    """Findings by stop in route order, the findings without a stop last (one pass: linear in the findings)."""
+    grouped: dict[int | None, list[FindingEntry]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.stop_position, []).append(entry)
+    out = [StopFindings(position, name, tuple(grouped.get(position, ())),
+                        tuple(e.resident_quote for e in grouped.get(position, ()) if e.resident_quote))
+           for position, name in stops]
+    if grouped.get(None):
+        out.append(StopFindings(None, None, tuple(grouped[None]),
+                                tuple(e.resident_quote for e in grouped[None] if e.resident_quote)))
+    return tuple(out)
+
+
+def _themes(entries: list[FindingEntry]) -> tuple[ThemeCount, ...]:
+    counts: dict[str, list[int]] = {}
+    for entry in entries:
+        counts.setdefault(entry.theme, [0, 0])[1 if entry.is_positive else 0] += 1
+    return tuple(ThemeCount(theme, p, n) for theme, (p, n) in
+                 sorted(counts.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0].casefold())))
 
 
 def _sections(entries: list[FindingEntry]) -> tuple[StatusSection, ...]:
@@ -221,10 +270,12 @@ def walk_restitution_data(walk: Walkthrough, today: date) -> WalkRestitution:
                  selectinload(Finding.actions).joinedload(Action.responsible_organisation))
         .order_by(Finding.id)).unique().all()
 
-    entries = [_entry(f, today) for f in findings]
+    index = territory_index()
+    entries = [_entry(f, today, index) for f in findings]
     counts = {s: 0 for s in RESTITUTION_ORDER}
     for f in findings:
-        counts[f.status] += 1
+        if not f.is_positive:
+            counts[f.status] += 1
     seen: dict[int, NextStep] = {}
     for f in findings:
         for action in f.actions:
@@ -238,7 +289,10 @@ def walk_restitution_data(walk: Walkthrough, today: date) -> WalkRestitution:
         neighbourhood=head.neighbourhood, walked_on=head.walked_on, starts_at=head.starts_at,
         kind=str(head.kind.label), walk_status=str(head.status.label), restitution_on=head.restitution_on,
         organisations=organisations, residents_count=head.residents_count or 0, professionals_count=professionals,
-        route_description=head.route_description, stops=stops, finding_count=len(entries),
+        route_description=head.route_description, stops=stops,
+        finding_count=sum(1 for e in entries if not e.is_positive),
+        by_stop=_by_stop(stops, entries), themes=_themes(entries),
+        positives=tuple(e for e in entries if e.is_positive),
         summary=tuple((s.value, str(s.label), n) for s, n in counts.items() if n),
-        sections=_sections(entries), next_steps=tuple(next_steps), today=today)
+        sections=_sections([e for e in entries if not e.is_positive]), next_steps=tuple(next_steps), today=today)
 

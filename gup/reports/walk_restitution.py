@@ -9,14 +9,15 @@ from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table, Tab
 
 from gup.i18n import fmt_date
 from gup.reports.base import FONT, MUTED, RULE, BasePdf, esc
-from gup.reports.data import FindingEntry, WalkRestitution
+from gup.reports.data import FindingEntry, StopFindings, WalkRestitution
 
 THUMB_WIDTH = 4 * cm
 THUMB_MAX_HEIGHT = 4 * cm
 
 
 class WalkRestitutionPdf(BasePdf):
-    """Restitution du diagnostic en marchant: participants, route, findings by status and partner, next steps."""
+    """Restitution du diagnostic en marchant: participants, route, a summary by theme, the walk stop by stop
+    (findings, residents' quotes), the positive points and the next steps."""
 
     def document_title(self, data: WalkRestitution) -> str:
         return _("Restitution du diagnostic en marchant") + f" — {data.title}"
@@ -38,7 +39,8 @@ class WalkRestitutionPdf(BasePdf):
         story += self._participants(data)
         story += self._route(data)
         story += self._summary(data)
-        story += self._findings(data)
+        story += self._stops(data)
+        story += self._positives(data)
         story += self._next_steps(data)
         return story
 
@@ -68,36 +70,79 @@ class WalkRestitutionPdf(BasePdf):
 
     def _summary(self, data: WalkRestitution) -> list[Flowable]:
         out: list[Flowable] = [self.p(esc(_("Synthèse des constats")), "h1")]
-        if not data.finding_count:
+        if not data.themes:
             out.append(self.p(esc(_("Aucun constat n'a été relevé pendant cette marche."))))
             return out
-        rows = [[label, str(n)] for _code, label, n in data.summary]
-        rows.append([_("Total"), str(data.finding_count)])
-        table = Table([[_("Statut"), _("Constats")], *rows], colWidths=[9 * cm, 3 * cm], hAlign="LEFT",
-                      style=self.table_style())
-        table.setStyle(TableStyle([("ALIGN", (1, 0), (1, -1), "RIGHT"),
+        problems = sum(t.problems for t in data.themes)
+        positives = sum(t.positives for t in data.themes)
+        rows = [[self.p(esc(t.theme), "cell"), str(t.problems), str(t.positives)] for t in data.themes]
+        rows.append([_("Total"), str(problems), str(positives)])
+        table = Table([[_("Thématique"), _("Problèmes"), _("Points positifs")], *rows],
+                      colWidths=[9 * cm, 3 * cm, 3 * cm], hAlign="LEFT", style=self.table_style(), repeatRows=1)
+        table.setStyle(TableStyle([("ALIGN", (1, 0), (-1, -1), "RIGHT"),
                                    ("FONT", (0, -1), (-1, -1), "DejaVuSans-Bold", 8.5)]))
         out.append(table)
+        if data.summary:
+            out.append(Spacer(1, 8))
+            out.append(self.p(esc(_("Où en sont les problèmes :")), "body"))
+            rows = [[label, str(n)] for _code, label, n in data.summary]
+            rows.append([_("Total"), str(data.finding_count)])
+            status = Table([[_("Statut"), _("Problèmes")], *rows], colWidths=[9 * cm, 3 * cm], hAlign="LEFT",
+                           style=self.table_style())
+            status.setStyle(TableStyle([("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                                        ("FONT", (0, -1), (-1, -1), "DejaVuSans-Bold", 8.5)]))
+            out.append(status)
         return out
 
-    def _findings(self, data: WalkRestitution) -> list[Flowable]:
-        if not data.sections:
+    def _stops(self, data: WalkRestitution) -> list[Flowable]:
+        """The walk stop by stop, in route order, the findings outside any stop last."""
+        if not any(stop.findings for stop in data.by_stop):
             return []
         out: list[Flowable] = []
-        headings: list[Flowable] = [self.p(esc(_("Constats par statut et par partenaire responsable")), "h1")]
-        for section in data.sections:
-            heading = ngettext("%(status)s — %(num)d constat", "%(status)s — %(num)d constats", section.count,
-                               status=section.label)
-            headings.append(self.p(esc(heading), "h2"))
-            for group in section.partners:
-                headings.append(self.p(esc(group.organisation or _("Organisme responsable à désigner")), "h3"))
-                for entry in group.findings:
-                    # headings travel with the first finding under them: never alone at the foot of a page
-                    out.append(KeepTogether(headings + self._finding(entry)))
-                    headings = []
+        headings: list[Flowable] = [self.p(esc(_("Le parcours, halte par halte")), "h1")]
+        for stop in data.by_stop:
+            headings.append(self.p(esc(self._stop_title(stop)), "h2"))
+            if stop.quotes:
+                headings.append(self.p(f"<b>{esc(_('Paroles d’habitants'))}</b>", "cell"))
+                headings.extend(self.p("« " + esc(quote) + " »", "cell") for quote in stop.quotes)
+                headings.append(Spacer(1, 4))
+            if not stop.findings:
+                out.extend(headings + [self.p(esc(_("Aucun constat à cette halte.")), "small")])
+                headings = []
+                continue
+            for entry in stop.findings:
+                # headings travel with the first finding under them: never alone at the foot of a page
+                out.append(KeepTogether(headings + self._finding(entry)))
+                headings = []
+        return out
+
+    def _stop_title(self, stop: StopFindings) -> str:
+        if stop.position is None:
+            title = _("Hors halte")
+        else:
+            title = _("Halte %(n)s : %(name)s", n=stop.position, name=stop.name)
+        problems = sum(1 for e in stop.findings if not e.is_positive)
+        positives = len(stop.findings) - problems
+        counts = [ngettext("%(num)d problème", "%(num)d problèmes", problems)] if problems else []
+        if positives:
+            counts.append(ngettext("%(num)d point positif", "%(num)d points positifs", positives))
+        return title + (" — " + ", ".join(counts) if counts else "")
+
+    def _positives(self, data: WalkRestitution) -> list[Flowable]:
+        out: list[Flowable] = [self.p(esc(_("Points positifs")), "h1")]
+        if not data.positives:
+            out.append(self.p(esc(_("Aucun point positif n'a été relevé pendant cette marche."))))
+            return out
+        out.append(self.p(esc(_("Ce que les habitants et les partenaires ont apprécié, à préserver."))))
+        for e in data.positives:
+            where = _("halte %(n)s", n=e.stop_position) if e.stop_position is not None else _("hors halte")
+            line = f"<b>{esc(e.theme)}</b> ({esc(where)}) — {esc(e.description)}"
+            out.append(self.p("• " + line, "body"))
         return out
 
     def _finding(self, e: FindingEntry) -> list[Flowable]:
+        if e.is_positive:
+            return self._positive(e)
         head = _("Constat n° %(id)s", id=e.id) + f" — {e.theme} · {e.kind}"
         if e.is_recurring:
             head += " · " + _("problème structurel")
@@ -128,6 +173,19 @@ class WalkRestitutionPdf(BasePdf):
                 out.append(self.p("• " + esc(line), "cell"))
         elif e.status_code not in ("resolved", "checked", "out_of_scope", "refused"):
             out.append(self.p(esc(_("Aucune action programmée pour l'instant.")), "cell"))
+        if e.thumbnails:
+            out.append(Spacer(1, 3))
+            out.append(self._thumbnails(e))
+        out.append(Spacer(1, 4))
+        out.append(Table([[""]], colWidths=[self.frame_width], rowHeights=[2],
+                         style=TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)])))
+        return out
+
+    def _positive(self, e: FindingEntry) -> list[Flowable]:
+        head = _("Point positif n° %(id)s", id=e.id) + f" — {e.theme}"
+        out: list[Flowable] = [self.p(esc(head), "item_title"), self.p(esc(e.description))]
+        if e.place:
+            out.append(self.p(self._fact(_("Lieu"), e.place), "cell"))
         if e.thumbnails:
             out.append(Spacer(1, 3))
             out.append(self._thumbnails(e))

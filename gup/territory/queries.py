@@ -79,6 +79,17 @@ def neighbourhood_of(node_id: int | None, index: dict[int, Node]) -> Node | None
     return None
 
 
+def place_path(node_id: int | None, index: dict[int, Node]) -> str:
+    """« Les Tilleuls › Résidence Les Acacias › Bâtiment A › A1 »: a place with its parents (empty when unknown)."""
+    names, seen = [], set()
+    node = index.get(node_id) if node_id is not None else None
+    while node is not None and node.id not in seen:
+        seen.add(node.id)
+        names.append(node.name)
+        node = index.get(node.parent_id) if node.parent_id is not None else None
+    return " › ".join(reversed(names))
+
+
 def descendants(root_ids: list[int], index: dict[int, Node]) -> list[tuple[Node, int]]:
     """The roots and every node under them, depth first (tree order), each with its depth."""
     children: dict[int | None, list[Node]] = {}

@@ -13,14 +13,14 @@ from pypdf import PdfReader
 
 from gup.actions.models import ActionStatus
 from gup.extensions import db
-from gup.findings.models import FindingStatus
+from gup.findings.models import FindingKind, FindingStatus
 from gup.media.services import store_photo
 from gup.reports import walk_restitution_pdf
 from gup.reports.data import walk_restitution_data
 from gup.walks.models import WalkKind
 
 TODAY = date(2026, 11, 23)
-QUOTE = "Le soir on a peur de rentrer — Mme Secret-Habitante"
+QUOTE = "Le soir on a peur de rentrer"
 OTHERS = "Fatima Confidentielle, Jean Anonyme-Voisin"
 
 
@@ -77,7 +77,7 @@ def test_pdf_lists_findings_with_partner_and_sections(walk):
     assert pdf.startswith(b"%PDF")
     text = flat(text_of(pdf))
     for title in ("Restitution du diagnostic en marchant", "Participants", "Parcours", "Synthèse des constats",
-                  "Constats par statut et par partenaire responsable", "Prochaines étapes"):
+                  "Le parcours, halte par halte", "Points positifs", "Prochaines étapes"):
         assert title in text
     for description, finding in walk["findings"].items():
         assert description in text
@@ -92,7 +92,8 @@ def test_pdf_lists_findings_with_partner_and_sections(walk):
 
 def test_pdf_contains_no_personal_data_of_residents(walk):
     text = flat(text_of(walk_restitution_pdf(walk["walk"], today=TODAY)))
-    for secret in ("Secret-Habitante", "peur de rentrer", "Fatima", "Confidentielle", "Anonyme-Voisin",
+    assert "« Le soir on a peur de rentrer »" in text    # the residents' quotes, typed without names
+    for secret in ("Fatima", "Confidentielle", "Anonyme-Voisin",
                    walk["coordinator"].full_name, walk["referent1"].full_name):
         assert secret not in text
 
@@ -149,3 +150,37 @@ def test_pdf_renders_to_images(walk, tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(tmp_path / "restitution.pdf"), f"{out_dir}/restitution"],
                    check=True, capture_output=True)
     assert any(name.startswith("restitution") and name.endswith(".png") for name in os.listdir(out_dir))
+
+
+def test_pdf_walks_the_route_stop_by_stop_with_quotes_and_positive_points(f):
+    w = f.world()
+    walk = f.make_walk(w["agreement"], title="Marche des Acacias")
+    first, second = walk.stops[0], walk.stops[1]
+    first.name, second.name = "Place du marché", "Parking sud"
+    f.make_finding(w["agreement"], w["hp1"], walkthrough=walk, stop=second, description="Porte du hall cassée",
+                   resident_quote="On entre par la fenêtre", status=FindingStatus.SENT)
+    f.make_finding(w["agreement"], None, walkthrough=walk, stop=first, description="Bancs neufs très appréciés",
+                   kind=FindingKind.STRENGTH, status=FindingStatus.NEW, due_on=None,
+                   resident_quote="Enfin un endroit où s'asseoir")
+    f.make_finding(w["agreement"], w["town"], walkthrough=walk, description="Dépôt sauvage rue haute",
+                   status=FindingStatus.SENT)
+    db.session.commit()
+    data = walk_restitution_data(walk, TODAY)
+    assert [s.position for s in data.by_stop][:2] == [first.position, second.position]
+    assert data.by_stop[-1].position is None                    # findings without a stop come last
+    assert [e.description for e in data.positives] == ["Bancs neufs très appréciés"]
+    assert data.finding_count == 2                              # a positive point is not counted as a problem
+    assert all(code != "new" for code, _label, _n in data.summary)
+    theme = data.themes[0]
+    assert (theme.problems, theme.positives) == (2, 1)
+    text = flat(text_of(walk_restitution_pdf(walk, today=TODAY)))
+    stop1 = text.index(f"Halte {first.position} : Place du marché")
+    stop2 = text.index(f"Halte {second.position} : Parking sud")
+    off = text.index("Hors halte")
+    assert stop1 < stop2 < off
+    assert stop1 < text.index("« Enfin un endroit où s'asseoir »") < stop2
+    assert stop2 < text.index("« On entre par la fenêtre »") < off
+    assert "Point positif n°" in text and "Problèmes" in text
+    positives = text.index("Points positifs Ce que")
+    assert text.index("Bancs neufs très appréciés", positives) > positives
+    assert "Organisme responsable à désigner" not in text and "Nouveau" not in text
