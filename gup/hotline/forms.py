@@ -165,7 +165,8 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     reference = StringField(_l("Référence"), filters=[strip], validators=[Optional(), Length(max=20)])
-    status = SelectField(_l("Statut"), choices=[("", _l("Tous"))] + ReportStatus.choices(), validate_choice=False)
+    status = SelectField(_l("Statut"), choices=[("", _l("Ouverts (non clos)")), ("all", _l("Tous"))]
+                         + ReportStatus.choices(), validate_choice=False)
     category_id = SelectField(_l("Catégorie"), coerce=int_or_none, validate_choice=False)
     channel = SelectField(_l("Canal"), choices=[("", _l("Tous"))] + Channel.choices(), validate_choice=False)
     neighbourhood_id = SelectField(_l("Quartier"), coerce=int_or_none, validate_choice=False)
