@@ -111,3 +111,24 @@ def test_the_same_concept_reads_the_same_in_every_export(client, f, login):
         lower = [path for path, row in headers.items() if label.lower() in row]
         assert not lower, (key, lower)
     assert str(HEADERS["agreement"]) in headers["/actions.csv"] and str(HEADERS["agreement"]) in headers["/walks.csv"]
+
+
+def test_en_cours_groups_every_status_that_is_not_closed(client, f, login):
+    from gup.actions.models import ActionStatus
+    from gup.findings.models import FindingStatus
+
+    w = f.world()
+    open_finding = f.make_finding(w["agreement"], w["hp1"], description="Toujours là", status=FindingStatus.SENT)
+    f.make_finding(w["agreement"], w["hp1"], description="Réglé depuis", status=FindingStatus.RESOLVED)
+    f.make_action(w["agreement"], w["hp1"], title="Action ouverte", status=ActionStatus.IN_PROGRESS)
+    f.make_action(w["agreement"], w["hp1"], title="Action terminée", status=ActionStatus.DONE)
+    db.session.commit()
+    login(w["coordinator"])
+    page = client.get("/findings?status=open").get_data(as_text=True)
+    assert "Toujours là" in page and "Réglé depuis" not in page and "En cours (non clos)" in page
+    assert [r[0] for r in _rows(client.get("/findings.csv?status=open"))[1:]] == [str(open_finding.id)]
+    page = client.get("/actions?status=open").get_data(as_text=True)
+    assert "Action ouverte" in page and "Action terminée" not in page
+    titles = [r[1] for r in _rows(client.get("/actions.csv?status=open"))[1:]]
+    assert titles == ["Action ouverte"]
+    assert "Action terminée" in client.get("/actions").get_data(as_text=True)

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from gup.actions.models import ACTION_NEXT, ActionKind, ActionStatus
 from gup.forms_common import (
+    OPEN_GROUP,
     REQUIRED,
     FrenchDateField,
     FrenchDecimalField,
@@ -83,6 +84,7 @@ class ActionFilterForm(FlaskForm):
     neighbourhood_id = SelectField(_l("Quartier"), coerce=int_or_none, validate_choice=False)
     theme_id = SelectField(_l("Thématique"), coerce=int_or_none, validate_choice=False)
     organisation_id = SelectField(_l("Organisme responsable"), coerce=int_or_none, validate_choice=False)
-    status = SelectField(_l("Statut"), choices=[("", _l("Tous"))] + ActionStatus.choices(), validate_choice=False)
+    status = SelectField(_l("Statut"), choices=[("", _l("Tous")), (OPEN_GROUP, _l("En cours (non clos)"))]
+                         + ActionStatus.choices(), validate_choice=False)
     overdue = SelectField(_l("Échéance"), choices=[("", _l("Toutes")), ("1", _l("En retard")),
                                                    ("0", _l("Dans les temps"))], validate_choice=False)

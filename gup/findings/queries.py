@@ -23,6 +23,7 @@ from gup.findings.models import (
     RoutingRule,
     Transfer,
 )
+from gup.forms_common import OPEN_GROUP
 from gup.orm import raise_others
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 from gup.territory.queries import (
@@ -118,9 +119,11 @@ def findings_stmt(user: Any, *, today: date, loading: tuple[Any, ...] | None = N
     equal = {Finding.agreement_id: agreement_id, Finding.walkthrough_id: walkthrough_id,
              Finding.theme_id: theme_id, Finding.responsible_organisation_id: organisation_id,
              Finding.kind: FindingKind(kind) if kind else None,
-             Finding.status: FindingStatus(status) if status else None,
+             Finding.status: FindingStatus(status) if status and status != OPEN_GROUP else None,
              Finding.priority: Priority(priority) if priority else None, Finding.is_recurring: recurring}
     stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
+    if status == OPEN_GROUP:  # « en cours »: every status that is not closed
+        stmt = stmt.where(Finding.status.in_(list(OPEN_FINDING_STATUSES)))
     if neighbourhood_id:  # the place's neighbourhood, or the neighbourhood of the walk
         walks = sa.select(Walkthrough.id).where(Walkthrough.neighbourhood_id == neighbourhood_id)
         stmt = stmt.where(sa.or_(Finding.territory_id.in_(subtree(neighbourhood_id)),
