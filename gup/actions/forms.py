@@ -19,6 +19,7 @@ from gup.forms_common import (
     strip,
 )
 from gup.inputs import TEXT_MAX
+from gup.orm import SEARCH_MAX
 
 PERCENT = _l("Entre 0 et 100.")
 
@@ -80,6 +81,8 @@ class ActionFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = StringField(_l("Rechercher"), filters=[strip], validators=[Optional(), Length(max=SEARCH_MAX)],
+                    description=_l("N°, intitulé ou description"))
     agreement_id = SelectField(_l("Convention"), coerce=int_or_none, validate_choice=False)
     neighbourhood_id = SelectField(_l("Quartier"), coerce=int_or_none, validate_choice=False)
     theme_id = SelectField(_l("Thématique"), coerce=int_or_none, validate_choice=False)

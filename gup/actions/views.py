@@ -45,6 +45,8 @@ def _filters() -> tuple[ActionFilterForm, dict[str, Any]]:
     overdue = {"1": True, "0": False}.get(filters.overdue.data or "")
     if overdue is not None:
         args["overdue"] = overdue
+    if isinstance(filters.q.data, str) and filters.q.data:
+        args["q"] = filters.q.data
     return filters, args
 
 

@@ -21,6 +21,7 @@ from gup.forms_common import (
     strip,
 )
 from gup.inputs import TEXT_MAX
+from gup.orm import SEARCH_MAX
 
 PHOTO_ACCEPT = {"accept": "image/*", "capture": "environment"}
 
@@ -122,6 +123,8 @@ class FindingFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = StringField(_l("Rechercher"), filters=[strip], validators=[Optional(), Length(max=SEARCH_MAX)],
+                    description=_l("N°, intitulé ou description"))
     agreement_id = SelectField(_l("Convention"), coerce=int_or_none, validate_choice=False)
     neighbourhood_id = SelectField(_l("Quartier"), coerce=int_or_none, validate_choice=False)
     theme_id = SelectField(_l("Thématique"), coerce=int_or_none, validate_choice=False)

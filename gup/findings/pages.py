@@ -187,5 +187,6 @@ def filtered():
         status=filters.status.data if filters.status.data in {s.value for s in FindingStatus} | {OPEN_GROUP} else None,
         priority=filters.priority.data if filters.priority.data in {p.value for p in Priority} else None,
         overdue={"1": True,
-                 "0": False}.get(filters.overdue.data or ""), recurring=True if filters.recurring.data == "1" else None)
+                 "0": False}.get(filters.overdue.data or ""), recurring=True if filters.recurring.data == "1" else None,
+        q=filters.q.data if isinstance(filters.q.data, str) else None)
     return filters, stmt

@@ -99,7 +99,8 @@ def _queue_filters() -> tuple[QueueFilterForm, dict[str, Any]]:
     return filters, {"status": status, "category_id": _id(filters.category_id.data), "channel": channel,
                      "neighbourhood_id": _id(filters.neighbourhood_id.data),
                      "organisation_id": _id(filters.organisation_id.data), "overdue": overdue,
-                     "reference": None if filters.reference.errors else filters.reference.data}
+                     "reference": None if filters.reference.errors else filters.reference.data,
+                     "q": filters.q.data if isinstance(filters.q.data, str) else None}
 
 
 def _duplicates(reports: list[ResidentReport], now: Any) -> dict[int, int]:

@@ -22,6 +22,7 @@ from gup.hotline.models import (
     ResidentReport,
     ResponseTemplate,
 )
+from gup.orm import text_search
 from gup.pagination import Page, paginate
 
 PER_PAGE = 25
@@ -100,7 +101,7 @@ def _due_order() -> sa.ColumnElement[Any]:
 
 def queue_stmt(user: Any, *, today: date, status: str | None = None, category_id: int | None = None,
                channel: str | None = None, neighbourhood_id: int | None = None, organisation_id: int | None = None,
-               overdue: bool | None = None, reference: str | None = None) -> sa.Select:
+               overdue: bool | None = None, reference: str | None = None, q: str | None = None) -> sa.Select:
     """The triage queue: new reports first (received, then qualified), then by SLA due date; scoped by policy.
     `status` is one status, or OPEN for the open ones (not closed: resolved, not our remit, duplicate, rejected)."""
     stmt = sa.select(ResidentReport).join(ReportCategory, ReportCategory.id == ResidentReport.category_id)
@@ -121,6 +122,9 @@ def queue_stmt(user: Any, *, today: date, status: str | None = None, category_id
         stmt = stmt.where(clause if overdue else sa.not_(clause))
     if reference:
         stmt = stmt.where(ResidentReport.reference.ilike(f"%{reference.strip()[:20]}%"))
+    if (search := text_search(q, ResidentReport.reference, ResidentReport.description,
+                              ResidentReport.address)) is not None:
+        stmt = stmt.where(search)
     rank = sa.case((ResidentReport.status == ReportStatus.RECEIVED, 0),
                    (ResidentReport.status == ReportStatus.QUALIFIED, 1), else_=2)
     stmt = stmt.order_by(rank, _due_order(), ResidentReport.id).options(*_list_options())
