@@ -22,6 +22,8 @@ Success = str | Callable[[Any], str | Iterable[tuple[str, str]] | None] | None
 BAD_DATE = _l("Date invalide (format attendu : JJ/MM/AAAA ou AAAA-MM-JJ).")
 BAD_NUMBER = _l("Nombre invalide.")
 REQUIRED = _l("Champ obligatoire.")
+#: the list filters' « en cours » status group: every status that is not closed
+OPEN_GROUP = "open"
 DATE_OUT_OF_RANGE = _l("Date hors limites (entre le 01/01/1950 et le 31/12/2200).")
 
 

@@ -97,3 +97,20 @@ def raise_others(model: Any, *loaded: Any) -> list[Any]:
     session with the requests, it would break the test's own objects.)"""
     keep = {attr.key for attr in loaded}
     return [raiseload(getattr(model, rel.key)) for rel in sa.inspect(model).relationships if rel.key not in keep]
+
+
+#: longest text a list's search box (« q ») reads
+SEARCH_MAX = 100
+
+
+def text_search(q: str | None, *columns: Any, id_column: Any = None) -> sa.ColumnElement[bool] | None:
+    """A list's text search: any of `columns` contains `q` (case-insensitive, LIKE wildcards taken literally,
+    at most SEARCH_MAX characters), or `id_column` equals it when it is a number. None when q is empty."""
+    text = (q or "").strip()[:SEARCH_MAX]
+    if not text:
+        return None
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    clauses = [sa.func.lower(c).like(pattern, escape="\\") for c in columns]
+    if id_column is not None and text.isdigit() and len(text) < 10:
+        clauses.append(id_column == int(text))
+    return sa.or_(*clauses)

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from gup.actions.models import ACTION_NEXT, ActionKind, ActionStatus
 from gup.forms_common import (
+    OPEN_GROUP,
     REQUIRED,
     FrenchDateField,
     FrenchDecimalField,
@@ -18,6 +19,7 @@ from gup.forms_common import (
     strip,
 )
 from gup.inputs import TEXT_MAX
+from gup.orm import SEARCH_MAX
 
 PERCENT = _l("Entre 0 et 100.")
 
@@ -79,10 +81,13 @@ class ActionFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = StringField(_l("Rechercher"), filters=[strip], validators=[Optional(), Length(max=SEARCH_MAX)],
+                    description=_l("N°, intitulé ou description"))
     agreement_id = SelectField(_l("Convention"), coerce=int_or_none, validate_choice=False)
     neighbourhood_id = SelectField(_l("Quartier"), coerce=int_or_none, validate_choice=False)
     theme_id = SelectField(_l("Thématique"), coerce=int_or_none, validate_choice=False)
     organisation_id = SelectField(_l("Organisme responsable"), coerce=int_or_none, validate_choice=False)
-    status = SelectField(_l("Statut"), choices=[("", _l("Tous"))] + ActionStatus.choices(), validate_choice=False)
+    status = SelectField(_l("Statut"), choices=[("", _l("Tous")), (OPEN_GROUP, _l("En cours (non clos)"))]
+                         + ActionStatus.choices(), validate_choice=False)
     overdue = SelectField(_l("Échéance"), choices=[("", _l("Toutes")), ("1", _l("En retard")),
                                                    ("0", _l("Dans les temps"))], validate_choice=False)

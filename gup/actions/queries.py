@@ -24,7 +24,9 @@ from gup.agreements.models import Agreement, Commitment
 from gup.auth.models import User
 from gup.csv_file import Number
 from gup.extensions import db
+from gup.forms_common import OPEN_GROUP
 from gup.organisations.models import Organisation
+from gup.orm import text_search
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 from gup.territory.queries import subtree
 
@@ -102,7 +104,7 @@ def actions_stmt(user: Any, *, today: date, loading: tuple[Any, ...] | None = No
                  agreement_id: int | None = None, neighbourhood_id: int | None = None, theme_id: int | None = None,
                  organisation_id: int | None = None, commitment_id: int | None = None, finding_id: int | None = None,
                  kind: ActionKind | str | None = None, status: ActionStatus | str | None = None,
-                 overdue: bool | None = None, for_export: bool = False) -> sa.Select:
+                 overdue: bool | None = None, for_export: bool = False, q: str | None = None) -> sa.Select:
     """Actions user may read, filtered, by due date: the one list query of the HTML list, its CSV and the API.
     `loading` replaces what the HTML rows (or CSV rows) load."""
     if loading is None:
@@ -115,8 +117,12 @@ def actions_stmt(user: Any, *, today: date, loading: tuple[Any, ...] | None = No
     stmt = sa.select(Action).options(*loading).order_by(Action.due_on.is_(None), Action.due_on, Action.id)
     equal = {Action.agreement_id: agreement_id, Action.responsible_organisation_id: organisation_id,
              Action.commitment_id: commitment_id, Action.kind: ActionKind(kind) if kind else None,
-             Action.status: ActionStatus(status) if status else None}
+             Action.status: ActionStatus(status) if status and status != OPEN_GROUP else None}
     stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
+    if status == OPEN_GROUP:  # « en cours »: every status that is not closed
+        stmt = stmt.where(Action.status.notin_(list(CLOSED_ACTION_STATUSES)))
+    if (search := text_search(q, Action.title, Action.description, id_column=Action.id)) is not None:
+        stmt = stmt.where(search)
     if neighbourhood_id:
         stmt = stmt.where(in_neighbourhood(neighbourhood_id))
     if theme_id:

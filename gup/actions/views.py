@@ -17,7 +17,7 @@ from gup.audit.readable import readable_history, status_timeline
 from gup.auth.models import User
 from gup.csv_file import csv_response
 from gup.extensions import db
-from gup.forms_common import handle_form, render_form
+from gup.forms_common import OPEN_GROUP, handle_form, render_form
 from gup.i18n import local_today
 from gup.media.services import store_photo
 from gup.organisations.models import Organisation
@@ -40,11 +40,13 @@ def _filters() -> tuple[ActionFilterForm, dict[str, Any]]:
     args: dict[str, Any] = {name: getattr(filters, name).data for name in
                             ("agreement_id", "neighbourhood_id", "theme_id", "organisation_id")
                             if isinstance(getattr(filters, name).data, int)}
-    if filters.status.data in {s.value for s in ActionStatus}:
+    if filters.status.data in {s.value for s in ActionStatus} | {OPEN_GROUP}:
         args["status"] = filters.status.data
     overdue = {"1": True, "0": False}.get(filters.overdue.data or "")
     if overdue is not None:
         args["overdue"] = overdue
+    if isinstance(filters.q.data, str) and filters.q.data:
+        args["q"] = filters.q.data
     return filters, args
 
 

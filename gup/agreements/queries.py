@@ -21,6 +21,7 @@ from gup.agreements.models import (
     Signatory,
     Theme,
 )
+from gup.csv_file import day, headers, yes_no
 from gup.extensions import db
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 
@@ -125,6 +126,16 @@ def commitments_stmt(user: Any, *, today: date, agreement_id: int | None = None,
         stmt = stmt.where(Commitment.due_on >= today, Commitment.due_on <= today + timedelta(days=due_within_days),
                           Commitment.status.not_in(list(CLOSED_COMMITMENT_STATUSES)))
     return policy.visible(user, stmt, Commitment)
+
+
+def commitment_csv_headers() -> list[str]:
+    return headers("reference", "title", "agreement", "partner", "theme", "due_on", "overdue", "status", "progress")
+
+
+def commitment_csv_rows(commitments: list[Commitment], today: date) -> list[list[Any]]:
+    """One list of cells per commitment, the columns of the HTML list (gup.csv_file defuses every text cell)."""
+    return [[c.reference, c.title, c.agreement.reference, c.partner.organisation.name, c.theme.label, day(c.due_on),
+             yes_no(c.is_overdue(today)), str(c.status.label), c.progress] for c in commitments]
 
 
 def partner_choices(agreement: Agreement) -> list[tuple[int, str]]:

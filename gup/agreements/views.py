@@ -37,6 +37,7 @@ from gup.agreements.models import (
 from gup.agreements.signals import agreement_page
 from gup.audit.readable import readable_history
 from gup.auth.models import Role, User
+from gup.csv_file import csv_response, export_args
 from gup.extensions import db
 from gup.forms_common import flash_error, handle_form, offer_moves, render_form
 from gup.i18n import local_today
@@ -218,9 +219,8 @@ def add_amendment(agreement_id: int):
 
 # --- commitments ---------------------------------------------------------------------------------
 
-@bp.route("/commitments")
-@login_required
-def commitments():
+def _commitment_filters() -> tuple[CommitmentFilterForm, dict[str, Any]]:
+    """The commitments list's filter form and the query arguments it gives (unknown values are ignored)."""
     filters = CommitmentFilterForm(request.args)
     filters.agreement_id.choices = [("", _("Toutes"))] + queries.agreement_choices(current_user)
     filters.organisation_id.choices = [("", _("Tous"))] + organisation_choices()
@@ -232,10 +232,28 @@ def commitments():
         args = {}
     status = filters.status.data if filters.status.data in {s.value for s in CommitmentStatus} else None
     overdue = {"1": True, "0": False}.get(filters.overdue.data or "")
-    stmt = queries.commitments_stmt(current_user, today=local_today(), status=status, overdue=overdue,
-                                    **{k: v for k, v in args.items() if isinstance(v, int)})
+    return filters, {"status": status, "overdue": overdue, **{k: v for k, v in args.items() if isinstance(v, int)}}
+
+
+@bp.route("/commitments")
+@login_required
+def commitments():
+    filters, args = _commitment_filters()
+    stmt = queries.commitments_stmt(current_user, today=local_today(), **args)
     page = queries.paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"])
-    return render_template("agreements/commitments.html", page=page, filters=filters, today=local_today())
+    return render_template("agreements/commitments.html", page=page, filters=filters, today=local_today(),
+                           export_url=url_for("agreements.export_commitments", **export_args(request.args)))
+
+
+@bp.route("/commitments.csv")
+@login_required
+def export_commitments():
+    """The list as CSV, with its filters, through the same policy: one query whatever the number of rows."""
+    _form, args = _commitment_filters()
+    today = local_today()
+    rows = list(db.session.scalars(queries.commitments_stmt(current_user, today=today, **args)))
+    return csv_response(queries.commitment_csv_headers(), queries.commitment_csv_rows(rows, today),
+                        filename=f"engagements-{today:%Y-%m-%d}.csv")
 
 
 def _commitment_form_choices(form: CommitmentForm, agreement: Agreement, commitment: Any = None) -> None:

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from gup.findings.models import FindingKind, FindingStatus, LandOwnership, Priority
 from gup.forms_common import (
     BAD_DATE,
+    OPEN_GROUP,
     REQUIRED,
     FrenchDateField,
     FrenchFloatField,
@@ -20,6 +21,7 @@ from gup.forms_common import (
     strip,
 )
 from gup.inputs import TEXT_MAX
+from gup.orm import SEARCH_MAX
 
 PHOTO_ACCEPT = {"accept": "image/*", "capture": "environment"}
 
@@ -128,11 +130,14 @@ class FindingFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    q = StringField(_l("Rechercher"), filters=[strip], validators=[Optional(), Length(max=SEARCH_MAX)],
+                    description=_l("N°, intitulé ou description"))
     agreement_id = SelectField(_l("Convention"), coerce=int_or_none, validate_choice=False)
     neighbourhood_id = SelectField(_l("Quartier"), coerce=int_or_none, validate_choice=False)
     theme_id = SelectField(_l("Thématique"), coerce=int_or_none, validate_choice=False)
     organisation_id = SelectField(_l("Organisme responsable"), coerce=int_or_none, validate_choice=False)
-    status = SelectField(_l("Statut"), choices=[("", _l("Tous"))] + FindingStatus.choices(), validate_choice=False)
+    status = SelectField(_l("Statut"), choices=[("", _l("Tous")), (OPEN_GROUP, _l("En cours (non clos)"))]
+                         + FindingStatus.choices(), validate_choice=False)
     priority = SelectField(_l("Priorité"), choices=[("", _l("Toutes"))] + Priority.choices(), validate_choice=False)
     overdue = SelectField(_l("Échéance"), choices=[("", _l("Toutes")), ("1", _l("En retard")),
                                                    ("0", _l("Dans les temps"))], validate_choice=False)

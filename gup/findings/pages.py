@@ -23,7 +23,7 @@ from gup.findings.forms import (
 )
 from gup.findings.models import Finding, FindingKind, FindingStatus, LandOwnership, Priority
 from gup.findings.signals import finding_page
-from gup.forms_common import show_domain_error
+from gup.forms_common import OPEN_GROUP, show_domain_error
 from gup.i18n import local_today
 from gup.inputs import id_or_none
 from gup.media import services as media_services
@@ -187,8 +187,9 @@ def filtered():
     stmt = queries.findings_stmt(
         current_user, today=local_today(), **{k: v for k, v in ids.items() if isinstance(v, int)},
         walkthrough_id=id_or_none(request.args.get("walkthrough_id")),
-        status=filters.status.data if filters.status.data in {s.value for s in FindingStatus} else None,
+        status=filters.status.data if filters.status.data in {s.value for s in FindingStatus} | {OPEN_GROUP} else None,
         priority=filters.priority.data if filters.priority.data in {p.value for p in Priority} else None,
         overdue={"1": True,
-                 "0": False}.get(filters.overdue.data or ""), recurring=True if filters.recurring.data == "1" else None)
+                 "0": False}.get(filters.overdue.data or ""), recurring=True if filters.recurring.data == "1" else None,
+        q=filters.q.data if isinstance(filters.q.data, str) else None)
     return filters, stmt

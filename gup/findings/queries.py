@@ -23,7 +23,8 @@ from gup.findings.models import (
     RoutingRule,
     Transfer,
 )
-from gup.orm import raise_others
+from gup.forms_common import OPEN_GROUP
+from gup.orm import raise_others, text_search
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
 from gup.territory.queries import (
     Node,
@@ -112,7 +113,7 @@ def findings_stmt(user: Any, *, today: date, loading: tuple[Any, ...] | None = N
                   neighbourhood_id: int | None = None, theme_id: int | None = None, organisation_id: int | None = None,
                   kind: FindingKind | str | None = None, status: FindingStatus | str | None = None,
                   priority: Priority | str | None = None, overdue: bool | None = None,
-                  recurring: bool | None = None) -> sa.Select:
+                  recurring: bool | None = None, q: str | None = None) -> sa.Select:
     """Findings user may read, filtered, oldest due first: the one list query of the HTML list, its CSV and the
     API. `loading` replaces what the HTML rows load (the API loads what its rows show)."""
     if loading is None:
@@ -124,9 +125,13 @@ def findings_stmt(user: Any, *, today: date, loading: tuple[Any, ...] | None = N
     equal = {Finding.agreement_id: agreement_id, Finding.walkthrough_id: walkthrough_id,
              Finding.theme_id: theme_id, Finding.responsible_organisation_id: organisation_id,
              Finding.kind: FindingKind(kind) if kind else None,
-             Finding.status: FindingStatus(status) if status else None,
+             Finding.status: FindingStatus(status) if status and status != OPEN_GROUP else None,
              Finding.priority: Priority(priority) if priority else None, Finding.is_recurring: recurring}
     stmt = stmt.where(*(column == value for column, value in equal.items() if value is not None))
+    if status == OPEN_GROUP:  # « en cours »: every status that is not closed
+        stmt = stmt.where(Finding.status.in_(list(OPEN_FINDING_STATUSES)))
+    if (search := text_search(q, Finding.description, Finding.address, id_column=Finding.id)) is not None:
+        stmt = stmt.where(search)
     if neighbourhood_id:  # the place's neighbourhood, or the neighbourhood of the walk
         walks = sa.select(Walkthrough.id).where(Walkthrough.neighbourhood_id == neighbourhood_id)
         stmt = stmt.where(sa.or_(Finding.territory_id.in_(subtree(neighbourhood_id)),

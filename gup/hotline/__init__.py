@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 bp = Blueprint("hotline", __name__)
 
 #: the back office's endpoints (the public pages are named hotline.public_*): they light the menu entry
-BACK_OFFICE_ENDPOINTS = ("hotline.index", "hotline.detail", "hotline.qualify", "hotline.route", "hotline.merge",
+BACK_OFFICE_ENDPOINTS = ("hotline.index", "hotline.export", "hotline.detail", "hotline.qualify", "hotline.route",
+                         "hotline.merge",
                          "hotline.change_status", "hotline.reopen", "hotline.convert", "hotline.attach",
                          "hotline.create", "hotline.edit_", "hotline.templates", "hotline.categories",
                          "hotline.add_category_route", "hotline.delete_category_route", "hotline.privacy",

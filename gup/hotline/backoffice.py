@@ -13,6 +13,7 @@ from gup.actions.models import Action
 from gup.agreements.models import Theme
 from gup.api_fields import MAX_ID
 from gup.audit.readable import readable_history, status_timeline
+from gup.csv_file import csv_response, export_args
 from gup.extensions import db
 from gup.forms_common import flash_error, handle_form, render_form
 from gup.hotline import bp, disclosure, queries, services
@@ -83,27 +84,56 @@ def _id(value: int | None) -> int | None:
 
 # --- queue and page ------------------------------------------------------------------------------
 
-@bp.route("/signalements")
-@login_required
-def index():
+def _queue_filters() -> tuple[QueueFilterForm, dict[str, Any]]:
+    """The queue's filter form and the query arguments it gives: open reports unless a status or « Tous » is
+    chosen (unknown values are ignored)."""
     filters = QueueFilterForm(request.args)
     filters.category_id.choices = [("", _("Toutes"))] + queries.category_choices()
     filters.neighbourhood_id.choices = [("", _("Tous"))] + neighbourhood_choices()
     filters.organisation_id.choices = [("", _("Tous"))] + organisation_choices(include_inactive=True)
     filters.validate()
-    today = local_today()
-    status = filters.status.data if filters.status.data in {s.value for s in ReportStatus} else None
+    status = filters.status.data if filters.status.data in {s.value for s in ReportStatus} else \
+        None if filters.status.data == queries.ALL else queries.OPEN
     channel = filters.channel.data if filters.channel.data in {c.value for c in Channel} else None
     overdue = {"1": True, "0": False}.get(filters.overdue.data)
-    page = queries.queue_page(current_user, today=today, page=min(page_arg(), MAX_PAGE), status=status,
-                              category_id=_id(filters.category_id.data), channel=channel,
-                              neighbourhood_id=_id(filters.neighbourhood_id.data),
-                              organisation_id=_id(filters.organisation_id.data), overdue=overdue,
-                              reference=None if filters.reference.errors else filters.reference.data)
+    return filters, {"status": status, "category_id": _id(filters.category_id.data), "channel": channel,
+                     "neighbourhood_id": _id(filters.neighbourhood_id.data),
+                     "organisation_id": _id(filters.organisation_id.data), "overdue": overdue,
+                     "reference": None if filters.reference.errors else filters.reference.data,
+                     "q": filters.q.data if isinstance(filters.q.data, str) else None}
+
+
+def _duplicates(reports: list[ResidentReport], now: Any) -> dict[int, int]:
+    """Possible duplicates of the reports the user triages (one query for the page)."""
+    return services.duplicate_counts([r for r in reports if can(current_user, "triage", r)], now=now)
+
+
+@bp.route("/signalements")
+@login_required
+def index():
+    filters, args = _queue_filters()
+    now = now_utc()
+    today = local_today(now)
+    page = queries.queue_page(current_user, today=today, page=min(page_arg(), MAX_PAGE), **args)
     ages = {r.id: (today - r.created_at.date()).days for r in page.items}
     return render_template("hotline/backoffice/index.html", page=page, filters=filters, today=today, ages=ages,
-                           now=now_utc(), can_take_call=can(current_user, "take_call", ResidentReport()),
+                           now=now, can_take_call=can(current_user, "take_call", ResidentReport()),
+                           duplicates=_duplicates(page.items, now),
+                           export_url=url_for("hotline.export", **export_args(request.args)),
                            can_settings=can(current_user, "view", ReportCategory()))
+
+
+@bp.route("/signalements.csv")
+@login_required
+def export():
+    """The queue as CSV, with its filters, through the same policy: constant queries whatever the row count."""
+    _form, args = _queue_filters()
+    now = now_utc()
+    today = local_today(now)
+    reports = list(db.session.scalars(queries.queue_stmt(current_user, today=today, **args)).unique())
+    return csv_response(queries.csv_headers(),
+                        queries.csv_rows(reports, today=today, duplicates=_duplicates(reports, now)),
+                        filename=f"signalements-{today:%Y-%m-%d}.csv")
 
 
 @bp.route("/signalements/<int:report_id>")

@@ -24,6 +24,7 @@ from gup.forms_common import (
 )
 from gup.hotline.models import TEXT_MAX, Channel, ReportStatus
 from gup.hotline.services import ATTRIBUTE_DATATYPES
+from gup.orm import SEARCH_MAX
 
 #: longest description accepted from the public (a page of text; the API has its own limit)
 MAX_DESCRIPTION = 5000
@@ -165,7 +166,10 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     reference = StringField(_l("Référence"), filters=[strip], validators=[Optional(), Length(max=20)])
-    status = SelectField(_l("Statut"), choices=[("", _l("Tous"))] + ReportStatus.choices(), validate_choice=False)
+    q = StringField(_l("Rechercher"), filters=[strip], validators=[Optional(), Length(max=SEARCH_MAX)],
+                    description=_l("Référence, description ou adresse"))
+    status = SelectField(_l("Statut"), choices=[("", _l("Ouverts (non clos)")), ("all", _l("Tous"))]
+                         + ReportStatus.choices(), validate_choice=False)
     category_id = SelectField(_l("Catégorie"), coerce=int_or_none, validate_choice=False)
     channel = SelectField(_l("Canal"), choices=[("", _l("Tous"))] + Channel.choices(), validate_choice=False)
     neighbourhood_id = SelectField(_l("Quartier"), coerce=int_or_none, validate_choice=False)

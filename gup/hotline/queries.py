@@ -22,9 +22,14 @@ from gup.hotline.models import (
     ResidentReport,
     ResponseTemplate,
 )
+from gup.orm import text_search
 from gup.pagination import Page, paginate
 
 PER_PAGE = 25
+#: the queue's default: the open reports (every status but the closed ones)
+OPEN = "open"
+#: the queue's filter value that shows every status
+ALL = "all"
 #: statuses of the reports a partner referent must answer
 REFERENT_STATUSES = (ReportStatus.SENT, ReportStatus.IN_PROGRESS)
 
@@ -96,10 +101,13 @@ def _due_order() -> sa.ColumnElement[Any]:
 
 def queue_stmt(user: Any, *, today: date, status: str | None = None, category_id: int | None = None,
                channel: str | None = None, neighbourhood_id: int | None = None, organisation_id: int | None = None,
-               overdue: bool | None = None, reference: str | None = None) -> sa.Select:
-    """The triage queue: new reports first (received, then qualified), then by SLA due date; scoped by policy."""
+               overdue: bool | None = None, reference: str | None = None, q: str | None = None) -> sa.Select:
+    """The triage queue: new reports first (received, then qualified), then by SLA due date; scoped by policy.
+    `status` is one status, or OPEN for the open ones (not closed: resolved, not our remit, duplicate, rejected)."""
     stmt = sa.select(ResidentReport).join(ReportCategory, ReportCategory.id == ResidentReport.category_id)
-    if status:
+    if status == OPEN:
+        stmt = stmt.where(ResidentReport.status.notin_(list(CLOSED_REPORT_STATUSES)))
+    elif status:
         stmt = stmt.where(ResidentReport.status == status)
     if category_id:
         stmt = stmt.where(ResidentReport.category_id == category_id)
@@ -114,6 +122,9 @@ def queue_stmt(user: Any, *, today: date, status: str | None = None, category_id
         stmt = stmt.where(clause if overdue else sa.not_(clause))
     if reference:
         stmt = stmt.where(ResidentReport.reference.ilike(f"%{reference.strip()[:20]}%"))
+    if (search := text_search(q, ResidentReport.reference, ResidentReport.description,
+                              ResidentReport.address)) is not None:
+        stmt = stmt.where(search)
     rank = sa.case((ResidentReport.status == ReportStatus.RECEIVED, 0),
                    (ResidentReport.status == ReportStatus.QUALIFIED, 1), else_=2)
     stmt = stmt.order_by(rank, _due_order(), ResidentReport.id).options(*_list_options())
@@ -122,6 +133,24 @@ def queue_stmt(user: Any, *, today: date, status: str | None = None, category_id
 
 def queue_page(user: Any, *, today: date, page: int, per_page: int = PER_PAGE, **filters: Any) -> Page:
     return paginate(queue_stmt(user, today=today, **filters), page=page, per_page=per_page)
+
+
+def csv_headers() -> list[str]:
+    from gup.csv_file import headers
+
+    return headers("reference", "category", "description", "address", "neighbourhood", "channel", "received_at",
+                   "organisation", "suggested_organisation", "status", "overdue", "duplicates")
+
+
+def csv_rows(reports: list[ResidentReport], *, today: date, duplicates: dict[int, int]) -> list[list[Any]]:
+    """One list of cells per report, what the queue shows (no contact detail: gup.csv_file defuses every text cell)."""
+    from gup.csv_file import day_time, yes_no
+
+    return [[r.reference, r.category.label, r.description, r.address or (r.territory.name if r.territory else ""),
+             r.neighbourhood.name if r.neighbourhood else "", str(r.channel.label), day_time(r.created_at),
+             r.responsible_organisation.name if r.responsible_organisation else "",
+             r.suggested_organisation.name if r.suggested_organisation else "", str(r.status.label),
+             yes_no(r.is_overdue(today)), duplicates.get(r.id, 0)] for r in reports]
 
 
 # --- page helpers --------------------------------------------------------------------------------

@@ -367,26 +367,50 @@ def route_report(report: ResidentReport, *, to: Organisation, actor: Any, now: d
     return update
 
 
-def duplicate_candidates(report: ResidentReport, *, now: datetime, limit: int = 10) -> list[ResidentReport]:
-    """Possible duplicates: same category within the radius, or the same address, in the last 30 days."""
-    cfg = current_app.config
-    since = now - timedelta(days=cfg["DUPLICATE_WINDOW_DAYS"])
-    stmt = (sa.select(ResidentReport).where(ResidentReport.id != report.id, ResidentReport.created_at >= since,
+def _candidates_stmt(now: datetime) -> sa.Select:
+    """Reports a duplicate may be merged into: recent, not themselves duplicates, not rejected; newest first."""
+    since = now - timedelta(days=current_app.config["DUPLICATE_WINDOW_DAYS"])
+    return (sa.select(ResidentReport).where(ResidentReport.created_at >= since,
                                             ResidentReport.duplicate_of_id.is_(None),
                                             ResidentReport.status != ReportStatus.REJECTED)
-            .order_by(ResidentReport.created_at.desc()).limit(200))
-    found = []
+            .order_by(ResidentReport.created_at.desc(), ResidentReport.id.desc()))
+
+
+def _looks_like(report: ResidentReport, other: ResidentReport) -> bool:
+    """The duplicate rule: the same address, or the same category within the radius."""
+    if other.id == report.id:
+        return False
     address = (report.address or "").strip().lower()
-    for other in db.session.scalars(stmt):
-        same_address = address and (other.address or "").strip().lower() == address
-        near = (other.category_id == report.category_id and None not in (
-            report.latitude, report.longitude, other.latitude, other.longitude) and
-            distance_m(report.latitude, report.longitude, other.latitude, other.longitude) <= cfg["DUPLICATE_RADIUS_M"])
-        if same_address or near:
+    if address and (other.address or "").strip().lower() == address:
+        return True
+    return (other.category_id == report.category_id and None not in (
+        report.latitude, report.longitude, other.latitude, other.longitude) and
+        distance_m(report.latitude, report.longitude, other.latitude, other.longitude)
+        <= current_app.config["DUPLICATE_RADIUS_M"])
+
+
+def duplicate_candidates(report: ResidentReport, *, now: datetime, limit: int = 10) -> list[ResidentReport]:
+    """Possible duplicates: same category within the radius, or the same address, in the last 30 days. The
+    `limit` most recent are kept and offered oldest first: the original report comes before the newer ones."""
+    found = []
+    for other in db.session.scalars(_candidates_stmt(now).where(ResidentReport.id != report.id).limit(200)):
+        if _looks_like(report, other):
             found.append(other)
         if len(found) >= limit:
             break
-    return found
+    return sorted(found, key=lambda r: (r.created_at, r.id))
+
+
+def duplicate_counts(reports: list[ResidentReport], *, now: datetime) -> dict[int, int]:
+    """Number of possible duplicates of each open report of a list page, in one query whatever the page size
+    (the candidates of every report are the same recent reports)."""
+    open_reports = [r for r in reports if not r.is_closed]
+    if not open_reports:
+        return {}
+    recent = list(db.session.execute(_candidates_stmt(now).with_only_columns(
+        ResidentReport.id, ResidentReport.address, ResidentReport.category_id, ResidentReport.latitude,
+        ResidentReport.longitude).limit(2000)))
+    return {r.id: n for r in open_reports if (n := sum(1 for other in recent if _looks_like(r, other)))}
 
 
 def merge(report: ResidentReport, *, into: ResidentReport, actor: Any, now: datetime,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from gup import policy
 from gup.agreements.models import Agreement, Partner, Signatory
 from gup.auth.models import Role, User
+from gup.csv_file import day, headers
 from gup.extensions import db
 from gup.orm import raise_others
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the feature's views)
@@ -73,6 +74,17 @@ def finding_counts(walk_ids: list[int]) -> dict[int, int]:
     rows = db.session.execute(sa.select(Walkthrough.id, sa.func.count()).join(Walkthrough.findings)
                               .where(Walkthrough.id.in_(walk_ids)).group_by(Walkthrough.id))
     return {walk_id: count for walk_id, count in rows}
+
+
+def csv_headers() -> list[str]:
+    """The export's header row, read in the request's language."""
+    return headers("date", "walk", "kind", "neighbourhood", "agreement", "findings", "status")
+
+
+def csv_rows(walks: list[Walkthrough], counts: dict[int, int]) -> list[list[Any]]:
+    """One list of cells per walk, the columns of the HTML list (gup.csv_file defuses every text cell)."""
+    return [[day(w.walked_on), w.title, str(w.kind.label), w.neighbourhood.name, w.agreement.reference,
+             counts.get(w.id, 0), str(w.status.label)] for w in walks]
 
 
 def party_organisation_choices(agreement: Agreement) -> list[tuple[int, str]]:

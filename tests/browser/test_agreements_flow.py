@@ -69,6 +69,7 @@ def test_bailleur2_updates_own_commitment_from_a_phone(browser, base_url):
         expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.goto("/commitments")
+        page.get_by_text("Filtres", exact=True).click()  # folded on a phone
         page.get_by_label("Partenaire").select_option(label="Logis du Val (ESH)")
         page.get_by_label("Statut").select_option(label="En cours")
         page.get_by_role("button", name="Filtrer").click()

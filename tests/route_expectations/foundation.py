@@ -26,6 +26,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "agreements.signatories": {"GET": COORD, "POST": COORD},
     "agreements.add_amendment": {"GET": COORD, "POST": COORD},
     "agreements.commitments": {"GET": LOGGED},
+    "agreements.export_commitments": {"GET": LOGGED},
     "agreements.create_commitment": {"GET": {"coordinator", "referent1", "referent2"},
                                      "POST": {"coordinator", "referent1", "referent2"}},
     "agreements.commitment": {"GET": READERS},

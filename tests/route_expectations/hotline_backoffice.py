@@ -16,6 +16,7 @@ SETTINGS_READERS = {"admin"} | COORDINATORS
 
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "hotline.index": {"GET": LOGGED},
+    "hotline.export": {"GET": LOGGED},
     "hotline.detail": {"GET": REPORT_READERS},
     "hotline.qualify": {"POST": COORD},
     "hotline.create_from_finding": {"POST": COORD},

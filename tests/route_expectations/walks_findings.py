@@ -8,6 +8,7 @@ from tests.route_expectations.roles import CONTRIBUTORS, COORD, LOGGED, OWNER, R
 
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "walks.index": {"GET": LOGGED},
+    "walks.export": {"GET": LOGGED},
     "walks.create": {"GET": COORD, "POST": COORD},
     "walks.edit": {"GET": COORD, "POST": COORD},
     "walks.change_status": {"POST": COORD},
