@@ -83,6 +83,8 @@ class Registry:
     annex_specs: dict[str, Any] = field(default_factory=dict)
     #: role value → the endpoint its users land on; such a role sees only the menu entries meant for it
     homes: dict[str, str] = field(default_factory=dict)
+    #: role → the endpoint it lands on after logging in (registry.landing)
+    landings: dict[str, str] = field(default_factory=dict)
 
     def blueprints(self, *blueprints: Any, csrf_exempt: bool = False, **options: Any) -> None:
         """Register HTML blueprints (csrf_exempt for machine-to-machine routes only)."""
@@ -114,6 +116,17 @@ class Registry:
         """Give a role its own home page (e.g. relays land on their phone page instead of the dashboard). Users
         of that role see only the menu entries whose `visible` accepts them."""
         self.homes[str(getattr(role, "value", role))] = endpoint
+
+    def landing(self, role: Any, endpoint: str) -> None:
+        """Where a role arrives after logging in (e.g. a referent on « Mes actions »); the dashboard and the menu
+        stay as they are."""
+        self.landings[str(getattr(role, "value", role))] = endpoint
+
+    def landing_for(self, user: Any) -> str:
+        """The endpoint the user lands on after logging in: their role's landing, their home, or the dashboard."""
+        role = getattr(user, "role", None)
+        value = role.value if role is not None else None
+        return self.landings.get(value) or self.homes.get(value) or "dashboard.index"
 
     def home_for(self, user: Any) -> str | None:
         """The endpoint the user's role lands on, when a feature gave it one."""

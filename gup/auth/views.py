@@ -21,6 +21,7 @@ from gup.auth.forms import (
 from gup.auth.links import LinkPurpose
 from gup.auth.models import ApiToken, User
 from gup.extensions import db
+from gup.features import registry
 from gup.forms_common import handle_form, render_form
 from gup.orm import now_utc
 
@@ -51,7 +52,7 @@ def login():
             if user is not None:
                 login_user(user, remember=form.remember.data)
                 flash(_("Bienvenue, %(name)s.", name=user.full_name), "success")
-                return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
+                return redirect(_safe_next(request.args.get("next")) or url_for(registry().landing_for(user)))
             form.form_errors.append(_("Adresse e-mail ou mot de passe incorrect."))
             status = 401
     elif form.errors:

@@ -17,6 +17,7 @@ def init_app(app: Any, registry: Any) -> None:
 
     registry.blueprints(bp)
     registry.menu("inbox.index", _l("Mes actions"), current=("inbox.",), visible=_may_have_items, order=5)
+    registry.landing("partner_referent", "inbox.index")  # a referent's day starts with what is theirs to do
 
 
 def _may_have_items(user: Any) -> bool:

@@ -164,3 +164,18 @@ def test_the_expired_form_page_says_when_the_draft_is_kept(app, f):
     from pathlib import Path
 
     assert 'name="_draft" value="1"' in Path("templates/findings/form.html").read_text(encoding="utf-8")
+
+
+def test_a_referent_lands_on_their_actions_and_the_coordination_on_the_dashboard(client, f):
+    from flask import url_for
+
+    org = f.make_organisation(name="Logis du Val")
+    f.make_user(Role.PARTNER_REFERENT, organisation=org, email="ref@example.org")
+    f.make_user(Role.COORDINATOR, email="coord2@example.org")
+    db.session.commit()
+    with client.application.test_request_context():
+        inbox = url_for("inbox.index")
+    assert _login(client, "ref@example.org", PASSWORD).headers["Location"] == inbox
+    assert client.get("/").status_code == 200  # the dashboard stays open to them
+    client.post("/logout")
+    assert _login(client, "coord2@example.org", PASSWORD).headers["Location"] == "/"

@@ -66,7 +66,7 @@ def test_bailleur2_updates_own_commitment_from_a_phone(browser, base_url):
         page.get_by_label("Adresse e-mail", exact=True).fill("bailleur2@demo.gup.fr")
         page.get_by_label("Mot de passe", exact=True).fill("demo-gup-2026")
         page.get_by_role("button", name="Se connecter", exact=True).click()
-        expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+        expect(page.get_by_role("heading", name="Mes actions", level=1)).to_be_visible()  # a referent's landing
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.goto("/commitments")
         page.get_by_text("Filtres", exact=True).click()  # folded on a phone

@@ -126,6 +126,31 @@ def test_the_policy_refuses_inline_script_handlers_and_eval_and_the_watch_sees_i
     csp_violations.clear()  # expected here: the fixture must not fail this test
 
 
+def _sample_budget() -> tuple[int, int]:
+    """A participatory-budget campaign with one proposal (the demo has none yet), made once per session."""
+    from datetime import date
+
+    from gup.agreements.models import Agreement
+    from gup.auth.models import User
+    from gup.budget import services
+    from gup.budget.models import PBCampaign, PBPhase
+    from gup.orm import now_utc
+
+    campaign = db.session.scalar(sa.select(PBCampaign).limit(1))
+    if campaign is None:
+        actor = db.session.scalar(sa.select(User).where(User.email == COORDINATOR))
+        agreement = db.session.scalar(sa.select(Agreement).order_by(Agreement.id).limit(1))
+        campaign = services.create_campaign(agreement, actor=actor, now=now_utc(), title="Budget participatif 2027",
+                                            year=2027, envelope="20000", proposals_on=date(2027, 1, 10),
+                                            review_on=date(2027, 3, 1), vote_on=date(2027, 5, 1),
+                                            results_on=date(2027, 6, 1), delivery_on=date(2027, 7, 1))
+        services.move_phase(campaign, PBPhase.PROPOSALS, actor=actor, now=now_utc())
+        services.submit_proposal(campaign, title="Bancs au square", description="Deux bancs près de l'aire de jeux",
+                                 now=now_utc(), estimated_cost="2400")
+        db.session.commit()
+    return campaign.id, campaign.projects[0].id
+
+
 def _sample_params(live_app) -> dict[str, object]:
     """A value for each route parameter, taken from the demo data."""
     from gup.actions.models import Action
@@ -161,6 +186,7 @@ def _sample_params(live_app) -> dict[str, object]:
         params["relay_id"] = db.session.scalar(sa.select(sa.func.min(ResidentRelay.id)))
         params["pool_id"] = db.session.scalar(sa.select(sa.func.min(RelayPool.id)))
         params["draw_id"] = db.session.scalar(sa.select(sa.func.min(RelayDraw.id)))
+        params["campaign_id"], params["project_id"] = _sample_budget()
         db.session.remove()
     missing = {k for k, v in params.items() if v is None}
     assert missing <= {"template_id"}, missing  # the demo has no response template
