@@ -166,9 +166,13 @@ class Registry:
                 raise ValueError(f"annex {spec.code!r} registered twice")
             self.annex_specs[spec.code] = spec
 
-    def work_items(self, provider: Any) -> None:
-        """Declare a provider of the work items a user must act on (see gup.inbox)."""
-        self.work_item_providers.append(provider)
+    def work_items(self, *providers: Any) -> None:
+        """Declare providers of the work items a user must act on (see gup.inbox, and gup.dashboard's « À traiter »
+        for the coordination's providers with a title)."""
+        for provider in providers:
+            if any(p.kind == provider.kind for p in self.work_item_providers):
+                raise ValueError(f"work item kind {provider.kind!r} registered twice")
+            self.work_item_providers.append(provider)
 
 
 def registry(app: Flask | None = None) -> Registry:

@@ -32,11 +32,27 @@ class WorkItem:
     rank: int
     #: whether its checkbox is offered (the kind can be moved in bulk)
     selectable: bool
+    #: for the generic row (templates/_macros/work_item_row.html): its type, what it is, where it opens
+    type_label: str | None = None
+    text: str | None = None
+    #: (endpoint, ((argument, value), ...)): its page, built in the request that shows it (see `url`)
+    link: tuple[str, tuple[tuple[str, Any], ...]] | None = None
+
+    @property
+    def url(self) -> str | None:
+        from flask import url_for
+
+        return url_for(self.link[0], **dict(self.link[1])) if self.link else None
 
     @property
     def key(self) -> str:
         """The value of its checkbox in the bulk form: <kind>-<id>."""
         return f"{self.kind}-{self.obj.id}"
+
+
+def link(endpoint: str, **values: Any) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """A WorkItem's link: the endpoint and arguments of its page."""
+    return endpoint, tuple(values.items())
 
 
 @dataclass(frozen=True)
@@ -65,7 +81,35 @@ class WorkItemProvider:
     move: Callable[..., Any] | None = None
     #: statuses never reached in bulk (e.g. a finding is never « sent » back from the list)
     refused_targets: frozenset[Any] = frozenset()
+    #: the heading of its group in the coordinator's « À traiter » (gup.dashboard); None: not shown there
+    title: Any = None
+    #: list_url() -> the full list of this kind (the group's « Tout voir » link)
+    list_url: Callable[[], str] | None = None
+    #: count(user, today) -> how many there are when `items` returns only the most urgent (None: len(items))
+    count: Callable[[Any, date], int] | None = None
+    #: its order among the groups of « À traiter »
+    order: int = 100
 
     def __post_init__(self) -> None:
         if self.audience not in AUDIENCES:
             raise ValueError(f"work item provider {self.kind!r}: unknown audience {self.audience!r}")
+
+
+#: how many items a coordination group lists (its count says how many there are)
+GROUP_LIMIT = 10
+
+
+def count_rows(stmt: Any) -> int:
+    """How many rows a select returns (one query)."""
+    import sqlalchemy as sa
+
+    from gup.extensions import db
+
+    return int(db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+
+
+def first_rows(stmt: Any, limit: int = GROUP_LIMIT) -> list[Any]:
+    """The first rows of an ordered select (one query; joined eager loads made unique)."""
+    from gup.extensions import db
+
+    return list(db.session.scalars(stmt.limit(limit)).unique())

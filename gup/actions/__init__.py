@@ -15,7 +15,7 @@ def init_app(app: Any, registry: Any) -> None:
     import gup.actions.views  # noqa: F401  (routes attach to bp on import)
     from gup.actions import indicators, jobs
     from gup.actions.api import actions_api
-    from gup.actions.inbox import PROVIDER
+    from gup.actions.inbox import OVERDUE_PROVIDER, PROVIDER
 
     registry.blueprints(bp)
     registry.job("actions.overdue_notices", jobs.overdue_notices, trigger="cron", hour=7, minute=0,
@@ -23,5 +23,6 @@ def init_app(app: Any, registry: Any) -> None:
     registry.api(actions_api)
     registry.menu("actions.index", _l("Actions"), current=("actions.",), order=60)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
+    registry.work_items(OVERDUE_PROVIDER)  # the coordination's « À traiter » (gup.dashboard)
     registry.indicators(indicators.ALL)  # evaluations (gup.indicators)
     registry.annexes(indicators.ANNEXES)

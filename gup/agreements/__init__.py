@@ -27,3 +27,6 @@ def init_app(app: Any, registry: Any) -> None:
     registry.demo(demo.load, name="agreements", order=10)
     registry.indicators(indicators.ALL)  # evaluations (gup.indicators)
     registry.annexes(indicators.ANNEXES)
+    from gup.agreements import worklist
+
+    registry.work_items(worklist.OVERDUE_PROVIDER)  # the coordination's « À traiter »

@@ -20,6 +20,7 @@ from gup.agreements.models import (
     Partner,
     Signatory,
     Theme,
+    agreement_coordinators,
 )
 from gup.csv_file import day, headers, yes_no
 from gup.extensions import db
@@ -42,6 +43,21 @@ def agreement_or_404(agreement_id: int) -> Agreement:
     if agreement is None:
         abort(404)
     return agreement
+
+
+def coordinates_an_agreement(user: Any) -> bool:
+    """The user is one of the coordinators of at least one agreement (one query)."""
+    stmt = sa.select(sa.exists().where(agreement_coordinators.c.user_id == user.id))
+    return bool(db.session.scalar(stmt))
+
+
+def coordinated(user: Any, stmt: sa.Select, agreement_id: Any) -> sa.Select:
+    """Only the rows of the agreements the user coordinates (every agreement for an administrator): what the
+    coordination's « À traiter » and « Mes actions » list."""
+    if user.is_admin:
+        return stmt
+    mine = sa.select(agreement_coordinators.c.agreement_id).where(agreement_coordinators.c.user_id == user.id)
+    return stmt.where(agreement_id.in_(mine))
 
 
 def agreements_stmt(user: Any, *, status: str | None = None, search: str | None = None) -> sa.Select:

@@ -21,7 +21,7 @@ def _coordination(user: Any) -> bool:
 def init_app(app: Any, registry: Any) -> None:
     """Plug participatory budgets in: coordination pages, menu, the phase job and the voting-codes command."""
     import gup.budget.views  # noqa: F401  (routes attach to bp on import)
-    from gup.budget import cli, jobs
+    from gup.budget import cli, demo, jobs
 
     registry.blueprints(bp)
     registry.menu("budget.home", _l("Budgets participatifs"), current=("budget.",), visible=_coordination, order=48)
@@ -29,3 +29,4 @@ def init_app(app: Any, registry: Any) -> None:
     registry.job("budget.advance_phases", jobs.advance_phases, trigger="cron", hour=0, minute=15,
                  description="Move participatory budget campaigns on to the phase whose start date has come")
     registry.cli(cli.budget_cli)
+    registry.demo(demo.load, name="budget", order=50)

@@ -3,6 +3,7 @@ actions counted (a constant number of queries), structural problems, the map of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from statistics import median
@@ -15,11 +16,50 @@ from sqlalchemy.orm import joinedload, raiseload
 from gup import policy
 from gup.actions.models import CLOSED_ACTION_STATUSES, Action, ActionStatus
 from gup.agreements.models import Theme
-from gup.agreements.queries import agreements_stmt, commitments_stmt
+from gup.agreements.queries import agreements_stmt, commitments_stmt, coordinates_an_agreement
 from gup.extensions import db
+from gup.features import registry
 from gup.findings.models import OPEN_FINDING_STATUSES, POSITIVE_KIND, Finding, FindingStatus
 from gup.i18n import local_today
 from gup.organisations.models import Organisation
+from gup.worklist import COORDINATION, GROUP_LIMIT
+
+
+@dataclass(frozen=True)
+class TodoGroup:
+    """One group of the coordinator's « À traiter »: the most urgent items of one registered kind, and how many
+    there are."""
+
+    kind: str
+    title: Any
+    items: list[Any]
+    count: int
+    #: the full list of this kind, built in the request that shows it
+    list_endpoint: Callable[[], str] | None
+
+    @property
+    def list_url(self) -> str | None:
+        return self.list_endpoint() if self.list_endpoint is not None else None
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for item in self.items if item.overdue)
+
+
+def todo_groups(user: Any, today: date) -> list[TodoGroup] | None:
+    """« À traiter »: the coordination's work items, from the providers the features registered (audience
+    « coordination » with a title), group by group, overdue first; None when the user coordinates nothing. A
+    constant number of queries: each provider's own (its first items and its count)."""
+    if not (user.is_admin or coordinates_an_agreement(user)):
+        return None
+    providers = sorted((p for p in registry().work_item_providers if p.audience == COORDINATION and p.title),
+                       key=lambda p: p.order)
+    groups = []
+    for provider in providers:
+        items = sorted(provider.items(user, today), key=lambda item: not item.overdue)[:GROUP_LIMIT]
+        count = provider.count(user, today) if provider.count is not None else len(items)
+        groups.append(TodoGroup(provider.kind, provider.title, items, count, provider.list_url))
+    return groups
 
 
 def dashboard_data(user: Any, *, today: date, due_days: int, limit: int = 20) -> dict[str, Any]:

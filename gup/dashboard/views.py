@@ -30,6 +30,7 @@ def index():
     data = queries.dashboard_data(current_user, today=today, due_days=days)
     stats = queries.followup_stats(current_user, today=today)
     return render_template("dashboard/index.html", days=days, today=today, **data,
+                           todo=queries.todo_groups(current_user, today),
                            charts=followup_charts(stats, prefix="tableau"))
 
 

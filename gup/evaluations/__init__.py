@@ -36,5 +36,5 @@ def init_app(app: Any, registry: Any) -> None:
                  description="Remind coordinators 90, 30 and 7 days before an evaluation is due")
     registry.job("evaluations.remind_contributions", jobs.remind_contributions, trigger="cron", day_of_week="mon",
                  hour=8, minute=0, description="Remind partners whose contribution to an evaluation is missing")
-    registry.work_items(queries.work_items)
+    registry.work_items(queries.work_items, queries.due_items)
     registry.demo(demo.load, name="evaluations", order=90)

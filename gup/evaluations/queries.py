@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup import policy
 from gup.agreements.models import Partner
+from gup.agreements.queries import coordinated
 from gup.evaluations.models import (
     AgreementIndicator,
     Evaluation,
@@ -22,7 +25,7 @@ from gup.evaluations.models import (
 )
 from gup.extensions import db
 from gup.pagination import Page, paginate  # noqa: F401  (re-exported for the views)
-from gup.worklist import WorkItem, WorkItemProvider
+from gup.worklist import COORDINATION, WorkItem, WorkItemProvider, count_rows, first_rows, link
 
 
 def evaluation_or_404(evaluation_id: int) -> Evaluation:
@@ -94,3 +97,28 @@ def _contribution_items(user: Any, today: date) -> list[WorkItem]:
 
 
 work_items = WorkItemProvider(kind="evaluation", model=Evaluation, items=_contribution_items)
+
+
+# --- the coordination's « À traiter » (gup.dashboard): evaluations due within DUE_SOON_DAYS or late ----------
+
+DONE_STATUSES = (EvaluationStatus.APPROVED, EvaluationStatus.PUBLISHED)
+
+
+def _due_stmt(user: Any, today: date) -> Any:
+    horizon = today + timedelta(days=current_app.config["DUE_SOON_DAYS"])
+    stmt = (sa.select(Evaluation).where(Evaluation.status.not_in(DONE_STATUSES), Evaluation.due_on <= horizon)
+            .options(joinedload(Evaluation.agreement)).order_by(Evaluation.due_on, Evaluation.id))
+    return coordinated(user, policy.visible(user, stmt, Evaluation), Evaluation.agreement_id)
+
+
+def _due_items(user: Any, today: date) -> list[WorkItem]:
+    return [WorkItem(e, "evaluation_due", e.due_on < today, e.due_on, "_macros/work_item_row.html", 3, False,
+                     type_label=_("Évaluation"), text=str(e.title),
+                     link=link("evaluations.detail", evaluation_id=e.id))
+            for e in first_rows(_due_stmt(user, today))]
+
+
+due_items = WorkItemProvider(
+    kind="evaluation_due", model=Evaluation, items=_due_items, audience=COORDINATION,
+    title=_l("Évaluations à préparer"), order=80, count=lambda user, today: count_rows(_due_stmt(user, today)),
+    list_url=lambda: url_for("evaluations.index"))

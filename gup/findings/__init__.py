@@ -16,7 +16,7 @@ def init_app(app: Any, registry: Any) -> None:
     import gup.findings.walk_section  # noqa: F401  (the findings part of a walk's page)
     from gup.findings import demo, indicators, jobs
     from gup.findings.api import findings_api
-    from gup.findings.inbox import PROVIDER
+    from gup.findings.inbox import COORDINATION_PROVIDERS, PROVIDER
 
     registry.blueprints(bp)
     registry.job("findings.overdue_notices", jobs.overdue_notices, trigger="cron", hour=7, minute=0,
@@ -24,6 +24,7 @@ def init_app(app: Any, registry: Any) -> None:
     registry.api(findings_api)
     registry.menu("findings.index", _l("Constats"), current=("findings.", "media."), order=50)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
+    registry.work_items(*COORDINATION_PROVIDERS)  # the coordination's « À traiter » (gup.dashboard)
     registry.demo(demo.load, name="findings", order=20)
     registry.indicators(indicators.ALL)  # evaluations (gup.indicators)
     registry.annexes(indicators.ANNEXES)

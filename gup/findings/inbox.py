@@ -6,15 +6,17 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, raiseload
 
 from gup import policy
-from gup.agreements.queries import by_ids_for_policy
+from gup.agreements.queries import by_ids_for_policy, coordinated
 from gup.extensions import db
 from gup.findings.models import Finding, FindingStatus
 from gup.findings.services import change_finding_status
-from gup.worklist import WorkItem, WorkItemProvider
+from gup.worklist import COORDINATION, WorkItem, WorkItemProvider, count_rows, first_rows, link
 
 MY_FINDING_STATUSES = (FindingStatus.SENT, FindingStatus.ACCEPTED, FindingStatus.PLANNED, FindingStatus.IN_PROGRESS)
 
@@ -37,3 +39,32 @@ PROVIDER = WorkItemProvider(
     target=FindingStatus, allowed=lambda finding: finding.next_statuses() | {finding.status},
     may=lambda user, finding, target: policy.can(user, "move", finding, target=target),
     move=_move, refused_targets=frozenset({FindingStatus.SENT}))
+
+
+# --- the coordination's « À traiter » (gup.dashboard): refused findings to re-route, resolved ones to check ----
+
+def _status_stmt(user: Any, status: FindingStatus) -> Any:
+    stmt = (sa.select(Finding).where(Finding.status == status, Finding.problem_clause())
+            .options(joinedload(Finding.agreement).raiseload("*"), joinedload(Finding.theme), raiseload("*"))
+            .order_by(Finding.resolved_on.is_(None), Finding.resolved_on, Finding.updated_at, Finding.id))
+    return coordinated(user, policy.visible(user, stmt, Finding), Finding.agreement_id)
+
+
+def _coordination_provider(kind: str, status: FindingStatus, title: Any, order: int) -> WorkItemProvider:
+    def items(user: Any, today: date) -> list[WorkItem]:
+        # no due date: what matters is the status (refused, resolved), not the finding's original due date
+        return [WorkItem(f, kind, False, None, "_macros/work_item_row.html", 0, False, type_label=_("Constat"),
+                         text=f"{_('Constat n° %(id)s', id=f.id)} — {f.theme.label} : {f.description or ''}",
+                         link=link("findings.detail", finding_id=f.id))
+                for f in first_rows(_status_stmt(user, status))]
+
+    return WorkItemProvider(kind=kind, model=Finding, items=items, audience=COORDINATION, title=title, order=order,
+                            count=lambda user, today: count_rows(_status_stmt(user, status)),
+                            list_url=lambda: url_for("findings.index", status=status.value))
+
+
+COORDINATION_PROVIDERS = (
+    _coordination_provider("finding_refused", FindingStatus.REFUSED, _l("Constats refusés à réorienter"), 20),
+    _coordination_provider("finding_resolved", FindingStatus.RESOLVED, _l("Constats résolus à vérifier sur place"),
+                           30),
+)

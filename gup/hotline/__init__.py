@@ -24,7 +24,7 @@ def init_app(app: Any, registry: Any) -> None:
     import gup.hotline.views  # noqa: F401  (routes attach to bp on import)
     from gup.hotline import demo, indicators, jobs
     from gup.hotline.api import resident_reports_api
-    from gup.hotline.inbox import PROVIDER
+    from gup.hotline.inbox import COORDINATION_PROVIDERS, PROVIDER
     from gup.hotline.services import map_centre
 
     app.jinja_env.globals["public_map_centre"] = map_centre  # where the public form's map opens
@@ -37,6 +37,7 @@ def init_app(app: Any, registry: Any) -> None:
                  description="Erase reporters' contact details past the retention period")
     registry.menu("hotline.index", _l("Signalements"), current=BACK_OFFICE_ENDPOINTS, order=30)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
+    registry.work_items(*COORDINATION_PROVIDERS)  # the coordination's « À traiter » (gup.dashboard)
     registry.demo(demo.load, name="hotline", order=30)
     registry.indicators(indicators.ALL)  # evaluations (gup.indicators)
     registry.annexes(indicators.ANNEXES)

@@ -7,13 +7,16 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, raiseload
 
 from gup import policy
 from gup.extensions import db
-from gup.hotline.models import ResidentReport
-from gup.hotline.queries import REFERENT_STATUSES
-from gup.worklist import WorkItem, WorkItemProvider
+from gup.hotline.models import ReportStatus, ResidentReport
+from gup.hotline.queries import REFERENT_STATUSES, due_order, overdue_clause, queue_stmt
+from gup.worklist import COORDINATION, WorkItem, WorkItemProvider, count_rows, first_rows, link
 
 
 def _items(user: Any, today: date) -> list[WorkItem]:
@@ -26,3 +29,31 @@ def _items(user: Any, today: date) -> list[WorkItem]:
 
 
 PROVIDER = WorkItemProvider(kind="report", model=ResidentReport, items=_items)
+
+
+# --- the coordination's « À traiter » (gup.dashboard): reports to triage, overdue first -----------------------
+
+TRIAGE_STATUSES = (ReportStatus.RECEIVED, ReportStatus.QUALIFIED)
+
+
+def _triage_stmt(user: Any, today: date) -> Any:
+    """The reports still to triage that the queue shows the user (the central policy), overdue first, then by SLA
+    due date."""
+    stmt = queue_stmt(user, today=today).where(ResidentReport.status.in_(TRIAGE_STATUSES))
+    late = sa.case((overdue_clause(today), 0), else_=1)
+    return stmt.order_by(None).order_by(late, due_order(), ResidentReport.id)
+
+
+def _triage_items(user: Any, today: date) -> list[WorkItem]:
+    return [WorkItem(r, "report_triage", r.is_overdue(today), r.next_due_on(), "_macros/work_item_row.html",
+                     1, False, type_label=_("Signalement"),
+                     text=f"{r.reference} — {r.category.label} : {r.description or ''}",
+                     link=link("hotline.detail", report_id=r.id))
+            for r in first_rows(_triage_stmt(user, today))]
+
+
+COORDINATION_PROVIDERS = (WorkItemProvider(
+    kind="report_triage", model=ResidentReport, items=_triage_items, audience=COORDINATION,
+    title=_l("Signalements d'habitants à trier"), order=10,
+    count=lambda user, today: count_rows(_triage_stmt(user, today)),
+    list_url=lambda: url_for("hotline.index")),)

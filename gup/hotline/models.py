@@ -278,6 +278,10 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
         """SLA: date by which the report must be resolved; re-routing does not reset the clock."""
         return self.created_at.date() + timedelta(days=self.category.resolution_days)
 
+    def next_due_on(self) -> date:
+        """The SLA date that applies now: the first answer's while unanswered, then the resolution's."""
+        return self.first_answer_due_on() if self.first_answer_at is None else self.resolution_due_on()
+
     def is_overdue(self, today: date) -> bool:
         """Past the category's resolution time (or first answer time while unanswered), still open."""
         if self.is_closed:

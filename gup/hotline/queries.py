@@ -90,7 +90,7 @@ def overdue_clause(today: date) -> sa.ColumnElement[bool]:
     return sa.and_(ResidentReport.status.notin_(list(CLOSED_REPORT_STATUSES)), sa.or_(*parts))
 
 
-def _due_order() -> sa.ColumnElement[Any]:
+def due_order() -> sa.ColumnElement[Any]:
     """The SLA resolution due date as a sortable number (days)."""
     if db.engine.dialect.name == "postgresql":
         day = sa.extract("epoch", ResidentReport.created_at) / 86400
@@ -127,7 +127,7 @@ def queue_stmt(user: Any, *, today: date, status: str | None = None, category_id
         stmt = stmt.where(search)
     rank = sa.case((ResidentReport.status == ReportStatus.RECEIVED, 0),
                    (ResidentReport.status == ReportStatus.QUALIFIED, 1), else_=2)
-    stmt = stmt.order_by(rank, _due_order(), ResidentReport.id).options(*_list_options())
+    stmt = stmt.order_by(rank, due_order(), ResidentReport.id).options(*_list_options())
     return policy.visible(user, stmt, ResidentReport)
 
 

@@ -8,12 +8,10 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from gup.agreements.models import agreement_coordinators
+from gup.agreements.queries import coordinates_an_agreement  # noqa: F401  (re-exported)
 from gup.errors import DomainError
-from gup.extensions import db
 from gup.features import registry
 from gup.worklist import COORDINATION, ORGANISATION, WorkItem, WorkItemProvider
 
@@ -22,12 +20,6 @@ logger = logging.getLogger(__name__)
 
 def providers() -> list[WorkItemProvider]:
     return list(registry().work_item_providers)
-
-
-def coordinates_an_agreement(user: Any) -> bool:
-    """The user is one of the coordinators of at least one agreement (one query)."""
-    stmt = sa.select(sa.exists().where(agreement_coordinators.c.user_id == user.id))
-    return bool(db.session.scalar(stmt))
 
 
 def audiences(user: Any) -> frozenset[str]:

@@ -21,3 +21,6 @@ def init_app(app: Any, registry: Any) -> None:
     registry.menu("walks.index", _l("Diagnostics"), current=("walks.",), order=40)
     registry.indicators(indicators.ALL)  # evaluations (gup.indicators)
     registry.annexes(indicators.ANNEXES)
+    from gup.walks import worklist
+
+    registry.work_items(worklist.PROVIDER)  # the coordination's « À traiter » (gup.dashboard)

@@ -117,13 +117,16 @@ def test_dashboard_lists_overdue_and_due_soon(client, f, login, app):
     db.session.commit()
     login(w["coordinator"])
     html = client.get("/").get_data(as_text=True)
-    overdue_part = html.split('id="overdue-title"')[1].split('id="soon-title"')[0]
+    # the coordination sees overdue commitments in « À traiter » (gup.agreements.worklist)
+    overdue_part = html.split('id="todo-commitment_overdue"')[1].split("</section>")[0]
     soon_part = html.split('id="soon-title"')[1]
     assert "En retard X" in overdue_part and "Tenu Z" not in overdue_part
+    assert 'id="overdue-title"' not in html  # not listed twice
     assert "Bientôt Y" in soon_part
     login(w["referent2"])
     own = client.get("/").get_data(as_text=True)
     assert "En retard X" not in own and "Bientôt Y" in own
+    assert 'id="overdue-title"' in own and 'id="todo-title"' not in own  # a referent keeps the commitments view
 
 
 def test_lists_use_a_constant_number_of_queries(client, f, login, count_queries):
