@@ -20,6 +20,7 @@ def _coordination(user: Any) -> bool:
 
 def init_app(app: Any, registry: Any) -> None:
     """Plug participatory budgets in: coordination pages, menu, the phase job and the voting-codes command."""
+    import gup.budget.backoffice_votes  # noqa: F401
     import gup.budget.views  # noqa: F401  (routes attach to bp on import)
     from gup.budget import cli, jobs
 

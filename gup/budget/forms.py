@@ -42,3 +42,39 @@ class ReviewForm(FlaskForm):
                            validators=[Optional(), Length(max=2000)])
     reviewed_cost = StringField(_l("Coût après étude (€)"), filters=[strip], validators=[Optional(), Length(max=20)])
     feasibility_note = TextAreaField(_l("Faisabilité"), filters=[strip], validators=[Optional(), Length(max=4000)])
+
+
+class TallyForm(FlaskForm):
+    """A polling place; the votes per project are read from the `votes-<project id>` fields of the same form."""
+
+    polling_place = StringField(_l("Lieu de vote"), filters=[strip],
+                                description=_l("Par exemple « Mairie annexe » ou « Fête de quartier du 12 mai ». "
+                                               "Saisir à nouveau un lieu corrige ses chiffres."),
+                                validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
+class OverrideForm(FlaskForm):
+    decision = SelectField(_l("Décision"), choices=[("in", _l("Retenir le projet")),
+                                                   ("out", _l("Écarter le projet"))],
+                           validators=[DataRequired(REQUIRED)])
+    reason = TextAreaField(_l("Motif (obligatoire, publié avec les résultats)"), filters=[strip],
+                           validators=[Optional(), Length(max=2000)])
+
+
+class DeliverForm(FlaskForm):
+    responsible_organisation_id = SelectField(_l("Organisme responsable"), coerce=int_or_none,
+                                              validators=[Optional()])
+    due_on = FrenchDateField(_l("Échéance (facultative)"), validators=[Optional()])
+
+
+class MergeForm(FlaskForm):
+    merged_into_id = SelectField(_l("Fusionner dans la proposition"), coerce=int_or_none, validators=[Optional()])
+    reason = TextAreaField(_l("Motif (communiqué à l'auteur)"), filters=[strip],
+                           validators=[Optional(), Length(max=2000)])
+
+
+class ProposalFromForm(FlaskForm):
+    campaign_id = SelectField(_l("Campagne"), coerce=int_or_none, validators=[Optional()])
+    title = StringField(_l("Titre de la proposition (facultatif)"), filters=[strip],
+                        description=_l("Laissez vide pour reprendre le début de la description."),
+                        validators=[Optional(), Length(max=200)])

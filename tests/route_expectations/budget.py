@@ -17,6 +17,12 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "budget.project": {"GET": READERS},
     #: the coordination, and the referent of the housing provider owning the project's place (hp1)
     "budget.review": {"POST": MANAGE | {"referent1"}},
+    # the vote: tallies and results are read like the campaign, entered and decided by the coordination
+    "budget.tallies": {"GET": READERS, "POST": MANAGE},
+    "budget.results": {"GET": READERS},
+    "budget.override": {"POST": MANAGE},
+    "budget.publish_results": {"POST": MANAGE},
+    "budget.deliver": {"POST": MANAGE},
 }
 
 
