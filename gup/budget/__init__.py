@@ -23,8 +23,10 @@ def init_app(app: Any, registry: Any) -> None:
     import gup.budget.backoffice_votes  # noqa: F401
     import gup.budget.views  # noqa: F401  (routes attach to bp on import)
     from gup.budget import cli, jobs
+    from gup.budget.api import campaigns_api
 
     registry.blueprints(bp)
+    registry.api(campaigns_api)
     registry.menu("budget.home", _l("Budgets participatifs"), current=("budget.",), visible=_coordination, order=48)
 
     registry.job("budget.advance_phases", jobs.advance_phases, trigger="cron", hour=0, minute=15,

@@ -601,6 +601,10 @@ class RankedProject:
     skip: rule.Skip | None
     override: SelectionOverride | None
 
+    @property
+    def skip_reason(self) -> str | None:
+        return self.skip.reason if self.skip is not None else None
+
 
 @dataclass(frozen=True)
 class EnvelopeUse:
@@ -611,6 +615,10 @@ class EnvelopeUse:
     @property
     def spent(self) -> Decimal:
         return self.amount - self.remaining
+
+    @property
+    def neighbourhood_id(self) -> int | None:
+        return self.neighbourhood.id if self.neighbourhood is not None else None
 
 
 @dataclass(frozen=True)

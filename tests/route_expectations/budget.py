@@ -23,6 +23,11 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "budget.override": {"POST": MANAGE},
     "budget.publish_results": {"POST": MANAGE},
     "budget.deliver": {"POST": MANAGE},
+    # /api/v1: the list is scoped by the policy (an empty page for those who may read nothing)
+    "api_budget_campaigns.index": {"GET": LOGGED},
+    "api_budget_campaigns.detail": {"GET": READERS},
+    "api_budget_campaigns.projects": {"GET": READERS},
+    "api_budget_campaigns.results": {"GET": READERS},  # 409 before the vote: allowed, nothing to show yet
 }
 
 
