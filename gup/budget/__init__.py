@@ -20,7 +20,9 @@ def _coordination(user: Any) -> bool:
 
 def init_app(app: Any, registry: Any) -> None:
     """Plug participatory budgets in: coordination pages, menu, the phase job and the voting-codes command."""
+    import gup.budget.backoffice_proposals  # noqa: F401
     import gup.budget.backoffice_votes  # noqa: F401
+    import gup.budget.sections  # noqa: F401  (connects to the finding and report page signals)
     import gup.budget.views  # noqa: F401  (routes attach to bp on import)
     from gup.budget import cli, jobs
     from gup.budget.api import campaigns_api

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from gup.actions.models import Action
 from gup.budget import services
-from gup.budget.models import PaperTally, PBPhase, ProjectStatus, SelectionOverride
+from gup.budget.models import PaperTally, PBPhase, PBProject, ProjectStatus, SelectionOverride
 from gup.extensions import db
 from tests.budget.conftest import NOW, projects_in_vote, to_phase
 
@@ -176,3 +176,80 @@ def test_a_selected_project_becomes_an_action_linked_from_the_results(client, lo
     login(w["referent1"])
     assert client.post(f"/budget-projects/{b.id}/deliver",
                        data={f"d{b.id}-responsible_organisation_id": str(w["hp1"].id)}).status_code == 403
+
+
+# --- merging proposals -------------------------------------------------------------------------------------
+
+def test_a_proposal_merges_into_another_of_the_same_campaign_with_its_reason(client, login, w, place, campaign):
+    to_phase(campaign, PBPhase.PROPOSALS)
+    bancs = services.submit_proposal(campaign, title="Bancs", description="Des bancs", place=place["b1"],
+                                     estimated_cost="1000", now=NOW)
+    assises = services.submit_proposal(campaign, title="Assises", description="Des assises", place=place["b1"],
+                                       estimated_cost="900", now=NOW)
+    db.session.commit()
+    login(w["coordinator"])
+    page = _text(client.get(f"/budget-projects/{assises.id}"))
+    assert "Fusionner avec une proposition semblable" in page and f"n° {bancs.id} — Bancs" in page
+    refused = client.post(f"/budget-projects/{assises.id}/merge", data={"merged_into_id": "", "reason": ""})
+    assert refused.status_code == 422
+    assert "Choisissez une autre proposition de la même campagne." in _text(refused)
+    itself = client.post(f"/budget-projects/{assises.id}/merge", data={"merged_into_id": str(assises.id)})
+    assert itself.status_code == 422
+    done = client.post(f"/budget-projects/{assises.id}/merge",
+                       data={"merged_into_id": str(bancs.id), "reason": "Même besoin, même lieu"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert assises.status is ProjectStatus.MERGED and assises.merged_into_id == bancs.id
+    assert assises.review_reason == "Même besoin, même lieu"
+    page = _text(client.get(f"/budget-projects/{assises.id}"))
+    assert "Fusionné dans" in page and "Fusionner avec une proposition semblable" not in page
+    login(w["referent1"])
+    assert "Fusionner avec" not in _text(client.get(f"/budget-projects/{bancs.id}"))
+    assert client.post(f"/budget-projects/{bancs.id}/merge",
+                       data={"merged_into_id": str(assises.id)}).status_code == 403
+
+
+# --- « Transformer en proposition » ------------------------------------------------------------------------
+
+def test_a_finding_becomes_a_proposal_of_an_open_campaign(client, login, f, w, place, campaign):
+    finding = f.make_finding(w["agreement"], w["hp1"], description="Pas de bancs près de l'aire de jeux",
+                             territory=place["b1"])
+    db.session.commit()
+    login(w["coordinator"])
+    assert "Transformer en proposition" not in _text(client.get(f"/findings/{finding.id}"))  # no open campaign
+    to_phase(campaign, PBPhase.PROPOSALS)
+    page = _text(client.get(f"/findings/{finding.id}"))
+    assert "Transformer en proposition" in page and "Budget participatif 2026" in page
+    done = client.post(f"/findings/{finding.id}/budget-proposal",
+                       data={"pb-campaign_id": str(campaign.id), "pb-title": "Des bancs à l'aire de jeux"})
+    assert done.status_code == 302
+    project = db.session.scalar(sa.select(PBProject))
+    assert project.finding_id == finding.id and project.title == "Des bancs à l'aire de jeux"
+    assert project.source.value == "finding" and project.place_id == place["b1"].id
+    assert done.headers["Location"].endswith(f"/budget-projects/{project.id}")
+    assert f"n° {project.id} — Des bancs à l'aire de jeux" in _text(client.get(f"/findings/{finding.id}"))
+    wrong = client.post(f"/findings/{finding.id}/budget-proposal", data={"pb-campaign_id": "999999"},
+                        follow_redirects=True)
+    assert "La proposition n'est pas créée" in _text(wrong)
+    login(w["referent1"])
+    assert "Transformer en proposition" not in _text(client.get(f"/findings/{finding.id}"))
+    assert client.post(f"/findings/{finding.id}/budget-proposal",
+                       data={"pb-campaign_id": str(campaign.id)}).status_code == 403
+
+
+def test_a_resident_report_becomes_a_proposal_without_the_reporter_contact(client, login, f, w, place,
+                                                                             campaign):
+    report = f.make_report(description="Il manque un jardin partagé dans la résidence", territory=place["res"],
+                           contact_email="habitant@example.org", contact_consent=True)
+    report.agreement = w["agreement"]
+    db.session.commit()
+    to_phase(campaign, PBPhase.PROPOSALS)
+    login(w["coordinator"])
+    page = _text(client.get(f"/signalements/{report.id}"))
+    assert "Transformer en proposition" in page
+    done = client.post(f"/signalements/{report.id}/budget-proposal", data={"pb-campaign_id": str(campaign.id)})
+    assert done.status_code == 302
+    project = db.session.scalar(sa.select(PBProject))
+    assert project.report_id == report.id and project.title.startswith("Il manque un jardin partagé")
+    assert project.author_email is None and project.source.value == "report"
+    assert "Proposition" in _text(client.get(f"/signalements/{report.id}"))

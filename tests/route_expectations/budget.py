@@ -23,6 +23,10 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "budget.override": {"POST": MANAGE},
     "budget.publish_results": {"POST": MANAGE},
     "budget.deliver": {"POST": MANAGE},
+    "budget.merge": {"POST": MANAGE},
+    # « Transformer en proposition »: whoever reads the finding or report and manages the agreement's budgets
+    "budget.from_finding": {"POST": MANAGE},
+    "budget.from_report": {"POST": MANAGE},
     # /api/v1: the list is scoped by the policy (an empty page for those who may read nothing)
     "api_budget_campaigns.index": {"GET": LOGGED},
     "api_budget_campaigns.detail": {"GET": READERS},
