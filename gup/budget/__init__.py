@@ -19,12 +19,13 @@ def _coordination(user: Any) -> bool:
 
 
 def init_app(app: Any, registry: Any) -> None:
-    """Plug participatory budgets in: coordination pages, menu, the phase job and the voting-codes command."""
+    """Plug participatory budgets in: coordination pages and API, menu, the phase job, the voting-codes command
+    and the evaluation indicators."""
     import gup.budget.backoffice_proposals  # noqa: F401
     import gup.budget.backoffice_votes  # noqa: F401
     import gup.budget.sections  # noqa: F401  (connects to the finding and report page signals)
     import gup.budget.views  # noqa: F401  (routes attach to bp on import)
-    from gup.budget import cli, jobs
+    from gup.budget import cli, indicators, jobs
     from gup.budget.api import campaigns_api
 
     registry.blueprints(bp)
@@ -34,3 +35,4 @@ def init_app(app: Any, registry: Any) -> None:
     registry.job("budget.advance_phases", jobs.advance_phases, trigger="cron", hour=0, minute=15,
                  description="Move participatory budget campaigns on to the phase whose start date has come")
     registry.cli(cli.budget_cli)
+    registry.indicators(indicators.ALL)
