@@ -19,14 +19,21 @@ def _coordination(user: Any) -> bool:
 
 
 def init_app(app: Any, registry: Any) -> None:
-    """Plug participatory budgets in: coordination pages, menu, the phase job and the voting-codes command."""
+    """Plug participatory budgets in: coordination pages and API, menu, the phase job, the voting-codes command
+    and the evaluation indicators."""
+    import gup.budget.backoffice_proposals  # noqa: F401
+    import gup.budget.backoffice_votes  # noqa: F401
+    import gup.budget.sections  # noqa: F401  (connects to the finding and report page signals)
     import gup.budget.views  # noqa: F401  (routes attach to bp on import)
-    from gup.budget import cli, demo, jobs
+    from gup.budget import cli, demo, indicators, jobs
+    from gup.budget.api import campaigns_api
 
     registry.blueprints(bp)
+    registry.api(campaigns_api)
     registry.menu("budget.home", _l("Budgets participatifs"), current=("budget.",), visible=_coordination, order=48)
 
     registry.job("budget.advance_phases", jobs.advance_phases, trigger="cron", hour=0, minute=15,
                  description="Move participatory budget campaigns on to the phase whose start date has come")
     registry.cli(cli.budget_cli)
     registry.demo(demo.load, name="budget", order=50)
+    registry.indicators(indicators.ALL)

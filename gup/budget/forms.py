@@ -1,11 +1,17 @@
-"""Forms of participatory budgets (coordination pages): a campaign, a phase move, a review."""
+"""Forms of participatory budgets (coordination pages): a campaign, a review, a tally, an override, a delivery,
+a merge and « Transformer en proposition »."""
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from gup.budget.models import PBPhase, PBProject, ProjectStatus
 from gup.forms_common import REQUIRED, FrenchDateField, SelectField, int_or_none, strip
+from gup.policy import can
 
 AMOUNT_HELP = _l("En euros, par exemple 25 000 ou 1 250,50.")
 
@@ -42,3 +48,54 @@ class ReviewForm(FlaskForm):
                            validators=[Optional(), Length(max=2000)])
     reviewed_cost = StringField(_l("Coût après étude (€)"), filters=[strip], validators=[Optional(), Length(max=20)])
     feasibility_note = TextAreaField(_l("Faisabilité"), filters=[strip], validators=[Optional(), Length(max=4000)])
+
+
+class TallyForm(FlaskForm):
+    """A polling place; the votes per project are read from the `votes-<project id>` fields of the same form."""
+
+    polling_place = StringField(_l("Lieu de vote"), filters=[strip],
+                                description=_l("Par exemple « Mairie annexe » ou « Fête de quartier du 12 mai ». "
+                                               "Saisir à nouveau un lieu corrige ses chiffres."),
+                                validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
+class OverrideForm(FlaskForm):
+    decision = SelectField(_l("Décision"), choices=[("in", _l("Retenir le projet")),
+                                                   ("out", _l("Écarter le projet"))],
+                           validators=[DataRequired(REQUIRED)])
+    reason = TextAreaField(_l("Motif (obligatoire, publié avec les résultats)"), filters=[strip],
+                           validators=[Optional(), Length(max=2000)])
+
+
+class DeliverForm(FlaskForm):
+    responsible_organisation_id = SelectField(_l("Organisme responsable"), coerce=int_or_none,
+                                              validators=[Optional()])
+    due_on = FrenchDateField(_l("Échéance (facultative)"), validators=[Optional()])
+
+
+class MergeForm(FlaskForm):
+    merged_into_id = SelectField(_l("Fusionner dans la proposition"), coerce=int_or_none, validators=[Optional()])
+    reason = TextAreaField(_l("Motif (communiqué à l'auteur)"), filters=[strip],
+                           validators=[Optional(), Length(max=2000)])
+
+
+class ProposalFromForm(FlaskForm):
+    campaign_id = SelectField(_l("Campagne"), coerce=int_or_none, validators=[Optional()])
+    title = StringField(_l("Titre de la proposition (facultatif)"), filters=[strip],
+                        description=_l("Laissez vide pour reprendre le début de la description."),
+                        validators=[Optional(), Length(max=200)])
+
+
+MERGE_PHASES = (PBPhase.PROPOSALS, PBPhase.REVIEW)
+
+
+def merge_form(project: PBProject, user: Any, form: MergeForm | None = None) -> MergeForm | None:
+    """The merge form of a proposal's page, offering the other proposals of its campaign that may absorb it."""
+    if form is None and (project.campaign.phase not in MERGE_PHASES or project.status is ProjectStatus.MERGED
+                         or not can(user, "merge", project)):
+        return None
+    form = form or MergeForm(formdata=None)
+    form.merged_into_id.choices = [("", _("— Choisir —"))] + [
+        (p.id, f"n° {p.id} — {p.title}") for p in project.campaign.projects
+        if p.id != project.id and p.status not in (ProjectStatus.MERGED, ProjectStatus.INELIGIBLE)]
+    return form

@@ -507,6 +507,39 @@ def enter_paper_tally(project: PBProject, *, polling_place: str, votes: Any, act
     return tally
 
 
+def parse_votes(value: Any, *, title: str, field: str) -> int | None:
+    """A number of votes typed by staff: digits only (spaces between thousands allowed); blank is None."""
+    text = "".join(str(value if value is not None else "").split())
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit():
+        raise DomainError(_("« %(title)s » : le nombre de voix est un entier positif ou nul (par exemple 12), pas "
+                            "« %(value)s ».", title=title, value=str(value).strip()[:20]), field=field)
+    count = int(text)
+    if count > 10_000_000:
+        raise DomainError(_("« %(title)s » : ce nombre de voix est trop grand.", title=title), field=field)
+    return count
+
+
+def enter_paper_tallies(campaign: PBCampaign, *, polling_place: str, votes: dict[int, Any], actor: Any,
+                        now: datetime) -> list[PaperTally]:
+    """One polling place's paper votes for several projects (project id → what was typed). A blank figure
+    leaves the project's figure at that place as it was; a bad one refuses the whole entry, naming the project."""
+    projects = {p.id: p for p in votable_projects(campaign)}
+    counts: dict[int, int] = {}
+    for project_id, value in votes.items():
+        project = projects.get(project_id)
+        if project is None:
+            raise DomainError(_("Ce projet n'est pas soumis au vote."), field="project_id")
+        count = parse_votes(value, title=project.title, field=f"votes-{project_id}")
+        if count is not None:
+            counts[project_id] = count
+    if not counts:
+        raise DomainError(_("Indiquez le nombre de voix d'au moins un projet."), field="votes")
+    return [enter_paper_tally(projects[pid], polling_place=polling_place, votes=n, actor=actor, now=now)
+            for pid, n in counts.items()]
+
+
 @dataclass(frozen=True)
 class Count:
     online: int
@@ -555,6 +588,73 @@ def compute_selection(campaign: PBCampaign) -> rule.Selection:
     overrides = {pid: o.selected for pid, o in current_overrides(campaign).items()}
     return rule.select(candidates, campaign.envelope, {e.neighbourhood_id: e.amount for e in campaign.envelopes},
                        overrides)
+
+
+@dataclass(frozen=True)
+class RankedProject:
+    """One candidate on the results page: its rank by votes, its count, and what the rule decided."""
+
+    project: PBProject
+    rank: int
+    count: Count
+    selected: bool
+    skip: rule.Skip | None
+    override: SelectionOverride | None
+
+    @property
+    def skip_reason(self) -> str | None:
+        return self.skip.reason if self.skip is not None else None
+
+
+@dataclass(frozen=True)
+class EnvelopeUse:
+    neighbourhood: Territory | None  # None: the campaign's envelope
+    amount: Decimal
+    remaining: Decimal
+
+    @property
+    def spent(self) -> Decimal:
+        return self.amount - self.remaining
+
+    @property
+    def neighbourhood_id(self) -> int | None:
+        return self.neighbourhood.id if self.neighbourhood is not None else None
+
+
+@dataclass(frozen=True)
+class Results:
+    selection: rule.Selection
+    rows: list[RankedProject]
+    envelopes: list[EnvelopeUse]
+    #: the results were recorded (record_results wrote selected / not selected on the candidates)
+    recorded: bool
+
+
+def results(campaign: PBCampaign) -> Results:
+    """The selection as the rule computes it now, with each candidate ranked by votes and the envelopes' use."""
+    counts = count_votes(campaign)
+    projects = {p.id: p for p in votable_projects(campaign)}
+    overrides = current_overrides(campaign)
+    candidates = [rule.Candidate(p.id, counts[p.id].total, p.cost, p.neighbourhood_id, p.submitted_at)
+                  for p in projects.values()]
+    selection = rule.select(candidates, campaign.envelope,
+                            {e.neighbourhood_id: e.amount for e in campaign.envelopes},
+                            {pid: o.selected for pid, o in overrides.items()})
+    chosen, skips = set(selection.selected), {s.id: s for s in selection.skipped}
+    rows = [RankedProject(projects[c.id], i, counts[c.id], c.id in chosen, skips.get(c.id), overrides.get(c.id))
+            for i, c in enumerate(rule.rank(candidates), start=1)]
+    uses = [EnvelopeUse(None, campaign.envelope, selection.remaining)] + [
+        EnvelopeUse(e.neighbourhood, e.amount, selection.remaining_by_neighbourhood.get(e.neighbourhood_id, e.amount))
+        for e in campaign.envelopes]
+    recorded = any(p.status in (ProjectStatus.SELECTED, ProjectStatus.NOT_SELECTED) for p in projects.values())
+    return Results(selection, rows, uses, recorded)
+
+
+def overrides_of(campaign: PBCampaign) -> list[SelectionOverride]:
+    """Every override decided on the campaign's projects, latest first (the history, with its reasons)."""
+    return list(db.session.scalars(sa.select(SelectionOverride).join(PBProject)
+                                   .where(PBProject.campaign_id == campaign.id)
+                                   .order_by(SelectionOverride.decided_at.desc(), SelectionOverride.id.desc())))
 
 
 def override_selection(project: PBProject, *, selected: bool, reason: str | None, actor: Any,

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from gup.agreements.models import Agreement
 from gup.budget import bp, services
-from gup.budget.forms import CampaignForm, ReviewForm
+from gup.budget.forms import CampaignForm, ReviewForm, merge_form
 from gup.budget.models import PHASE_DATE_COLUMNS, PBCampaign, PBPhase, PBProject
 from gup.budget.selection import RULE_TEXT
 from gup.errors import DomainError
@@ -120,16 +120,23 @@ def _flash_error(back: str) -> Any:
     return on_error
 
 
+def project_page(item: PBProject, *, review: ReviewForm | None = None, merge: Any = None,
+                 status: int = 200) -> tuple[str, int]:
+    """A proposal's page: its review form and, for the coordination, its merge form (submitted ones as typed)."""
+    form = review or ReviewForm(formdata=None, reason=item.review_reason, feasibility_note=item.feasibility_note,
+                                reviewed_cost=item.reviewed_cost)
+    return render_template("budget/project.html", project=item, campaign=item.campaign, form=form,
+                           merge_form=merge_form(item, current_user, merge),
+                           can_review=can(current_user, "review", item),
+                           show_contact=can(current_user, "view_contact", item)), status
+
+
 @bp.route("/budget-projects/<int:project_id>")
 @login_required
 def project(project_id: int):
     item = _project_or_404(project_id)
     authorize(current_user, "view", item)
-    form = ReviewForm(formdata=None, reason=item.review_reason, feasibility_note=item.feasibility_note,
-                      reviewed_cost=item.reviewed_cost)
-    return render_template("budget/project.html", project=item, campaign=item.campaign, form=form,
-                           can_review=can(current_user, "review", item),
-                           show_contact=can(current_user, "view_contact", item))
+    return project_page(item)
 
 
 @bp.route("/budget-projects/<int:project_id>/review", methods=["POST"])
@@ -143,5 +150,4 @@ def review(project_id: int):
         reason=form.reason.data, reviewed_cost=form.reviewed_cost.data, feasibility_note=form.feasibility_note.data),
         success=lambda p: _("Étude de « %(title)s » enregistrée.", title=p.title),
         redirect_to=lambda p: url_for("budget.project", project_id=p.id)) \
-        or render_form("budget/project.html", form, project=item, campaign=item.campaign, can_review=True,
-                       show_contact=can(current_user, "view_contact", item))
+        or project_page(item, review=form, status=422 if form.errors else 200)

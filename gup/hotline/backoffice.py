@@ -42,11 +42,13 @@ from gup.hotline.models import (
     ResponseTemplate,
 )
 from gup.hotline.report_page import RESPOND_TARGETS, STATUS_TARGETS, detail_context, fill
+from gup.hotline.signals import report_page
 from gup.i18n import local_today
 from gup.inputs import id_or_none
 from gup.organisations.models import Organisation
 from gup.organisations.queries import organisation_choices
 from gup.orm import now_utc
+from gup.pages import sections
 from gup.pagination import page_arg
 from gup.policy import authorize, can
 from gup.rest import MAX_PAGE
@@ -62,7 +64,8 @@ def _render_detail(report: ResidentReport, code: int = 200, **given: Any):
         can_respond=can(current_user, "respond", report), show_contact=can(current_user, "view_contact", report),
         photos=[p for p in report.photos if can(current_user, "view", p)],
         statuses=status_timeline(report), history=readable_history(report),
-        overdue=report.is_overdue(local_today(now)), place_provider=housing_provider_of(report.territory)), code
+        overdue=report.is_overdue(local_today(now)), place_provider=housing_provider_of(report.territory),
+        sections=sections(report_page, report, user=current_user)), code
 
 
 def _save(report: ResidentReport, key: str, form: Any, call, success) -> Any:

@@ -17,6 +17,21 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "budget.project": {"GET": READERS},
     #: the coordination, and the referent of the housing provider owning the project's place (hp1)
     "budget.review": {"POST": MANAGE | {"referent1"}},
+    # the vote: tallies and results are read like the campaign, entered and decided by the coordination
+    "budget.tallies": {"GET": READERS, "POST": MANAGE},
+    "budget.results": {"GET": READERS},
+    "budget.override": {"POST": MANAGE},
+    "budget.publish_results": {"POST": MANAGE},
+    "budget.deliver": {"POST": MANAGE},
+    "budget.merge": {"POST": MANAGE},
+    # « Transformer en proposition »: whoever reads the finding or report and manages the agreement's budgets
+    "budget.from_finding": {"POST": MANAGE},
+    "budget.from_report": {"POST": MANAGE},
+    # /api/v1: the list is scoped by the policy (an empty page for those who may read nothing)
+    "api_budget_campaigns.index": {"GET": LOGGED},
+    "api_budget_campaigns.detail": {"GET": READERS},
+    "api_budget_campaigns.projects": {"GET": READERS},
+    "api_budget_campaigns.results": {"GET": READERS},  # 409 before the vote: allowed, nothing to show yet
 }
 
 
