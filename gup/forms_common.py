@@ -27,6 +27,14 @@ OPEN_GROUP = "open"
 DATE_OUT_OF_RANGE = _l("Date hors limites (entre le 01/01/1950 et le 31/12/2200).")
 
 
+class RequiredDate(wtforms.validators.InputRequired):
+    """The validator of every required date, time or datetime field: empty says « Champ obligatoire. » (a date
+    typed wrong still says « Date invalide »), the same on every form."""
+
+    def __init__(self, message: Any = None) -> None:
+        super().__init__(message or REQUIRED)
+
+
 def strip(value: Any) -> Any:
     """Trim surrounding spaces of text input."""
     return value.strip() if isinstance(value, str) else value
