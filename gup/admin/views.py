@@ -9,7 +9,7 @@ from flask_login import current_user, fresh_login_required, login_required
 from sqlalchemy.orm import joinedload
 
 from gup.admin import bp
-from gup.admin.forms import PasswordLinkForm, UserForm
+from gup.admin.forms import NewUserForm, PasswordLinkForm, UserForm
 from gup.audit.readable import readable_history
 from gup.auth import services
 from gup.auth.models import Role, User
@@ -44,7 +44,7 @@ def users():
 @fresh_login_required
 def create_user():
     authorize(current_user, "manage", User)
-    form = UserForm()
+    form = NewUserForm()
     form.organisation_id.choices = [("", _("— Aucun —"))] + organisation_choices()
     return handle_form(form, lambda: _create_and_invite(form),
                        success=lambda user: _("Compte de %(name)s créé : une invitation a été envoyée à %(email)s.",
@@ -53,7 +53,7 @@ def create_user():
         or render_form("admin/user_form.html", form, user=None)
 
 
-def _create_and_invite(form: UserForm) -> User:
+def _create_and_invite(form: NewUserForm) -> User:
     """The account has no password: the person chooses one through the invitation mail."""
     user = services.create_user(email=form.email.data, full_name=form.full_name.data, role=Role(form.role.data),
                                 organisation=_org(form), actor=current_user)
