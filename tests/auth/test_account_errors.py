@@ -41,3 +41,17 @@ def test_an_account_with_only_the_cross_field_error_is_refused_without_a_500(cli
     edit = client.post(f"/admin/users/{admin.id}/edit", data={"full_name": "", "role": "admin",
                                                               "organisation_id": "", "is_active": "y"})
     assert edit.status_code == 422 and "Un compte existe déjà" not in edit.get_data(as_text=True)
+
+
+def test_account_messages_never_need_an_elision(client, f, login):
+    """« Compte de Anne » is wrong French: the name never follows « de » (« Compte créé pour Anne »)."""
+    admin = f.make_user(Role.ADMIN, email="admin@example.org")
+    db.session.commit()
+    login(admin)
+    done = client.post("/admin/users/new", data={"full_name": "Anne Martin", "email": "anne@example.org",
+                                                 "role": "observer", "organisation_id": ""}, follow_redirects=True)
+    html = done.get_data(as_text=True)
+    assert "Compte créé pour Anne Martin" in html and "de Anne" not in html
+    anne = db.session.scalar(sa.select(User).where(User.email == "anne@example.org"))
+    page = client.get(f"/admin/users/{anne.id}/edit").get_data(as_text=True)
+    assert "Compte : Anne Martin" in page and "de Anne" not in page
