@@ -55,3 +55,17 @@ def test_account_messages_never_need_an_elision(client, f, login):
     anne = db.session.scalar(sa.select(User).where(User.email == "anne@example.org"))
     page = client.get(f"/admin/users/{anne.id}/edit").get_data(as_text=True)
     assert "Compte : Anne Martin" in page and "de Anne" not in page
+
+
+def test_choosing_a_password_reports_too_short_and_mismatch_together(client, f, login):
+    from gup.auth import services
+
+    user = f.make_user(Role.OBSERVER, email="chloe@example.org")
+    db.session.commit()
+    login(user)
+    r = client.post("/account/password", data={"current_password": "faux", "password": "court",
+                                               "confirm": "autre"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "au moins 12 caractères" in html and "ne correspondent pas" in html
+    assert services.password_problem(user, "assez-long-pour-passer") is None
