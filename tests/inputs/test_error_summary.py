@@ -45,3 +45,15 @@ def test_walk_form_summary_links_to_a_stop_row_field(client, f, login):
     links = _summary_links(html)
     assert "walked_on" in links and "stops-0-latitude" in links
     _assert_targets_exist(html, links)
+
+
+def test_every_back_office_form_template_shows_the_shared_summary():
+    """A template that renders form fields also renders `form_errors` (the public pages have their own)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    public = {"hotline/public/form.html", "hotline/public/track_form.html"}
+    missing = [str(p.relative_to(root)) for p in root.rglob("*.html")
+               if "{{ field(" in p.read_text(encoding="utf-8") and "form_errors(" not in p.read_text(encoding="utf-8")
+               and str(p.relative_to(root)) not in public]
+    assert not missing, missing
