@@ -103,10 +103,12 @@ def register_features(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from gup import navigation
+    from gup.forms_common import error_links
     from gup.i18n import register_filters
 
     register_filters(app)
     navigation.register(app)
+    app.jinja_env.globals["form_error_links"] = error_links  # the linked error summary of every form
 
     icon = (Path(app.static_folder) / "favicon.svg").read_bytes()
 

@@ -27,6 +27,14 @@ OPEN_GROUP = "open"
 DATE_OUT_OF_RANGE = _l("Date hors limites (entre le 01/01/1950 et le 31/12/2200).")
 
 
+class RequiredDate(wtforms.validators.InputRequired):
+    """The validator of every required date, time or datetime field: empty says « Champ obligatoire. » (a date
+    typed wrong still says « Date invalide »), the same on every form."""
+
+    def __init__(self, message: Any = None) -> None:
+        super().__init__(message or REQUIRED)
+
+
 def strip(value: Any) -> Any:
     """Trim surrounding spaces of text input."""
     return value.strip() if isinstance(value, str) else value
@@ -213,3 +221,33 @@ def offer_moves(field: Any, current: Any, allowed: dict[Any, Any], *, first: tup
     field.choices = ([first] if first else []) + moves
     return bool(moves)
 
+
+
+def error_links(form: Any) -> list[tuple[str, str, str]]:
+    """(field id, label, first message) of every field in error, in the form's order, for the error summary that
+    links each message to its field (`form_errors` in templates/_macros/forms.html); the CSRF token is left to
+    the summary's own sentence, and the rows of a list of sub-forms are named « label n — sub-label »."""
+    links: list[tuple[str, str, str]] = []
+
+    def walk(fields: Any, prefix: str = "") -> None:
+        for fld in fields:
+            if fld.type == "CSRFTokenField" or fld.short_name == "csrf_token":
+                continue
+            label = f"{prefix}{fld.label.text}" if getattr(fld, "label", None) else prefix.rstrip(" —")
+            if isinstance(fld, wtforms.FieldList):
+                for message in (e for e in fld.errors if isinstance(e, str)):
+                    links.append((fld.id, label, message))
+                for number, entry in enumerate(fld.entries, start=1):
+                    row = f"{label} {number} — "
+                    if isinstance(entry, wtforms.FormField):
+                        walk(entry.form, row)
+                    elif entry.errors:
+                        links.append((entry.id, row.rstrip(" —"), str(entry.errors[0])))
+            elif isinstance(fld, wtforms.FormField):
+                walk(fld.form, f"{label} — ")
+            elif fld.errors:
+                message = fld.errors[0] if isinstance(fld.errors, list | tuple) else fld.errors
+                links.append((fld.id, label, str(message)))
+
+    walk(form)
+    return links

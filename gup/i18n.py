@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
@@ -64,6 +65,18 @@ def fmt_number(value: Decimal | int | None) -> str:
     return format_decimal(value, format="#,##0.##")
 
 
+def fmt_coordinates(place: Any) -> str:
+    """A place's latitude and longitude to 5 decimals (about a metre), with the locale's decimal mark:
+    « 47,21010 ; -1,55340 » in French (the semicolon, since the comma is the decimal mark), « 47.21010, -1.55340 »
+    in English; « — » without coordinates."""
+    latitude, longitude = getattr(place, "latitude", None), getattr(place, "longitude", None)
+    if latitude is None or longitude is None:
+        return "—"
+    lat, lon = (format_decimal(v, format="0.00000") for v in (latitude, longitude))
+    return f"{lat} ; {lon}" if str(get_locale()).startswith("fr") else f"{lat}, {lon}"
+
+
 def register_filters(app: Flask) -> None:
-    app.jinja_env.filters.update(date=fmt_date, datetime=fmt_datetime, money=fmt_money, number=fmt_number)
+    app.jinja_env.filters.update(date=fmt_date, datetime=fmt_datetime, money=fmt_money, number=fmt_number,
+                                 coordinates=fmt_coordinates)
     app.jinja_env.add_extension("jinja2.ext.do")

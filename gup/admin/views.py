@@ -9,7 +9,7 @@ from flask_login import current_user, fresh_login_required, login_required
 from sqlalchemy.orm import joinedload
 
 from gup.admin import bp
-from gup.admin.forms import PasswordLinkForm, UserForm
+from gup.admin.forms import NewUserForm, PasswordLinkForm, UserForm
 from gup.audit.readable import readable_history
 from gup.auth import services
 from gup.auth.models import Role, User
@@ -44,16 +44,16 @@ def users():
 @fresh_login_required
 def create_user():
     authorize(current_user, "manage", User)
-    form = UserForm()
+    form = NewUserForm()
     form.organisation_id.choices = [("", _("— Aucun —"))] + organisation_choices()
     return handle_form(form, lambda: _create_and_invite(form),
-                       success=lambda user: _("Compte de %(name)s créé : une invitation a été envoyée à %(email)s.",
+                       success=lambda user: _("Compte créé pour %(name)s : une invitation a été envoyée à %(email)s.",
                                               name=user.full_name, email=user.email),
                        redirect_to=url_for("admin.users"), on_error=_error) \
         or render_form("admin/user_form.html", form, user=None)
 
 
-def _create_and_invite(form: UserForm) -> User:
+def _create_and_invite(form: NewUserForm) -> User:
     """The account has no password: the person chooses one through the invitation mail."""
     user = services.create_user(email=form.email.data, full_name=form.full_name.data, role=Role(form.role.data),
                                 organisation=_org(form), actor=current_user)
@@ -75,7 +75,7 @@ def edit_user(user_id: int):
     return handle_form(form, lambda: services.update_user(user, full_name=form.full_name.data,
                                                           role=Role(form.role.data), organisation=_org(form),
                                                           is_active=form.is_active.data, actor=current_user),
-                       success=lambda _u: _("Compte de %(name)s enregistré.", name=user.full_name),
+                       success=lambda _u: _("Compte enregistré : %(name)s.", name=user.full_name),
                        redirect_to=url_for("admin.users"), on_error=_error) \
         or render_form("admin/user_form.html", form, user=user, link_form=PasswordLinkForm(),
                        has_password=services.has_usable_password(user), history=readable_history(user))

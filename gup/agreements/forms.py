@@ -16,11 +16,11 @@ from gup.agreements.models import (
     TfpbAxis,
 )
 from gup.forms_common import (
-    BAD_DATE,
     BAD_NUMBER,
     REQUIRED,
     FrenchDateField,
     FrenchDecimalField,
+    RequiredDate,
     SelectField,
     SelectMultipleField,
     bounded_int,
@@ -43,8 +43,8 @@ class AgreementForm(FlaskForm):
                             description=_l("Identifiant unique, par exemple GUP-BELLERIVE-2025."))
     title = StringField(_l("Intitulé"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=255)])
     kind = SelectField(_l("Type de convention"), choices=AgreementKind.choices(), validators=[DataRequired(REQUIRED)])
-    start_on = FrenchDateField(_l("Date de début"), validators=[DataRequired(BAD_DATE)])
-    end_on = FrenchDateField(_l("Date de fin"), validators=[DataRequired(BAD_DATE)])
+    start_on = FrenchDateField(_l("Date de début"), validators=[RequiredDate()])
+    end_on = FrenchDateField(_l("Date de fin"), validators=[RequiredDate()])
     midterm_on = FrenchDateField(_l("Date de l'évaluation à mi-parcours"), validators=[Optional()],
                                  description=_l("Laisser vide : 3 ans après le début, ou à mi-chemin pour une "
                                                 "convention de moins de 6 ans."))
@@ -82,7 +82,7 @@ class SignatoryForm(FlaskForm):
 
 
 class AmendmentForm(FlaskForm):
-    signed_on = FrenchDateField(_l("Date de signature de l'avenant"), validators=[DataRequired(BAD_DATE)])
+    signed_on = FrenchDateField(_l("Date de signature de l'avenant"), validators=[RequiredDate()])
     subject = TextAreaField(_l("Objet"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=TEXT_MAX)])
     new_end_on = FrenchDateField(_l("Nouvelle date de fin"), validators=[Optional()],
                                  description=_l("Seulement si l'avenant prolonge ou raccourcit la convention."))

@@ -3,8 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, ValidationError
 
+from gup.auth.services import password_problem
 from gup.forms_common import SelectField, strip
 from gup.notifications.models import NotificationPreference
 
@@ -19,7 +20,19 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Rester connecté·e sur cet appareil"))
 
 
-class PasswordChangeForm(FlaskForm):
+class NewPasswordRules:
+    """The password rules checked with the form's other fields (both errors at once: too short and not the same
+    twice); `account`, set by the view, is the account whose password changes."""
+
+    account = None
+
+    def validate_password(self, field):
+        problem = password_problem(self.account, field.data) if self.account is not None and field.data else None
+        if problem:
+            raise ValidationError(problem)
+
+
+class PasswordChangeForm(NewPasswordRules, FlaskForm):
     current_password = PasswordField(_l("Mot de passe actuel"), validators=[DataRequired(_l("Champ obligatoire."))],
                                      render_kw={"autocomplete": "current-password"})
     password = PasswordField(_l("Nouveau mot de passe"),
@@ -52,7 +65,7 @@ class ForgotPasswordForm(FlaskForm):
                        render_kw={"autocomplete": "username"})
 
 
-class ChoosePasswordForm(FlaskForm):
+class ChoosePasswordForm(NewPasswordRules, FlaskForm):
     password = PasswordField(_l("Mot de passe"), validators=[DataRequired(_l("Champ obligatoire.")), Length(max=200)],
                              description=_l("Au moins 12 caractères."), render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Confirmation du mot de passe"),

@@ -96,6 +96,7 @@ def choose_password(token: str):
         return render_template("auth/link_invalid.html"), 404
     user, purpose = link
     form = ChoosePasswordForm()
+    form.account = user
     return handle_form(form, lambda: _choose_password(user, form), redirect_to=url_for("auth.login"),
                        success=_("Mot de passe enregistré : vous pouvez vous connecter."),
                        on_error=lambda f, exc: f.password.errors.append(exc.message)) \
@@ -138,6 +139,7 @@ def set_notifications():
 @fresh_login_required
 def change_password():
     form = PasswordChangeForm()
+    form.account = current_user
     return handle_form(form, lambda: _change_password(form),
                        success=_("Mot de passe modifié. Vos autres sessions ont été fermées."),
                        redirect_to=url_for("auth.account"),

@@ -8,7 +8,15 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from gup.forms_common import REQUIRED, FrenchDateField, FrenchDecimalField, SelectField, int_or_none, strip
+from gup.forms_common import (
+    REQUIRED,
+    FrenchDateField,
+    FrenchDecimalField,
+    RequiredDate,
+    SelectField,
+    int_or_none,
+    strip,
+)
 from gup.indicators import Direction, Unit
 from gup.inputs import TEXT_MAX
 
@@ -28,7 +36,7 @@ class FreezeForm(FlaskForm):
 
 
 class ApproveForm(FlaskForm):
-    approved_on = FrenchDateField(_l("Date de validation en COPIL"), validators=[DataRequired(REQUIRED)])
+    approved_on = FrenchDateField(_l("Date de validation en COPIL"), validators=[RequiredDate()])
     note = StringField(_l("Instance et décision"), filters=[strip], validators=[Optional(), Length(max=500)],
                        description=_l("Par exemple : « COPIL du 12 mars, relevé de décisions n° 4 »."))
 

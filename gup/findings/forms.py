@@ -10,12 +10,12 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from gup.findings.models import FindingKind, FindingStatus, LandOwnership, Priority
 from gup.forms_common import (
-    BAD_DATE,
     OPEN_GROUP,
     REQUIRED,
     FrenchDateField,
     FrenchFloatField,
     RadioField,
+    RequiredDate,
     SelectField,
     int_or_none,
     strip,
@@ -79,7 +79,7 @@ class FindingForm(_FindingFields):
 class FindingEditForm(_FindingFields):
     """Correct a finding (coordination): the fields above and the due date."""
 
-    due_on = FrenchDateField(_l("Échéance"), validators=[DataRequired(BAD_DATE)],
+    due_on = FrenchDateField(_l("Échéance"), validators=[RequiredDate()],
                              description=_l("Sans objet pour un point positif."))
 
     def validate(self, extra_validators=None):

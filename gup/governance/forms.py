@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
-from gup.forms_common import REQUIRED, FrenchDateField, SelectField, int_or_none, strip
+from gup.forms_common import REQUIRED, FrenchDateField, RequiredDate, SelectField, int_or_none, strip
 from gup.governance.models import AgendaSection, BodyKind, MeetingStatus
 from gup.inputs import TEXT_MAX
 
@@ -31,8 +31,8 @@ class MemberForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    day = FrenchDateField(_l("Date"), validators=[InputRequired(REQUIRED)])
-    time = TimeField(_l("Heure"), validators=[InputRequired(REQUIRED)])
+    day = FrenchDateField(_l("Date"), validators=[RequiredDate()])
+    time = TimeField(_l("Heure"), validators=[RequiredDate()])
     place = StringField(_l("Lieu"), filters=[strip], validators=[Optional(), Length(max=255)])
     draft_agenda = BooleanField(_l("Pré-remplir l'ordre du jour avec les points en retard de chaque partenaire"),
                                 default=True)

@@ -42,7 +42,37 @@ def id_or_none(value: Any) -> int | None:
         return None
 
 
-class PublicReportForm(FlaskForm):
+def phone_validators() -> list:
+    """The caller's or resident's phone number, the same on the public form and the phone intake."""
+    return [Optional(), Length(max=40, message=_l("%(max)d caractères au maximum.")),
+            Regexp(PHONE_PATTERN, message=_l("Numéro de téléphone invalide."))]
+
+
+class ReportRules:
+    """The checks a report gets whoever types it (the resident on /signaler, an operator taking a call): the
+    problem is located, both coordinates or none, and a consent to be contacted comes with a way to do it."""
+
+    def validate_longitude(self, field):
+        if (self.latitude.value is None) != (field.value is None) and not self.latitude.errors:
+            raise ValidationError(_l("Indiquez la latitude et la longitude, ou aucune des deux."))
+
+    def validate_address(self, field):
+        # no Optional() on address: it would stop the chain before this check
+        coordinates = [getattr(self, name, None) for name in ("latitude", "longitude")]
+        if field.data or self.neighbourhood_id.data or any(c is not None and c.data for c in coordinates):
+            return
+        if coordinates[0] is None:
+            raise ValidationError(_l("Indiquez où se trouve le problème : une adresse ou un quartier."))
+        raise ValidationError(_l("Indiquez où se trouve le problème : une adresse, un quartier ou des "
+                                 "coordonnées."))
+
+    def validate_contact_consent(self, field):
+        if field.data and not (self.contact_email.data or self.contact_phone.data):
+            raise ValidationError(_l("Pour être contacté·e, indiquez une adresse e-mail ou un numéro de "
+                                     "téléphone."))
+
+
+class PublicReportForm(ReportRules, FlaskForm):
     """« Signaler un problème »: category, description, place, photos, optional contact, honeypot."""
 
     category_id = RadioField(_l("Catégorie du problème"), coerce=id_or_none, validate_choice=False,
@@ -74,9 +104,7 @@ class PublicReportForm(FlaskForm):
                                             Email(_l("Adresse e-mail invalide."), check_deliverability=False)],
                                 render_kw={"autocomplete": "email", "inputmode": "email", "type": "email",
                                            "maxlength": 254})
-    contact_phone = StringField(_l("Téléphone"), filters=[strip],
-                                validators=[Optional(), Length(max=40, message=_l("%(max)d caractères au maximum.")),
-                                            Regexp(PHONE_PATTERN, message=_l("Numéro de téléphone invalide."))],
+    contact_phone = StringField(_l("Téléphone"), filters=[strip], validators=phone_validators(),
                                 render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel", "maxlength": 40})
     contact_consent = BooleanField(_l("J'accepte d'être contacté·e au sujet de ce signalement"))
     #: honeypot: hidden from people, filled by robots
@@ -98,21 +126,6 @@ class PublicReportForm(FlaskForm):
     def validate_neighbourhood_id(self, field):
         if field.data is not None and field.data not in self.neighbourhood_ids:
             raise ValidationError(_l("Choisissez un quartier dans la liste."))
-
-    def validate_longitude(self, field):
-        if (self.latitude.value is None) != (field.value is None) and not self.latitude.errors:
-            raise ValidationError(_l("Indiquez la latitude et la longitude, ou aucune des deux."))
-
-    def validate_address(self, field):
-        # no Optional() on address: it would stop the chain before this check
-        if not (field.data or self.latitude.data or self.longitude.data or self.neighbourhood_id.data):
-            raise ValidationError(_l("Indiquez où se trouve le problème : une adresse, un quartier ou des "
-                                     "coordonnées."))
-
-    def validate_contact_consent(self, field):
-        if field.data and not (self.contact_email.data or self.contact_phone.data):
-            raise ValidationError(_l("Pour être contacté·e, indiquez une adresse e-mail ou un numéro de "
-                                     "téléphone."))
 
     @property
     def uploads(self) -> list:
@@ -236,18 +249,19 @@ class ActionLinkForm(FlaskForm):
     action_id = SelectField(_l("Action existante"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
 
 
-class PhoneIntakeForm(FlaskForm):
-    """An operator logs a call: the public form's fields plus the caller's callback preference."""
+class PhoneIntakeForm(ReportRules, FlaskForm):
+    """An operator logs a call: the public form's fields and checks plus the caller's callback preference."""
 
     category_id = SelectField(_l("Catégorie"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
     description = TextAreaField(_l("Description du problème"), filters=[strip],
                                 validators=[DataRequired(REQUIRED), Length(max=TEXT_MAX)])
-    address = StringField(_l("Adresse ou lieu"), filters=[strip], validators=[Optional(), Length(max=255)])
+    address = StringField(_l("Adresse ou lieu"), filters=[strip], validators=[Length(max=255)])
     neighbourhood_id = SelectField(_l("Quartier"), coerce=int_or_none, validators=[Optional()])
     contact_name = StringField(_l("Nom de l'appelant"), filters=[strip], validators=[Optional(), Length(max=120)])
     contact_email = EmailField(_l("Courriel"), filters=[strip],
                                validators=[Optional(), Email(_l("Adresse électronique invalide.")), Length(max=254)])
-    contact_phone = StringField(_l("Téléphone"), filters=[strip], validators=[Optional(), Length(max=40)])
+    contact_phone = StringField(_l("Téléphone"), filters=[strip], validators=phone_validators(),
+                                render_kw={"inputmode": "tel", "type": "tel", "maxlength": 40})
     contact_consent = BooleanField(_l("L'appelant accepte d'être recontacté au sujet de ce signalement"))
     callback_preference = StringField(_l("Préférence de rappel"), filters=[strip],
                                       validators=[Optional(), Length(max=200)],

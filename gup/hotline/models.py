@@ -58,6 +58,18 @@ class ReportStatus(LabelledEnum):
                 "not_our_remit": _l("Hors de nos compétences"), "duplicate": _l("Doublon"),
                 "rejected": _l("Rejeté")}
 
+    @classmethod
+    def verbs(cls):
+        """What a button that moves a report to each status says: a verb (« Rejeter »), never the status."""
+        return {"received": _l("Rouvrir"), "qualified": _l("Qualifier"), "sent": _l("Transmettre à l'organisme"),
+                "in_progress": _l("Prendre en charge"), "resolved": _l("Déclarer résolu"),
+                "not_our_remit": _l("Déclarer hors de nos compétences"), "duplicate": _l("Marquer comme doublon"),
+                "rejected": _l("Rejeter")}
+
+    @property
+    def verb(self) -> Any:
+        return self.verbs()[self.value]
+
 
 class Disclosure(LabelledEnum):
     """What of the resident's own words (description, address) is published: the public-disclosure rule."""

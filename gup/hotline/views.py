@@ -12,6 +12,7 @@ from flask import abort, current_app, jsonify, make_response, redirect, render_t
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from gup.errors import DomainError, is_api_request
@@ -160,6 +161,15 @@ def public_not_found(exc: NotFound):
     if request.endpoint not in PUBLIC_ENDPOINTS:
         return render_template("errors/404.html", code=404, message=exc.description), 404
     return render_template("hotline/public/404.html"), 404
+
+
+@bp.errorhandler(CSRFError)
+def public_form_expired(exc: CSRFError):
+    """A resident's form sent after its session ended: a public page that says the report was not recorded and
+    how to send it again (the back office keeps the site's page; none of its forms keeps a draft)."""
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        return render_template("errors/generic.html", code=400, message=exc.description, draft_kept=False), 400
+    return render_template("hotline/public/400_expired.html"), 400
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -77,5 +77,5 @@ def open311_client_rights(client_id: int):
     services.set_client_rights(client, public_intake=form.public_intake.data, reads_private=form.reads_private.data,
                                actor=current_user)
     db.session.commit()
-    flash(_("Droits de %(name)s enregistrés.", name=client.name), "success")
+    flash(_("Droits de l'application %(name)s enregistrés.", name=client.name), "success")
     return redirect(url_for("admin.open311_clients"))

@@ -6,7 +6,15 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from gup.forms_common import REQUIRED, FrenchDateField, SelectField, SelectMultipleField, int_or_none, strip
+from gup.forms_common import (
+    REQUIRED,
+    FrenchDateField,
+    RequiredDate,
+    SelectField,
+    SelectMultipleField,
+    int_or_none,
+    strip,
+)
 from gup.hotline.forms import MAX_DESCRIPTION, MAX_PHOTOS
 from gup.relays.models import CONSENT_CHANNELS, AgeBracket, DesignationMethod, EndReason, Gender, InvitationStatus
 
@@ -23,7 +31,7 @@ class RelayForm(FlaskForm):
     neighbourhood_id = SelectField(_l("Quartier (mandat thématique)"), coerce=int_or_none, validators=[Optional()])
     designation_method = SelectField(_l("Mode de désignation"), choices=DesignationMethod.choices(),
                                      validators=[DataRequired(REQUIRED)])
-    mandate_start_on = FrenchDateField(_l("Début du mandat"), validators=[InputRequired(REQUIRED)])
+    mandate_start_on = FrenchDateField(_l("Début du mandat"), validators=[RequiredDate()])
     mandate_end_on = FrenchDateField(_l("Fin du mandat"), validators=[Optional()],
                                      description=_l("Laissez vide pour la durée par défaut."))
     charter_signed_on = FrenchDateField(_l("Charte signée le"), validators=[Optional()])
@@ -41,11 +49,11 @@ class RelayForm(FlaskForm):
 
 class EndForm(FlaskForm):
     reason = SelectField(_l("Motif"), choices=EndReason.choices(), validators=[DataRequired(REQUIRED)])
-    on = FrenchDateField(_l("Date de fin"), validators=[InputRequired(REQUIRED)])
+    on = FrenchDateField(_l("Date de fin"), validators=[RequiredDate()])
 
 
 class WithdrawForm(FlaskForm):
-    on = FrenchDateField(_l("Consentement retiré le"), validators=[InputRequired(REQUIRED)])
+    on = FrenchDateField(_l("Consentement retiré le"), validators=[RequiredDate()])
 
 
 class PoolForm(FlaskForm):

@@ -8,11 +8,11 @@ from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, Strin
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from gup.forms_common import (
-    BAD_DATE,
     BAD_NUMBER,
     REQUIRED,
     FrenchDateField,
     FrenchFloatField,
+    RequiredDate,
     SelectField,
     SelectMultipleField,
     bounded_int,
@@ -77,7 +77,7 @@ class WalkForm(FlaskForm):
 
     title = StringField(_l("Intitulé"), filters=[strip], validators=[DataRequired(REQUIRED), Length(max=200)])
     neighbourhood_id = SelectField(_l("Quartier"), coerce=int_or_none, validators=[DataRequired(REQUIRED)])
-    walked_on = FrenchDateField(_l("Date"), validators=[DataRequired(BAD_DATE)])
+    walked_on = FrenchDateField(_l("Date"), validators=[RequiredDate()])
     starts_at = FrenchTimeField(_l("Heure de départ"), validators=[Optional()])
     kind = SelectField(_l("Type de marche"), choices=WalkKind.choices(), validators=[DataRequired(REQUIRED)])
     follow_up_of_id = SelectField(_l("Suite du diagnostic"), coerce=int_or_none,

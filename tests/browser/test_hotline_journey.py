@@ -89,10 +89,10 @@ def test_resident_report_from_phone_to_public_answer(browser, base_url, tmp_path
     b1.goto(f"/signalements?reference={reference}")
     b1.get_by_role("link", name=reference).click()
     expect(b1.get_by_text(EMAIL)).to_have_count(0)  # contact data stays with the coordination
-    b1.get_by_text("Résolu", exact=True).first.click()
+    b1.locator("summary", has_text="Déclarer résolu").click()
     explanation = "Le toboggan a été réparé et sécurisé le 21 novembre par notre équipe."
     b1.locator("details[open] textarea").fill(explanation)
-    b1.get_by_role("button", name="Enregistrer : Résolu").click()
+    b1.locator("details[open] button[type=submit]", has_text="Déclarer résolu").click()
     expect(b1.get_by_text(explanation).first).to_be_visible()
 
     # the public page shows the explanation and no personal data, for both reporters

@@ -75,3 +75,28 @@ def test_the_desktop_header_keeps_its_full_menu(browser, base_url):
         assert page.request.get("/favicon.ico").status == 200
     finally:
         context.close()
+
+
+def test_open311_keys_fit_a_phone_and_revoking_asks_first(browser, base_url):
+    context = browser.new_context(base_url=base_url, **PHONE)
+    page = context.new_page()
+    try:
+        _login(page, "admin@demo.gup.fr")
+        page.goto("/admin/open311")
+        page.get_by_label("Nom de l'application", exact=False).first.fill("Appli mobile du quartier")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Créer la clé").click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        violations = Axe(page)()
+        assert not violations, Axe.format(violations)
+        summary = page.locator("summary", has_text="Révoquer la clé de l'application Appli mobile du quartier")
+        confirm = page.get_by_role("button", name="Révoquer définitivement la clé")
+        expect(confirm).to_be_hidden()
+        summary.click()
+        expect(confirm).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        with page.expect_navigation():
+            confirm.click()
+        expect(page.get_by_text("Clé de l'application Appli mobile du quartier révoquée.")).to_be_visible()
+    finally:
+        context.close()

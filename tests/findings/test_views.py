@@ -293,7 +293,8 @@ def test_coordinator_corrects_a_finding(client, f, login):
     form = client.get(f"/findings/{finding.id}/edit").get_data(as_text=True)
     assert 'value="47.2"' in form and "2027-04-30" in form
     bad = client.post(f"/findings/{finding.id}/edit", data=_finding_form(f.theme().id, due_on="", latitude="1"))
-    assert bad.status_code == 422 and "Date invalide" in bad.get_data(as_text=True)
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Champ obligatoire." in html and "Date invalide" not in html
     ok = client.post(f"/findings/{finding.id}/edit", data=_finding_form(
         f.theme("waste").id, description="Dépôt corrigé", due_on="31/12/2026", stop_id=walk.stops[1].id,
         priority="this_year"))

@@ -336,3 +336,29 @@ def test_absurd_ids_and_pages_are_not_errors(client, f, login):
     assert response.status_code == 422
     response = client.post(f"/signalements/{report.id}/fusionner", data={"m-into_id": "abc", "m-public_text": "x"})
     assert response.status_code == 422
+
+
+def test_phone_intake_checks_the_phone_and_the_place_like_the_public_form(client, f, login):
+    from gup.hotline.forms import PhoneIntakeForm, PublicReportForm, ReportRules
+
+    assert issubclass(PhoneIntakeForm, ReportRules) and issubclass(PublicReportForm, ReportRules)
+    w = _setup(f)
+    db.session.commit()
+    login(w["coordinator"])
+    response = client.post("/signalements/appel", data={
+        "category_id": w["category"].id, "description": "Ascenseur en panne", "address": "",
+        "contact_phone": "appelez-moi", "contact_consent": "y"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Numéro de téléphone invalide." in page
+    assert "Indiquez où se trouve le problème : une adresse ou un quartier." in page
+    assert '<a href="#contact_phone">' in page and '<a href="#address">' in page
+    response = client.post("/signalements/appel", data={
+        "category_id": w["category"].id, "description": "Ascenseur en panne", "contact_consent": "y"})
+    assert response.status_code == 422 and "indiquez une adresse e-mail ou un numéro" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(ResidentReport.id))) == 0
+    response = client.post("/signalements/appel", data={
+        "category_id": w["category"].id, "description": "Ascenseur en panne", "neighbourhood_id": w["hood"].id,
+        "contact_phone": "+33 (0)6 01 02 03 04"})
+    assert response.status_code == 302
+    assert db.session.scalar(sa.select(ResidentReport)).contact_phone == "+33 (0)6 01 02 03 04"

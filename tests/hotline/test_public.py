@@ -315,3 +315,17 @@ def test_rate_limits_can_be_shared_through_redis(app, tmp_path):
     assert worker_b.hit(limit, "signaler", "203.0.113.7")
     assert not worker_a.hit(limit, "signaler", "203.0.113.7")  # the third hit is refused, whichever worker
     storage.reset()
+
+
+def test_an_expired_public_form_gets_a_public_page_that_tells_the_truth(app, client, f):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post("/signaler", data={"description": "Lampadaire éteint"})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "rien n&#39;a été enregistré" in html or "rien n'a été enregistré" in html
+        assert "n&#39;est pas gardé par le site" in html or "n'est pas gardé par le site" in html
+        assert "Rien n'est perdu" not in html and "tableau de bord" not in html
+        assert 'href="/signaler"' in html
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -86,3 +86,20 @@ def test_cli_create_list_revoke(app, runner, f):
     assert missing.exit_code != 0 and "aucun client" in missing.output
     empty = runner.invoke(args=["gup", "open311-key", "create", "  "])
     assert empty.exit_code != 0
+
+
+def test_revoking_without_the_confirmation_step_is_not_offered_and_the_rights_flash_elides(client, login, f):
+    admin = f.make_user(Role.ADMIN)
+    db.session.commit()
+    login(admin)
+    client.post("/admin/open311", data={"name": "Appli"})
+    page = client.get("/admin/open311").get_data(as_text=True)
+    # the revoke button only sits inside the <details> confirmation step (no JavaScript needed)
+    forms = re.findall(r'<form method="post" action="/admin/open311/(\d+)/revoke"', page)
+    assert len(forms) == 1
+    before, _sep, after = page.partition(f'action="/admin/open311/{forms[0]}/revoke"')
+    assert before.rfind('<details class="confirm">') > before.rfind("</details>")
+    stored = re.search(r'action="/admin/open311/(\d+)/rights"', page).group(1)
+    saved = client.post(f"/admin/open311/{stored}/rights", data={f"c{stored}-public_intake": "y"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert re.search(r"Droits de l(&#39;|')application Appli enregistrés\.", saved)
