@@ -48,15 +48,21 @@ def _rows(client: Any = None) -> sa.Select:
             .where(listed(client)))
 
 
+def _execute(stmt: sa.Select) -> sa.CursorResult:
+    """Run a select of columns on the session's connection, as Core: rows come back as tuples, without the ORM's
+    loading (nothing flushed is pending in a GET)."""
+    return db.session.connection().execute(stmt)
+
+
 def request_by_reference(reference: str, client: Any = None) -> sa.Row | None:
-    return db.session.execute(_rows(client).where(ResidentReport.reference == reference)).first()
+    return _execute(_rows(client).where(ResidentReport.reference == reference)).first()
 
 
 def requests_by_references(references: Iterable[str], client: Any = None) -> list[sa.Row]:
     refs = list(dict.fromkeys(references))[:MAX_REQUESTS]
     if not refs:
         return []
-    found = {r.reference: r for r in db.session.execute(_rows(client).where(ResidentReport.reference.in_(refs)))}
+    found = {r.reference: r for r in _execute(_rows(client).where(ResidentReport.reference.in_(refs)))}
     return [found[ref] for ref in refs if ref in found]
 
 
@@ -71,7 +77,7 @@ def search_requests(*, start: datetime, end: datetime, service_codes: list[str] 
     if statuses is not None and statuses != {"open", "closed"}:
         closed = ResidentReport.status.in_(list(CLOSED_REPORT_STATUSES))
         stmt = stmt.where(closed if "closed" in statuses else sa.not_(closed))
-    return list(db.session.execute(stmt))
+    return list(_execute(stmt))
 
 
 def updates_between(*, start: datetime, end: datetime, client: Any = None) -> list[ReportUpdate]:
