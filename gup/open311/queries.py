@@ -6,6 +6,8 @@ query and plain tuples), labelled as the report's attributes so the public-discl
 
 from __future__ import annotations
 
+import collections
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -48,17 +50,25 @@ def _rows(client: Any = None) -> sa.Select:
             .where(listed(client)))
 
 
-def _execute(stmt: sa.Select) -> sa.CursorResult:
-    """Run a select of columns on the session's connection, as Core: rows come back as tuples, without the ORM's
-    loading (nothing flushed is pending in a GET)."""
-    return db.session.connection().execute(stmt)
+@functools.cache
+def _row_type(keys: tuple[str, ...]) -> type:
+    return collections.namedtuple("ServiceRequestRow", keys)  # noqa: PYI024  (built from the select's labels)
 
 
-def request_by_reference(reference: str, client: Any = None) -> sa.Row | None:
-    return _execute(_rows(client).where(ResidentReport.reference == reference)).first()
+def _execute(stmt: sa.Select) -> list[Any]:
+    """Run a select of columns on the session's connection, as Core (without the ORM's loading: nothing flushed
+    is pending in a GET); rows come back as named tuples, whose fields read several times faster than a Row's."""
+    result = db.session.connection().execute(stmt)
+    make = _row_type(tuple(result.keys()))._make
+    return [make(row) for row in result]
 
 
-def requests_by_references(references: Iterable[str], client: Any = None) -> list[sa.Row]:
+def request_by_reference(reference: str, client: Any = None) -> Any:
+    """The service request row of a reference, or None."""
+    return next(iter(_execute(_rows(client).where(ResidentReport.reference == reference))), None)
+
+
+def requests_by_references(references: Iterable[str], client: Any = None) -> list[Any]:
     refs = list(dict.fromkeys(references))[:MAX_REQUESTS]
     if not refs:
         return []
@@ -67,7 +77,7 @@ def requests_by_references(references: Iterable[str], client: Any = None) -> lis
 
 
 def search_requests(*, start: datetime, end: datetime, service_codes: list[str] | None = None,
-                    statuses: set[str] | None = None, client: Any = None) -> list[sa.Row]:
+                    statuses: set[str] | None = None, client: Any = None) -> list[Any]:
     """Requests made in [start, end], newest first, at most MAX_REQUESTS."""
     stmt = (_rows(client).where(ResidentReport.created_at >= start, ResidentReport.created_at <= end,
                                 ResidentReport.reference.is_not(None))
@@ -77,7 +87,7 @@ def search_requests(*, start: datetime, end: datetime, service_codes: list[str] 
     if statuses is not None and statuses != {"open", "closed"}:
         closed = ResidentReport.status.in_(list(CLOSED_REPORT_STATUSES))
         stmt = stmt.where(closed if "closed" in statuses else sa.not_(closed))
-    return list(_execute(stmt))
+    return _execute(stmt)
 
 
 def updates_between(*, start: datetime, end: datetime, client: Any = None) -> list[ReportUpdate]:
