@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from webargs.flaskparser import FlaskParser
@@ -146,7 +146,7 @@ def _reader() -> Any:
 
 def _published(code: str) -> ReportCategory | None:
     """The published category of a service code, read once per request (the schema asks twice)."""
-    found = g.setdefault("open311_categories", {})
+    found = request.environ.setdefault("gup.open311_categories", {})  # this request's, whatever the app context
     if code not in found:
         found[code] = hotline.published_category(code)
     return found[code]
