@@ -81,9 +81,10 @@ def _request(port: int, method: str, path: str, form: dict | None = None) -> tup
 class Server:
     """gunicorn, 2 sync workers on 127.0.0.1; its log goes to a file (an undrained pipe would block it)."""
 
-    def __init__(self, name: str, app: str, workdir: Path, probe: str, env: dict | None = None) -> None:
+    def __init__(self, name: str, app: str, workdir: Path, probe: str, env: dict | None = None,
+                 logdir: Path | None = None) -> None:
         self.name, self.port, self.probe = name, _free_port(), probe
-        self.log = workdir / f"{name}.log"
+        self.log = (logdir or workdir) / f"{name}.log"
         with self.log.open("w") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync",
@@ -235,7 +236,7 @@ def main() -> None:  # noqa: C901  (one linear script: rounds, checks, summary)
         connect(str(bare_db)).close()
         gup = Server("gup", "launch_gup:app", workdir, "/open311/v2/discovery.json")
         bare = Server("bare", "tests.bench_bare:app", ROOT, "/reports?limit=1",
-                      env={"BENCH_BARE_DB": str(bare_db), "PYTHONPATH": str(ROOT)})
+                      env={"BENCH_BARE_DB": str(bare_db), "PYTHONPATH": str(ROOT)}, logdir=workdir)
         try:
             gup.wait()
             bare.wait()
