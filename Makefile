@@ -52,9 +52,10 @@ test-browser: venv  ## Run the Playwright tests with /usr/bin/chromium (GUP_CHRO
 
 test-all: test test-slow test-pg test-browser  ## SQLite (with the slow tests), PostgreSQL and browser runs
 
-bench: venv  ## Time the agreement list (10 / 200 agreements), the walk PDF, the annual review PDF (1,000 / 10,000 findings)
+bench: venv  ## Time the agreement list, the walk PDF, the annual review PDF, Open311 POST/GET through gunicorn vs bare Flask
 	@if [ -f tests/bench.py ]; then $(BIN)/python -m tests.bench; else echo "No benchmark yet."; fi
 	$(BIN)/python -m tests.bench_reports
+	$(BIN)/python -m tests.bench_open311
 
 lint: venv  ## ruff (rules in pyproject.toml) and the import contracts
 	$(BIN)/ruff check gup tests config.py wsgi.py

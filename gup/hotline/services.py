@@ -70,6 +70,12 @@ def published_categories() -> list[ReportCategory]:
                                    .order_by(ReportCategory.position, ReportCategory.label)))
 
 
+def published_category(code: str) -> ReportCategory | None:
+    """The published category of this code (Open311's service_code), else None."""
+    return db.session.scalar(sa.select(ReportCategory).where(ReportCategory.code == code,
+                                                             ReportCategory.is_published.is_(True)))
+
+
 def agreement_for(neighbourhood: Territory | None) -> Agreement | None:
     """The agreement in force (else the latest) whose perimeter covers the neighbourhood."""
     if neighbourhood is None:
@@ -144,9 +150,10 @@ def privacy_url() -> str:
     return notifications.mail_url("hotline.public_privacy")
 
 
-def _recipients(report: ResidentReport) -> list[tuple[str, ResidentReport]]:
-    """Reporters who consented to be contacted: this report's and those merged into it."""
-    reports = [report, *db.session.scalars(sa.select(ResidentReport).where(
+def _recipients(report: ResidentReport, *, new: bool = False) -> list[tuple[str, ResidentReport]]:
+    """Reporters who consented to be contacted: this report's and those merged into it (none yet into a report
+    being received: `new` saves the query)."""
+    reports = [report] if new else [report, *db.session.scalars(sa.select(ResidentReport).where(
         ResidentReport.duplicate_of_id == report.id))]
     return [(r.contact_email, r) for r in reports if r.contact_consent and r.contact_email and
             r.contact_erased_at is None]
@@ -167,8 +174,8 @@ def queue_report_mail(template: str, *, to: str, report: ResidentReport, **conte
                                             cause_kind=CAUSE_KIND, cause_id=report.id)
 
 
-def _notify(report: ResidentReport, text: str) -> None:
-    for address, own in _recipients(report):
+def _notify(report: ResidentReport, text: str, *, new: bool = False) -> None:
+    for address, own in _recipients(report, new=new):
         queue_report_mail("report_update", to=address, report=own, text=text, url=tracking_url(own))
 
 
@@ -285,19 +292,24 @@ def submit_report(*, channel: Channel, category: ReportCategory, description: st
     disclosure.intake_disclosure(report, channel=channel, resident_agreed=publish_description,
                                  open311_client=open311_client)
     report.suggested_organisation = suggested_for(category, neighbourhood, territory)  # nobody is in charge yet
+    template = template_text(category, ReportStatus.RECEIVED)  # read before the report exists: no autoflush
+    # a new report's collections start empty and loaded: appending to them, or reading them once flushed, never
+    # reloads them from the database
+    report.updates, report.photos = [], []
     db.session.add(report)
-    db.session.flush()
-    report.reference = f"GUP-{now.year}-{report.id:06d}"
-    if photos:
-        from gup.media.services import store_photo
+    db.session.flush()  # the id makes the reference; everything else goes in the last flush
+    with db.session.no_autoflush:
+        report.reference = f"GUP-{now.year}-{report.id:06d}"
+        if photos:
+            from gup.media.services import store_photo
 
-        for data in photos:
-            report.photos.append(store_photo(data, actor=actor, now=now))
-    text = render_text(template_text(category, ReportStatus.RECEIVED), report)
-    db.session.add(ReportUpdate(report=report, status=ReportStatus.RECEIVED, public_text=text, at=now,
-                                author_id=_actor_id(actor)))
-    record_status_change(report, from_status=None, to_status=ReportStatus.RECEIVED, actor=actor, at=now)
-    _notify(report, text)
+            for data in photos:
+                report.photos.append(store_photo(data, actor=actor, now=now))
+        text = render_text(template, report)
+        db.session.add(ReportUpdate(report=report, status=ReportStatus.RECEIVED, public_text=text, at=now,
+                                    author_id=_actor_id(actor)))
+        record_status_change(report, from_status=None, to_status=ReportStatus.RECEIVED, actor=actor, at=now)
+        _notify(report, text, new=True)
     db.session.flush()
     logger.info("resident report %s received through %s", report.id, channel.value)
     return report

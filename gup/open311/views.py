@@ -31,7 +31,7 @@ from gup.hotline.models import Channel, ReportCategory, ReportStatus
 from gup.inputs import DATE_MAX, DATE_MIN
 from gup.open311 import bp, queries
 from gup.open311.formats import FORMATS, Open311Error, render, render_errors, w3c
-from gup.open311.payloads import service_request
+from gup.open311.payloads import service_requests
 from gup.open311.schemas import ServiceRequestIn, first_error
 from gup.open311.services import client_for_key
 from gup.orm import now_utc
@@ -145,7 +145,11 @@ def _reader() -> Any:
 
 
 def _published(code: str) -> ReportCategory | None:
-    return next((c for c in hotline.published_categories() if c.code == code), None)
+    """The published category of a service code, read once per request (the schema asks twice)."""
+    found = request.environ.setdefault("gup.open311_categories", {})  # this request's, whatever the app context
+    if code not in found:
+        found[code] = hotline.published_category(code)
+    return found[code]
 
 
 # --- discovery and services -----------------------------------------------------------------------
@@ -247,7 +251,7 @@ def list_requests(fmt: str):
         start, end = _window(now_utc())
         reports = queries.search_requests(start=start, end=end, service_codes=_list("service_code") or None,
                                           statuses=statuses or None, client=client)
-    return render([service_request(r, client) for r in reports], fmt, root="service_requests", item="request")
+    return render(service_requests(reports, client), fmt, root="service_requests", item="request")
 
 
 @bp.route(f"/requests/<service_request_id>.{FMT}", methods=["GET"])
@@ -256,7 +260,7 @@ def get_request(service_request_id: str, fmt: str):
     report = queries.request_by_reference(service_request_id, client)
     if report is None:
         raise _bad(_("service_request_id inconnu : %(id)s.", id=service_request_id), 404)
-    return render([service_request(report, client)], fmt, root="service_requests", item="request")
+    return render(service_requests([report], client), fmt, root="service_requests", item="request")
 
 
 @bp.route(f"/tokens/<token>.{FMT}", methods=["GET"])
