@@ -221,7 +221,7 @@ class Generator:
                   actor_id=actor, at=at)
 
     def agreement(self, n: int) -> Batch:  # noqa: C901, PLR0912, PLR0915  (one story, told in order)
-        rng = random.Random(f"{self.seed}-{n}")
+        rng = random.Random(f"{self.seed}-{n}")  # noqa: S311  (synthetic data, reproducible on purpose)
         ids, b = self.ids, Batch()
         town = TOWNS[n % len(TOWNS)] + (f" {n // len(TOWNS) + 1}" if n >= len(TOWNS) else "")
         prefix = f"s{self.seed}-{n:03d}"
