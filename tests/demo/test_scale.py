@@ -26,6 +26,9 @@ MODELS = (Agreement, Territory, Commitment, Walkthrough, RouteStop, Finding, Act
           StatusChange, ResidentRelay, RelayReport, PBCampaign, PBProject, Evaluation)
 SCALED = Agreement.reference.like("CHARGE-%")
 
+#: each test loads the whole demo and then the load data (about a minute): with the HTTP load tests (make test-slow)
+pytestmark = pytest.mark.slow
+
 
 def _counts() -> dict[str, int]:
     return {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in MODELS}
