@@ -19,11 +19,13 @@ def _coordination(user: Any) -> bool:
 
 
 def init_app(app: Any, registry: Any) -> None:
-    """Plug participatory budgets in: coordination pages, menu, the phase job and the voting-codes command."""
+    """Plug participatory budgets in: coordination pages, public pages (gup.budget.public), menu, the phase job
+    and the voting-codes command."""
     import gup.budget.views  # noqa: F401  (routes attach to bp on import)
     from gup.budget import cli, jobs
+    from gup.budget.public import public_bp
 
-    registry.blueprints(bp)
+    registry.blueprints(bp, public_bp)
     registry.menu("budget.home", _l("Budgets participatifs"), current=("budget.",), visible=_coordination, order=48)
 
     registry.job("budget.advance_phases", jobs.advance_phases, trigger="cron", hour=0, minute=15,
