@@ -11,7 +11,7 @@ from gup.actions.models import ActionStatus
 from gup.actions.services import add_action_update
 from gup.budget import services
 from gup.budget.models import PBPhase, PBProject, ProjectStatus, VotingCode
-from gup.extensions import db
+from gup.extensions import db, limiter
 from gup.media.services import store_photo
 from tests.budget.conftest import NOW, projects_in_vote, to_phase
 
@@ -254,3 +254,31 @@ def test_no_personal_data_on_any_public_page(client, campaign, place, w):
         assert "Fresque" in page or page_url.endswith("/voter"), page_url
         for secret in (SECRET_NAME, SECRET_EMAIL, SECRET_PHONE, w["coordinator"].email):
             assert secret not in page, (page_url, secret)
+
+
+def test_guessing_codes_is_rate_limited_in_french(app, client, campaign, place, w):
+    (a,) = projects_in_vote(campaign, place, w, costs=(("Bancs", "2000", "nbh2"),))
+    url = f"/budget-participatif/{campaign.id}/voter"
+    saved = app.config["PUBLIC_POST_LIMIT"]
+    app.config["PUBLIC_POST_LIMIT"] = "5 per minute;30 per hour"  # the production default
+    limiter.reset()
+    try:
+        codes = [client.post(url, data={"code": f"AAAAA-BBBB{i}", "project_ids": [str(a.id)]}).status_code
+                 for i in range(2, 8)]
+        assert codes == [400] * 5 + [429]
+        assert "Trop de demandes" in _text(client.post(url, data={"code": "AAAAA-BBBBB"}))
+        assert client.get(url).status_code == 200  # reading is never limited
+    finally:
+        app.config["PUBLIC_POST_LIMIT"] = saved
+        limiter.reset()
+
+
+def test_a_post_without_its_csrf_token_stores_nothing(app, client, campaign):
+    to_phase(campaign, PBPhase.PROPOSALS)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post(f"/budget-participatif/{campaign.id}", data={"title": "Bancs", "description": "Des"})
+        assert response.status_code in (400, 422) and "expiré" in _text(response)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert _projects() == 0
