@@ -19,16 +19,17 @@ def _coordination(user: Any) -> bool:
 
 
 def init_app(app: Any, registry: Any) -> None:
-    """Plug participatory budgets in: coordination pages and API, menu, the phase job, the voting-codes command
-    and the evaluation indicators."""
+    """Plug participatory budgets in: coordination pages, public pages (gup.budget.public) and API, menu, the phase
+    job, the voting-codes command, the demo campaign and the evaluation indicators."""
     import gup.budget.backoffice_proposals  # noqa: F401
     import gup.budget.backoffice_votes  # noqa: F401
     import gup.budget.sections  # noqa: F401  (connects to the finding and report page signals)
     import gup.budget.views  # noqa: F401  (routes attach to bp on import)
     from gup.budget import cli, demo, indicators, jobs
     from gup.budget.api import campaigns_api
+    from gup.budget.public import public_bp
 
-    registry.blueprints(bp)
+    registry.blueprints(bp, public_bp)
     registry.api(campaigns_api)
     registry.menu("budget.home", _l("Budgets participatifs"), current=("budget.",), visible=_coordination, order=48)
 

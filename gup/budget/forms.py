@@ -1,5 +1,5 @@
-"""Forms of participatory budgets (coordination pages): a campaign, a review, a tally, an override, a delivery,
-a merge and « Transformer en proposition »."""
+"""Forms of participatory budgets: coordination pages (a campaign, a review, a tally, an override, a delivery,
+a merge, « Transformer en proposition ») and public pages (a proposal, a vote)."""
 
 from typing import Any
 
@@ -7,10 +7,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from gup.budget.models import PBPhase, PBProject, ProjectStatus
-from gup.forms_common import REQUIRED, FrenchDateField, SelectField, int_or_none, strip
+from gup.forms_common import REQUIRED, FrenchDateField, SelectField, SelectMultipleField, int_or_none, strip
 from gup.policy import can
 
 AMOUNT_HELP = _l("En euros, par exemple 25 000 ou 1 250,50.")
@@ -99,3 +108,99 @@ def merge_form(project: PBProject, user: Any, form: MergeForm | None = None) -> 
         (p.id, f"n° {p.id} — {p.title}") for p in project.campaign.projects
         if p.id != project.id and p.status not in (ProjectStatus.MERGED, ProjectStatus.INELIGIBLE)]
     return form
+# --- public pages (no account) -------------------------------------------------------------------------------
+
+MAX_DESCRIPTION = 5000
+PHONE_PATTERN = r"^[0-9 +().\-]{6,40}$"
+TOO_LONG = _l("%(max)d caractères au maximum.")
+
+
+def id_or_none(value: Any) -> int | None:
+    """A posted choice as an id; anything else (tampered input) means none, never an English error."""
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value).strip()) if value not in (None, "", "None") else None
+    except ValueError:
+        return None
+
+
+class PublicProposalForm(FlaskForm):
+    """« Proposer un projet »: title, description, place, estimated cost, optional contact, honeypot."""
+
+    title = StringField(_l("Titre de votre proposition"), filters=[strip],
+                        validators=[DataRequired(_l("Donnez un titre à votre proposition.")),
+                                    Length(max=200, message=TOO_LONG)],
+                        render_kw={"maxlength": 200})
+    description = TextAreaField(_l("Description"), filters=[strip],
+                                validators=[DataRequired(_l("Décrivez votre proposition.")),
+                                            Length(max=MAX_DESCRIPTION, message=TOO_LONG)],
+                                render_kw={"rows": 6, "maxlength": MAX_DESCRIPTION})
+    place_id = SelectField(_l("Lieu (facultatif)"), coerce=id_or_none, validate_choice=False,
+                           validators=[Optional()])
+    estimated_cost = StringField(_l("Coût estimé en euros (facultatif)"), filters=[strip],
+                                 validators=[Optional(), Length(max=20, message=TOO_LONG)],
+                                 render_kw={"inputmode": "decimal", "maxlength": 20})
+    contact_name = StringField(_l("Nom"), filters=[strip],
+                               validators=[Optional(), Length(max=120, message=TOO_LONG)],
+                               render_kw={"autocomplete": "name", "maxlength": 120})
+    contact_email = StringField(_l("Adresse e-mail"), filters=[strip],
+                                validators=[Optional(), Length(max=254, message=TOO_LONG),
+                                            Email(_l("Adresse e-mail invalide."), check_deliverability=False)],
+                                render_kw={"autocomplete": "email", "inputmode": "email", "type": "email",
+                                           "maxlength": 254})
+    contact_phone = StringField(_l("Téléphone"), filters=[strip],
+                                validators=[Optional(), Length(max=40, message=TOO_LONG),
+                                            Regexp(PHONE_PATTERN, message=_l("Numéro de téléphone invalide."))],
+                                render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel",
+                                           "maxlength": 40})
+    contact_consent = BooleanField(_l("J'accepte d'être contacté·e au sujet de cette proposition"))
+    #: honeypot: hidden from people, filled by robots
+    website = StringField(_l("Laissez ce champ vide"), render_kw={"tabindex": "-1", "autocomplete": "off"})
+
+    #: ids of the campaign's eligible places, set by the view
+    place_ids: frozenset[int] = frozenset()
+
+    def validate_place_id(self, field: Any) -> None:
+        if field.data is not None and field.data not in self.place_ids:
+            raise ValidationError(_l("Choisissez un lieu dans la liste."))
+
+    def validate_contact_consent(self, field: Any) -> None:
+        if field.data and not (self.contact_email.data or self.contact_phone.data):
+            raise ValidationError(_l("Pour être contacté·e, indiquez une adresse e-mail ou un numéro de "
+                                     "téléphone."))
+
+    @property
+    def is_spam(self) -> bool:
+        return bool((self.website.data or "").strip())
+
+    @property
+    def wants_contact(self) -> bool:
+        """Contact details are kept only with the explicit consent."""
+        return bool(self.contact_consent.data and (self.contact_email.data or self.contact_phone.data))
+
+    @property
+    def contact_dropped(self) -> bool:
+        """Contact details were typed without consent: they are not stored."""
+        return not self.contact_consent.data and bool(self.contact_name.data or self.contact_email.data
+                                                      or self.contact_phone.data)
+
+
+class VoteForm(FlaskForm):
+    """« Voter »: the voting code and the projects chosen (checked in the service: 1 to K, votable)."""
+
+    code = StringField(_l("Votre code de vote"), filters=[strip],
+                       validators=[DataRequired(_l("Saisissez le code de vote reçu dans votre boîte aux lettres.")),
+                                   Length(max=40, message=TOO_LONG)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+                                  "maxlength": 40})
+    project_ids = SelectMultipleField(_l("Projets choisis"), coerce=id_or_none, validate_choice=False)
+
+    #: the campaign's K, set by the view
+    max_choices: int = 50
+
+    def validate_project_ids(self, field: Any) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choisissez au moins un projet."))
+        if len(field.data) > self.max_choices:
+            raise ValidationError(_l("Vous pouvez choisir au plus %(k)s projets.", k=self.max_choices))

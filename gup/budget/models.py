@@ -144,6 +144,15 @@ class PBCampaign(Audited, TimestampMixin, db.Model):
         column = PHASE_DATE_COLUMNS.get(phase)
         return getattr(self, column) if column else None
 
+    @property
+    def results_published(self) -> bool:
+        """The public results page shows the ranking from the results phase on."""
+        return self.phase.index >= PBPhase.RESULTS.index
+
+    @property
+    def delivery_started(self) -> bool:
+        return self.phase.index >= PBPhase.DELIVERY.index
+
     def envelope_for(self, neighbourhood_id: int | None) -> Decimal | None:
         for envelope in self.envelopes:
             if envelope.neighbourhood_id == neighbourhood_id:

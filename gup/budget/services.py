@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from gup.actions.models import ActionStatus
 from gup.actions.services import create_action
 from gup.agreements.models import Agreement
 from gup.audit.services import acting_as
@@ -39,7 +40,7 @@ from gup.errors import DomainError, InvalidTransition
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.territory.models import Territory, TerritoryKind
-from gup.territory.queries import neighbourhood_above
+from gup.territory.queries import descendants, neighbourhood_above, territory_index
 
 logger = logging.getLogger(__name__)
 
@@ -397,6 +398,10 @@ def hash_code(code: str) -> str:
     return hmac.new(_pepper(), normalise_code(code).encode(), hashlib.sha256).hexdigest()
 
 
+class CodeAlreadyUsed(DomainError):
+    """A voting code that has already chosen its projects (the public vote page answers 409)."""
+
+
 def format_code(raw: str) -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
@@ -469,7 +474,7 @@ def cast_vote(campaign: PBCampaign, code: str, project_ids: Iterable[int], *, no
                                  .where(VotingCode.id == voting_code.id, VotingCode.used_at.is_(None))
                                  .values(used_at=now).execution_options(synchronize_session=False))
     if claimed.rowcount != 1:
-        raise DomainError(_("Ce code de vote a déjà servi."), field="code")
+        raise CodeAlreadyUsed(_("Ce code de vote a déjà servi."), field="code")
     db.session.execute(sa.insert(PBVote), [{"code_id": voting_code.id, "project_id": i} for i in ids])
     db.session.expire(voting_code)
     return voting_code
@@ -716,3 +721,141 @@ def deliver_project(project: PBProject, *, responsible_organisation: Any, actor:
 def erase_author_contact(project: PBProject, *, now: datetime) -> None:
     project.author_name = project.author_email = project.author_phone = None
     project.contact_erased_at = now
+
+
+# --- public pages (no account: nothing personal ever leaves these functions) -------------------------------
+
+#: how many of a delivery action's latest progress updates the public page shows
+PUBLIC_UPDATES = 3
+
+
+def public_campaigns() -> list[PBCampaign]:
+    """The campaigns residents see: every one out of preparation, newest year first."""
+    return list(db.session.scalars(sa.select(PBCampaign).where(PBCampaign.phase != PBPhase.PREPARATION)
+                                   .order_by(PBCampaign.year.desc(), PBCampaign.id.desc())))
+
+
+def public_campaign(campaign_id: int) -> PBCampaign | None:
+    """A campaign residents may see (None while it is in preparation)."""
+    campaign = db.session.get(PBCampaign, campaign_id)
+    return campaign if campaign is not None and campaign.phase is not PBPhase.PREPARATION else None
+
+
+def eligible_places(campaign: PBCampaign) -> list[tuple[int, str, int]]:
+    """(id, name, depth) of the places a proposal may name, in tree order: the campaign's eligible territory,
+    else its neighbourhood, else every neighbourhood of its agreement, with everything under them."""
+    if campaign.eligible_territory_id is not None:
+        roots = [campaign.eligible_territory_id]
+    elif campaign.neighbourhood_id is not None:
+        roots = [campaign.neighbourhood_id]
+    else:
+        roots = [t.id for t in campaign.agreement.territories if t.kind is TerritoryKind.NEIGHBOURHOOD]
+    return [(node.id, node.name, depth) for node, depth in descendants(roots, territory_index())]
+
+
+@dataclass(frozen=True)
+class PublicRank:
+    """One candidate on the public results page."""
+
+    rank: int
+    project: PBProject
+    count: Count
+    selected: bool
+    #: why a project was not selected (gup.budget.selection.Skip.reason), None when selected
+    skip_reason: str | None
+
+
+@dataclass(frozen=True)
+class PublicResults:
+    rows: list[PublicRank]
+    overrides: list[SelectionOverride]
+    online: int
+    paper: int
+    ballots: int  # voting codes used online
+    remaining: Decimal
+
+    @property
+    def total(self) -> int:
+        return self.online + self.paper
+
+    @property
+    def selected(self) -> list[PBProject]:
+        return [r.project for r in self.rows if r.selected]
+
+
+def public_results(campaign: PBCampaign) -> PublicResults:
+    """The ranking (online, paper and total votes), the selection and the overrides with their reasons. Once
+    the results are recorded the projects' statuses say who won; before, the rule's current outcome does."""
+    counts = count_votes(campaign)
+    projects = {p.id: p for p in votable_projects(campaign)}
+    candidates = [rule.Candidate(p.id, counts[p.id].total, p.cost, p.neighbourhood_id, p.submitted_at)
+                  for p in projects.values()]
+    selection = compute_selection(campaign)
+    recorded = any(p.status in (ProjectStatus.SELECTED, ProjectStatus.NOT_SELECTED) for p in projects.values())
+    chosen = ({p.id for p in projects.values() if p.status is ProjectStatus.SELECTED} if recorded
+              else set(selection.selected))
+    rows = [PublicRank(i, projects[c.id], counts[c.id], c.id in chosen,
+                          None if c.id in chosen else selection.skip_reason(c.id))
+            for i, c in enumerate(rule.rank(candidates), start=1)]
+    overrides = sorted((o for o in current_overrides(campaign).values() if o.project_id in projects),
+                       key=lambda o: (o.decided_at, o.id))
+    ballots = db.session.scalar(sa.select(sa.func.count()).select_from(VotingCode)
+                                .where(VotingCode.campaign_id == campaign.id, VotingCode.used_at.is_not(None)))
+    remaining = campaign.envelope - sum((r.project.cost or Decimal(0) for r in rows if r.selected), Decimal(0))
+    return PublicResults(rows, overrides, sum(c.online for c in counts.values()),
+                         sum(c.paper for c in counts.values()), int(ballots or 0), remaining)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    project: PBProject
+    action: Any  # gup.actions.models.Action | None (not yet handed to an organisation)
+    updates: list[Any]  # its latest ActionUpdate rows, newest first
+    photo: Any  # gup.media.models.Photo | None: the latest progress photo, once the action is done
+
+
+def _done_photo(action: Any) -> Any:
+    if action is None or action.status is not ActionStatus.DONE:
+        return None
+    return next((u.photo for u in action.updates if u.photo_id is not None and u.photo is not None), None)
+
+
+def deliveries(campaign: PBCampaign) -> list[Delivery]:
+    """Each selected project with its action's progress (status, percentage, latest updates, photo when done)."""
+    out = []
+    for project in campaign.projects:
+        if project.status is not ProjectStatus.SELECTED:
+            continue
+        action = project.action
+        updates = list(action.updates[:PUBLIC_UPDATES]) if action is not None else []
+        out.append(Delivery(project, action, updates, _done_photo(action)))
+    return out
+
+
+def delivery_photo(campaign: PBCampaign, project_id: int) -> Any:
+    """The photo the delivery page shows for one selected project of the campaign, or None."""
+    if not campaign.delivery_started:
+        return None
+    project = db.session.get(PBProject, project_id)
+    if project is None or project.campaign_id != campaign.id or project.status is not ProjectStatus.SELECTED:
+        return None
+    return _done_photo(project.action)
+
+
+@dataclass(frozen=True)
+class PublicProjects:
+    eligible: list[PBProject]    # reviewed eligible (then selected or not): title, place, reviewed cost
+    ineligible: list[PBProject]  # with the reason told to their authors
+    merged: list[PBProject]      # with the proposal they were folded into
+    pending: int                 # received, not yet reviewed (only counted)
+
+
+def public_projects(campaign: PBCampaign) -> PublicProjects:
+    """What a campaign's public page lists of its proposals, once reviewed."""
+    by_status: dict[ProjectStatus, list[PBProject]] = {}
+    for project in campaign.projects:
+        by_status.setdefault(project.status, []).append(project)
+    return PublicProjects(eligible=votable_projects(campaign),
+                          ineligible=by_status.get(ProjectStatus.INELIGIBLE, []),
+                          merged=by_status.get(ProjectStatus.MERGED, []),
+                          pending=len(by_status.get(ProjectStatus.SUBMITTED, [])))

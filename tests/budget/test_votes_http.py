@@ -16,7 +16,9 @@ from gup.budget import services
 from gup.budget.models import PBVote, VotingCode
 from gup.extensions import db
 from tests.budget.conftest import NOW, projects_in_vote
-from tests.concurrency.test_reports_load import _NoRedirect, _send, _start_server, _stop
+from tests.concurrency.test_reports_load import LAUNCHER, _NoRedirect, _send, _start_server, _stop
+
+SERVER_SECRET = re.search(r'SECRET_KEY="([^"]+)"', LAUNCHER).group(1)
 
 CODES = 12
 
@@ -32,7 +34,9 @@ def _voter(base: str, campaign_id: int) -> tuple[urllib.request.OpenerDirector, 
     return opener, token.group(1)
 
 
-def test_a_code_sent_twice_at_once_counts_once(app, f, w, campaign, place, tmp_path):
+def test_a_code_sent_twice_at_once_counts_once(app, f, w, campaign, place, tmp_path, monkeypatch):
+    # the codes are hashed with the server's key (the launcher's SECRET_KEY, no BUDGET_CODE_PEPPER there)
+    monkeypatch.setitem(app.config, "BUDGET_CODE_PEPPER", SERVER_SECRET)
     projects = projects_in_vote(campaign, place, w)
     codes = services.generate_codes(campaign, CODES, actor=w["coordinator"], now=NOW)
     db.session.commit()
@@ -60,7 +64,8 @@ def test_a_code_sent_twice_at_once_counts_once(app, f, w, campaign, place, tmp_p
 
     for pair in results:
         statuses = sorted(status for status, _body, _headers in pair)
-        assert statuses == [302, 409], (statuses, log[-2000:])
+        errors = [re.findall(r"<li>.*?</li>", body)[-3:] for _s, body, _h in pair]
+        assert statuses == [302, 409], (statuses, errors, log[-2000:])
         refused = next(body for status, body, _ in pair if status == 409)
         assert "Ce code a déjà servi" in refused
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VotingCode)
