@@ -125,7 +125,24 @@ def id_or_none(value: Any) -> int | None:
         return None
 
 
-class PublicProposalForm(FlaskForm):
+class AgeCheck:
+    """The campaign's minimum age (set by the view): a box the resident ticks to say they have it."""
+
+    #: the campaign's minimum age, None: no age rule
+    min_age: int | None = None
+
+    def set_min_age(self, min_age: int | None) -> None:
+        self.min_age = min_age
+        if min_age:
+            self.age_confirmed.label.text = _("J'ai %(age)s ans ou plus", age=min_age)
+
+    def validate_age_confirmed(self, field: Any) -> None:
+        if self.min_age and not field.data:
+            raise ValidationError(_("Cette campagne est ouverte à partir de %(age)s ans : cochez la case pour "
+                                    "confirmer votre âge.", age=self.min_age))
+
+
+class PublicProposalForm(AgeCheck, FlaskForm):
     """« Proposer un projet »: title, description, place, estimated cost, optional contact, honeypot."""
 
     title = StringField(_l("Titre de votre proposition"), filters=[strip],
@@ -155,6 +172,7 @@ class PublicProposalForm(FlaskForm):
                                 render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel",
                                            "maxlength": 40})
     contact_consent = BooleanField(_l("J'accepte d'être contacté·e au sujet de cette proposition"))
+    age_confirmed = BooleanField(_l("J'ai l'âge minimum de la campagne"))
     #: honeypot: hidden from people, filled by robots
     website = StringField(_l("Laissez ce champ vide"), render_kw={"tabindex": "-1", "autocomplete": "off"})
 
@@ -186,7 +204,7 @@ class PublicProposalForm(FlaskForm):
                                                       or self.contact_phone.data)
 
 
-class VoteForm(FlaskForm):
+class VoteForm(AgeCheck, FlaskForm):
     """« Voter »: the voting code and the projects chosen (checked in the service: 1 to K, votable)."""
 
     code = StringField(_l("Votre code de vote"), filters=[strip],
@@ -195,6 +213,7 @@ class VoteForm(FlaskForm):
                        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
                                   "maxlength": 40})
     project_ids = SelectMultipleField(_l("Projets choisis"), coerce=id_or_none, validate_choice=False)
+    age_confirmed = BooleanField(_l("J'ai l'âge minimum de la campagne"))
 
     #: the campaign's K, set by the view
     max_choices: int = 50

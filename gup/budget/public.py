@@ -57,6 +57,7 @@ def _prepare(form: PublicProposalForm, campaign: PBCampaign) -> None:
     form.place_id.choices = [("", _("— Pas de lieu précis —"))] + [
         (pid, "\u00a0\u00a0" * depth + name) for pid, name, depth in places]
     form.place_ids = frozenset(pid for pid, _name, _depth in places)
+    form.set_min_age(campaign.min_age)
 
 
 def _campaign_page(campaign: PBCampaign, form: PublicProposalForm, status: int = 200) -> tuple[str, int]:
@@ -128,6 +129,7 @@ def vote(campaign_id: int):
         return _vote_page(item, None, 409 if request.method == "POST" else 200)
     form = VoteForm()
     form.max_choices = item.choices_per_voter
+    form.set_min_age(item.min_age)
     if request.method != "POST":
         return _vote_page(item, form)
     status = 400

@@ -282,3 +282,33 @@ def test_a_post_without_its_csrf_token_stores_nothing(app, client, campaign):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert _projects() == 0
+
+
+def test_the_minimum_age_is_confirmed_on_the_proposal_and_the_vote(client, campaign, place, w):
+    """A campaign with a minimum age asks each resident to confirm it (a ticked box), on both forms."""
+    campaign.min_age = 16
+    db.session.commit()
+    to_phase(campaign, PBPhase.PROPOSALS)
+    url = f"/budget-participatif/{campaign.id}"
+    assert "J'ai 16 ans ou plus" in _text(client.get(url))
+    data = {"title": "Un abri vélos", "description": "Un abri vélos couvert près du bâtiment A."}
+    refused = client.post(url, data=data)
+    assert refused.status_code == 422 and "ouverte à partir de 16 ans" in _text(refused)
+    assert "Un abri vélos couvert" in _text(refused) and _projects() == 0  # what was typed is kept, nothing stored
+    assert client.post(url, data={**data, "age_confirmed": "y"}).status_code == 302 and _projects() == 1
+    db.session.execute(sa.delete(PBProject))
+    db.session.commit()
+    a, _b, _c = projects_in_vote(campaign, place, w)
+    code = _codes(campaign, w, 1)[0]
+    vote = f"/budget-participatif/{campaign.id}/voter"
+    no_age = client.post(vote, data={"code": code, "project_ids": [str(a.id)]})
+    assert no_age.status_code == 400 and "ouverte à partir de 16 ans" in _text(no_age)
+    assert 'href="#age_confirmed"' in _text(no_age)
+    assert services.count_votes(campaign)[a.id].online == 0
+    ok = client.post(vote, data={"code": code, "project_ids": [str(a.id)], "age_confirmed": "y"})
+    assert ok.status_code == 302 and services.count_votes(campaign)[a.id].online == 1
+
+
+def test_a_campaign_without_age_rule_asks_nothing(client, campaign):
+    to_phase(campaign, PBPhase.PROPOSALS)
+    assert 'name="age_confirmed"' not in _text(client.get(f"/budget-participatif/{campaign.id}"))
