@@ -90,6 +90,8 @@ class Config:
     #: resident relays: default mandate length; days after a mandate ends when the relay's contact is erased
     RELAY_MANDATE_MONTHS = int(os.environ.get("GUP_RELAY_MANDATE_MONTHS", "24"))
     RELAY_CONTACT_RETENTION_DAYS = int(os.environ.get("GUP_RELAY_CONTACT_RETENTION_DAYS", "180"))
+    #: participatory budgets: days after a proposal is set aside when its author's contact is erased
+    BUDGET_CONTACT_RETENTION_DAYS = int(os.environ.get("GUP_BUDGET_CONTACT_RETENTION_DAYS", "90"))
     PUBLIC_BASE_URL = os.environ.get("GUP_PUBLIC_BASE_URL", "")  # e.g. https://gup.ville.fr, for e-mail links
     #: the data controller named on the public pages, the « Données personnelles » page and residents' e-mails
     OPERATOR_NAME = os.environ.get("GUP_OPERATOR_NAME", "Coordination de la gestion urbaine de proximité")

@@ -35,6 +35,8 @@ def init_app(app: Any, registry: Any) -> None:
 
     registry.job("budget.advance_phases", jobs.advance_phases, trigger="cron", hour=0, minute=15,
                  description="Move participatory budget campaigns on to the phase whose start date has come")
+    registry.job("budget.erase_contacts", jobs.erase_contacts, trigger="cron", hour=3, minute=40,
+                 description="Erase proposal authors' contacts once their proposal is settled (retention setting)")
     registry.cli(cli.budget_cli)
     registry.demo(demo.load, name="budget", order=50)
     registry.indicators(indicators.ALL)

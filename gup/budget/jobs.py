@@ -15,3 +15,10 @@ def advance_phases(now: datetime) -> int:
     moves = services.advance_phases(now)
     logger.info("budget: %s campaign phase move(s)", moves)
     return moves
+
+
+def erase_contacts(now: datetime) -> int:
+    """Erase the proposal authors' contacts that have served their purpose; returns how many."""
+    erased = services.erase_expired_contacts(now)
+    logger.info("budget: %s author contact(s) erased", erased)
+    return erased

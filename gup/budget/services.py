@@ -9,13 +9,14 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from gup.actions.models import ActionStatus
 from gup.actions.services import create_action
@@ -721,6 +722,38 @@ def deliver_project(project: PBProject, *, responsible_organisation: Any, actor:
 def erase_author_contact(project: PBProject, *, now: datetime) -> None:
     project.author_name = project.author_email = project.author_phone = None
     project.contact_erased_at = now
+
+
+#: a proposal whose fate is known: its author has been told and needs no further contact
+SETTLED_STATUSES = (ProjectStatus.INELIGIBLE, ProjectStatus.MERGED, ProjectStatus.NOT_SELECTED)
+
+
+def contact_expired(project: PBProject, *, cutoff: datetime) -> bool:
+    """Whether an author's contact has served its purpose: the campaign is closed, or the proposal was set aside
+    (not eligible, merged: since its review; not selected: since the campaign's last phase move) before `cutoff`."""
+    campaign = project.campaign
+    if campaign.phase is PBPhase.CLOSED:
+        return True
+    if project.status in (ProjectStatus.INELIGIBLE, ProjectStatus.MERGED):
+        return project.reviewed_at is not None and project.reviewed_at < cutoff
+    if project.status is ProjectStatus.NOT_SELECTED:
+        return campaign.phase_changed_at is not None and campaign.phase_changed_at < cutoff
+    return False
+
+
+def erase_expired_contacts(now: datetime) -> int:
+    """Erase the authors' contacts that have served their purpose (BUDGET_CONTACT_RETENTION_DAYS after the
+    proposal was set aside, at once when the campaign is closed); returns how many."""
+    cutoff = now - timedelta(days=current_app.config["BUDGET_CONTACT_RETENTION_DAYS"])
+    kept = sa.or_(PBProject.author_name.is_not(None), PBProject.author_email.is_not(None),
+                  PBProject.author_phone.is_not(None))
+    erased = 0
+    for project in db.session.scalars(sa.select(PBProject).where(kept).options(joinedload(PBProject.campaign))):
+        if contact_expired(project, cutoff=cutoff):
+            erase_author_contact(project, now=now)
+            erased += 1
+    db.session.flush()
+    return erased
 
 
 # --- public pages (no account: nothing personal ever leaves these functions) -------------------------------
