@@ -17,14 +17,18 @@ def select_locale() -> str:
     return chosen if chosen in current_app.config["GUP_LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def local_today(now: datetime | None = None) -> date:
-    """Today's date in the display time zone (Europe/Paris): due dates and "overdue" are local dates."""
+def local_timezone() -> Any:
+    """The display time zone (Europe/Paris unless configured otherwise)."""
     from zoneinfo import ZoneInfo
 
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today's date in the display time zone (Europe/Paris): due dates and "overdue" are local dates."""
     from gup.orm import now_utc
 
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Paris"))
-    return (now or now_utc()).astimezone(zone).date()
+    return (now or now_utc()).astimezone(local_timezone()).date()
 
 
 _FIRST_OF_MONTH = re.compile(r"^((?:\w+\.? )?)1 (?=\D)")

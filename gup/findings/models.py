@@ -118,6 +118,10 @@ class Finding(Audited, TimestampMixin, db.Model):
 
     __tablename__ = "findings"
     __audit_label__ = _l("du constat")
+    #: the dashboard's and the agreement page's charts count findings per agreement by theme and by status: these
+    #: covering indexes answer them without reading the table
+    __table_args__ = (sa.Index("ix_findings_agreement_theme", "agreement_id", "theme_id"),
+                      sa.Index("ix_findings_agreement_status", "agreement_id", "status", "kind"))
     #: the history's French name of each audited field
     __audit_fields__ = {
         "agreement_id": _l("Convention"),
