@@ -64,14 +64,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _request(port: int, method: str, path: str, form: dict | None = None) -> tuple[int, bytes]:
+def _request(port: int, method: str, path: str, form: dict | None = None,
+             headers: dict | None = None) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         if form is None:
-            conn.request(method, path)
+            conn.request(method, path, headers=headers or {})
         else:
             conn.request(method, path, body=urllib.parse.urlencode(form),
-                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+                         headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
         response = conn.getresponse()
         return response.status, response.read()
     finally:
@@ -115,10 +116,10 @@ class Server:
             self.proc.wait()
 
 
-def load(port: int, total: int, clients: int, make: Callable[[int], tuple[str, str, dict | None]],
+def load(port: int, total: int, clients: int, make: Callable[[int], tuple],
          seconds: float | None = None) -> dict:
-    """`total` requests from `clients` threads (request i is make(i)), fewer if `seconds` run out first (no
-    request starts after); throughput, latencies, answers."""
+    """`total` requests from `clients` threads (request i is make(i): method, path, form and optionally request
+    headers), fewer if `seconds` run out first (no request starts after); throughput, latencies, answers."""
     lock = threading.Lock()
     counter = iter(range(total))
     answers: list[tuple[int, int, bytes, float]] = []
@@ -130,10 +131,10 @@ def load(port: int, total: int, clients: int, make: Callable[[int], tuple[str, s
                 i = None if deadline and time.perf_counter() > deadline else next(counter, None)
             if i is None:
                 return
-            method, path, form = make(i)
+            method, path, form, *headers = make(i)
             start = time.perf_counter()
             try:
-                status, body = _request(port, method, path, form)
+                status, body = _request(port, method, path, form, *headers)
             except OSError as exc:
                 status, body = 0, str(exc).encode()
             elapsed = time.perf_counter() - start
@@ -153,6 +154,19 @@ def load(port: int, total: int, clients: int, make: Callable[[int], tuple[str, s
     return {"requests": sent, "seconds": round(wall, 3), "per_second": round(sent / wall, 1),
             "p50_ms": round(cuts[49] * 1000, 1), "p95_ms": round(cuts[94] * 1000, 1),
             "errors": sum(1 for a in answers if a[1] != 200), "answers": answers}
+
+
+def merge_results(entries: dict, path: Path = RESULTS) -> None:
+    """Write these keys into bench/results.json, keeping the other benchmarks' keys."""
+    path.parent.mkdir(exist_ok=True)
+    try:
+        merged = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        merged = {}
+    merged.update(entries)
+    path.write_text(json.dumps(merged, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"written to {shown} (key{'s' if len(entries) > 1 else ''} {', '.join(entries)})")
 
 
 def _summary(result: dict) -> dict:
@@ -313,14 +327,7 @@ def main() -> None:  # noqa: C901  (one linear script: rounds, checks, summary)
     print(f"gup / bare, best rounds: POST {report['post_ratio']:.0%} (target ≥ 40 %), "
           f"GET {report['get_ratio']:.0%} (target ≥ 25 %); {report['seconds']} s")
 
-    RESULTS.parent.mkdir(exist_ok=True)
-    try:
-        merged = json.loads(RESULTS.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        merged = {}
-    merged["open311"] = report
-    RESULTS.write_text(json.dumps(merged, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"written to {RESULTS.relative_to(ROOT)} (key open311)")
+    merge_results({"open311": report})
     if not report["verified"]:
         raise SystemExit("some requests failed or were not stored exactly once")
 
