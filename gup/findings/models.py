@@ -110,6 +110,8 @@ finding_actions = sa.Table(
     "finding_actions", db.metadata,
     sa.Column("finding_id", sa.ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("action_id", sa.ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    #: an action's findings are read by action (the primary key leads with the finding)
+    sa.Index("ix_finding_actions_action_id", "action_id", "finding_id"),
 )
 
 
