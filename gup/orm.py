@@ -1,5 +1,5 @@
 """The ORM layer shared by every feature: declarative base with its naming convention, column types (UTC
-datetimes, enumerations), mixins, the Audited marker, now_utc() and raise_others()."""
+datetimes, enumerations), mixins, the Audited marker, now_utc(), raise_others() and page_select()."""
 
 from __future__ import annotations
 
@@ -114,3 +114,30 @@ def text_search(q: str | None, *columns: Any, id_column: Any = None) -> sa.Colum
     if id_column is not None and text.isdigit() and len(text) < 10:
         clauses.append(id_column == int(text))
     return sa.or_(*clauses)
+
+
+def page_select(stmt: sa.Select, *, limit: int, offset: int) -> sa.Select:
+    """stmt's rows limit..offset. For an ordered select of one mapped entity, the ordering and the LIMIT run on
+    the primary keys alone (a narrow sort, none of the eagerly joined columns) and the full rows of that page are
+    read by key in the same statement, ordered the same way: the same rows, in the same order, in one query."""
+    entity = _single_entity(stmt)
+    if entity is None:
+        return stmt.limit(limit).offset(offset)
+    key = sa.inspect(entity).primary_key[0]
+    page_keys = stmt.with_only_columns(key).limit(limit).offset(offset).correlate(None)
+    return stmt.where(key.in_(page_keys.scalar_subquery()))
+
+
+def _single_entity(stmt: sa.Select) -> type | None:
+    """The mapped class stmt selects, when it selects one entity and nothing else, ordered, without grouping,
+    DISTINCT or a LIMIT of its own, with a one-column primary key (the statements the narrow page applies to); None
+    otherwise."""
+    if (not stmt._order_by_clauses or stmt._group_by_clauses or stmt._distinct or stmt._limit_clause is not None
+            or stmt._offset_clause is not None):
+        return None
+    described = stmt.column_descriptions
+    if len(described) != 1 or described[0].get("entity") is None or described[0].get("expr") is not described[0][
+            "entity"]:
+        return None
+    entity = described[0]["entity"]
+    return entity if len(sa.inspect(entity).primary_key) == 1 else None

@@ -111,5 +111,6 @@ def count_rows(stmt: Any) -> int:
 def first_rows(stmt: Any, limit: int = GROUP_LIMIT) -> list[Any]:
     """The first rows of an ordered select (one query; joined eager loads made unique)."""
     from gup.extensions import db
+    from gup.orm import page_select
 
-    return list(db.session.scalars(stmt.limit(limit)).unique())
+    return list(db.session.scalars(page_select(stmt, limit=limit, offset=0)).unique())

@@ -121,9 +121,11 @@ class Finding(Audited, TimestampMixin, db.Model):
     __tablename__ = "findings"
     __audit_label__ = _l("du constat")
     #: the dashboard's and the agreement page's charts count findings per agreement by theme and by status: these
-    #: covering indexes answer them without reading the table
+    #: covering indexes answer them without reading the table (and « À traiter »'s groups by status)
     __table_args__ = (sa.Index("ix_findings_agreement_theme", "agreement_id", "theme_id"),
-                      sa.Index("ix_findings_agreement_status", "agreement_id", "status", "kind"))
+                      # the coordination's groups of refused and resolved findings sort on the last two columns
+                      sa.Index("ix_findings_agreement_status", "agreement_id", "status", "kind", "resolved_on",
+                               "updated_at"))
     #: the history's French name of each audited field
     __audit_fields__ = {
         "agreement_id": _l("Convention"),

@@ -209,6 +209,14 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
         "disclosure_at": _l("Publication décidée le"),
     }
     __audit_exclude__ = frozenset({"created_at", "updated_at", "contact_name", "contact_email", "contact_phone"})
+    #: the queue counts and sorts the reports of the agreements one sees by status, category and date on the first
+    #: index without reading the table, the reports to triage (two statuses, overdue first) on the second; the
+    #: duplicate candidates are the recent reports that are not duplicates
+    __table_args__ = (sa.Index("ix_resident_reports_agreement_status", "agreement_id", "status", "category_id",
+                               "created_at"),
+                      sa.Index("ix_resident_reports_status_due", "status", "category_id", "created_at",
+                               "first_answer_at", "agreement_id"),
+                      sa.Index("ix_resident_reports_duplicate_of_created", "duplicate_of_id", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)

@@ -388,17 +388,21 @@ def _candidates_stmt(now: datetime) -> sa.Select:
             .order_by(ResidentReport.created_at.desc(), ResidentReport.id.desc()))
 
 
-def _looks_like(report: ResidentReport, other: ResidentReport) -> bool:
+def _looks_like(report: Any, other: Any, radius_m: float | None = None) -> bool:
     """The duplicate rule: the same address, or the same category within the radius."""
     if other.id == report.id:
         return False
-    address = (report.address or "").strip().lower()
-    if address and (other.address or "").strip().lower() == address:
+    address = _address_key(report.address)
+    if address and _address_key(other.address) == address:
         return True
     return (other.category_id == report.category_id and None not in (
         report.latitude, report.longitude, other.latitude, other.longitude) and
         distance_m(report.latitude, report.longitude, other.latitude, other.longitude)
-        <= current_app.config["DUPLICATE_RADIUS_M"])
+        <= (current_app.config["DUPLICATE_RADIUS_M"] if radius_m is None else radius_m))
+
+
+def _address_key(address: str | None) -> str:
+    return (address or "").strip().lower()
 
 
 def duplicate_candidates(report: ResidentReport, *, now: datetime, limit: int = 10) -> list[ResidentReport]:
@@ -422,7 +426,24 @@ def duplicate_counts(reports: list[ResidentReport], *, now: datetime) -> dict[in
     recent = list(db.session.execute(_candidates_stmt(now).with_only_columns(
         ResidentReport.id, ResidentReport.address, ResidentReport.category_id, ResidentReport.latitude,
         ResidentReport.longitude).limit(2000)))
-    return {r.id: n for r in open_reports if (n := sum(1 for other in recent if _looks_like(r, other)))}
+    # the rule only matches the same category or the same address: each report is compared with those alone
+    # (the same category, then the same address in another category: nobody is counted twice)
+    by_category: dict[Any, list[Any]] = {}
+    by_address: dict[str, list[Any]] = {}
+    for other in recent:
+        by_category.setdefault(other.category_id, []).append(other)
+        if key := _address_key(other.address):
+            by_address.setdefault(key, []).append(other)
+    radius = current_app.config["DUPLICATE_RADIUS_M"]
+    counts = {}
+    for r in open_reports:
+        n = sum(1 for other in by_category.get(r.category_id, ()) if _looks_like(r, other, radius))
+        if key := _address_key(r.address):
+            n += sum(1 for other in by_address.get(key, ())
+                     if other.category_id != r.category_id and other.id != r.id)
+        if n:
+            counts[r.id] = n
+    return counts
 
 
 def merge(report: ResidentReport, *, into: ResidentReport, actor: Any, now: datetime,

@@ -1,5 +1,8 @@
 """Indexes for the back-office pages at load: the actions of a finding link read by action (an action's findings
-in the REST list and on its page)
+in the REST list and on its page); the resident reports by agreement, status, category and date (the queue's
+count and order without reading the table), by status, category and dates (the reports to triage) and the recent
+reports that are not duplicates (the duplicate candidates); the findings per agreement and status widened with
+their resolution and update dates (the coordination's groups of refused and resolved findings)
 
 Revision ID: c5d8e1f2a3b4
 Revises: 9f4c2e7d1a08
@@ -18,8 +21,26 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('finding_actions', schema=None) as batch_op:
         batch_op.create_index('ix_finding_actions_action_id', ['action_id', 'finding_id'], unique=False)
+    with op.batch_alter_table('resident_reports', schema=None) as batch_op:
+        batch_op.create_index('ix_resident_reports_agreement_status',
+                              ['agreement_id', 'status', 'category_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_resident_reports_status_due',
+                              ['status', 'category_id', 'created_at', 'first_answer_at', 'agreement_id'], unique=False)
+        batch_op.create_index('ix_resident_reports_duplicate_of_created', ['duplicate_of_id', 'created_at'],
+                              unique=False)
+    with op.batch_alter_table('findings', schema=None) as batch_op:
+        batch_op.drop_index('ix_findings_agreement_status')
+        batch_op.create_index('ix_findings_agreement_status',
+                              ['agreement_id', 'status', 'kind', 'resolved_on', 'updated_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('findings', schema=None) as batch_op:
+        batch_op.drop_index('ix_findings_agreement_status')
+        batch_op.create_index('ix_findings_agreement_status', ['agreement_id', 'status', 'kind'], unique=False)
+    with op.batch_alter_table('resident_reports', schema=None) as batch_op:
+        batch_op.drop_index('ix_resident_reports_duplicate_of_created')
+        batch_op.drop_index('ix_resident_reports_status_due')
+        batch_op.drop_index('ix_resident_reports_agreement_status')
     with op.batch_alter_table('finding_actions', schema=None) as batch_op:
         batch_op.drop_index('ix_finding_actions_action_id')
