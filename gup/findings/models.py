@@ -121,8 +121,11 @@ class Finding(Audited, TimestampMixin, db.Model):
     __tablename__ = "findings"
     __audit_label__ = _l("du constat")
     #: the dashboard's and the agreement page's charts count findings per agreement by theme and by status: these
-    #: covering indexes answer them without reading the table (and « À traiter »'s groups by status)
-    __table_args__ = (sa.Index("ix_findings_agreement_theme", "agreement_id", "theme_id"),
+    #: covering indexes answer them without reading the table (and « À traiter »'s groups by status, the list
+    #: filtered by theme and status)
+    __table_args__ = (sa.Index("ix_findings_agreement_theme", "agreement_id", "theme_id", "status", "due_on"),
+                      # the lists' order (due date first) is sorted on this index alone, then the page read by key
+                      sa.Index("ix_findings_agreement_due", "agreement_id", "due_on"),
                       # the coordination's groups of refused and resolved findings sort on the last two columns
                       sa.Index("ix_findings_agreement_status", "agreement_id", "status", "kind", "resolved_on",
                                "updated_at"))

@@ -2,7 +2,9 @@
 in the REST list and on its page); the resident reports by agreement, status, category and date (the queue's
 count and order without reading the table), by status, category and dates (the reports to triage) and the recent
 reports that are not duplicates (the duplicate candidates); the findings per agreement and status widened with
-their resolution and update dates (the coordination's groups of refused and resolved findings)
+their resolution and update dates (the coordination's groups of refused and resolved findings), per agreement and
+theme widened with status and due date (the list filtered by theme and status), per agreement and due date (the
+lists' order)
 
 Revision ID: c5d8e1f2a3b4
 Revises: 9f4c2e7d1a08
@@ -32,10 +34,17 @@ def upgrade():
         batch_op.drop_index('ix_findings_agreement_status')
         batch_op.create_index('ix_findings_agreement_status',
                               ['agreement_id', 'status', 'kind', 'resolved_on', 'updated_at'], unique=False)
+        batch_op.drop_index('ix_findings_agreement_theme')
+        batch_op.create_index('ix_findings_agreement_theme', ['agreement_id', 'theme_id', 'status', 'due_on'],
+                              unique=False)
+        batch_op.create_index('ix_findings_agreement_due', ['agreement_id', 'due_on'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('findings', schema=None) as batch_op:
+        batch_op.drop_index('ix_findings_agreement_due')
+        batch_op.drop_index('ix_findings_agreement_theme')
+        batch_op.create_index('ix_findings_agreement_theme', ['agreement_id', 'theme_id'], unique=False)
         batch_op.drop_index('ix_findings_agreement_status')
         batch_op.create_index('ix_findings_agreement_status', ['agreement_id', 'status', 'kind'], unique=False)
     with op.batch_alter_table('resident_reports', schema=None) as batch_op:
