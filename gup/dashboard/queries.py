@@ -174,12 +174,14 @@ def finding_map_points(*, agreement_id: int | None = None, walkthrough_id: int |
     if walkthrough_id is not None:
         stmt = stmt.where(Finding.walkthrough_id == walkthrough_id)
     points = []
+    status_labels: dict[str, str] = {}  # each status translated once, not once per point
     for row in db.session.execute(stmt):
         label = row.description if len(row.description) <= 80 else row.description[:79] + "…"
-        status = FindingStatus(row.status)
         positive = row.kind == POSITIVE_KIND  # a positive point has no status of its own
+        status = "positive" if positive else FindingStatus(row.status).value
+        if status not in status_labels:
+            status_labels[status] = _("Point positif") if positive else str(FindingStatus(status).label)
         points.append({"id": row.id, "lat": row.latitude, "lng": row.longitude, "label": label,
-                       "address": row.address or "", "status": "positive" if positive else status.value,
-                       "status_label": _("Point positif") if positive else str(status.label),
+                       "address": row.address or "", "status": status, "status_label": status_labels[status],
                        "url": link(row.id) if link else None})
     return points
