@@ -103,22 +103,29 @@ def _scoped(stmt: sa.Select, model: Any, user: Any, agreement_id: int | None) ->
 
 
 def followup_stats(user: Any, *, today: date, agreement_id: int | None = None) -> FollowUpStats:
-    """Aggregates for the charts: four queries whatever the number of findings and actions.
+    """Aggregates for the charts: three queries whatever the number of findings and actions.
 
     With `agreement_id` the caller has checked that user may view that agreement; without it, every agreement
     user may read is counted.
     """
 
-    count = sa.func.count(Finding.id)
-    by_status = dict(db.session.execute(
-        _scoped(sa.select(Finding.status, count).where(Finding.problem_clause()).group_by(Finding.status),
-                Finding, user, agreement_id)).all())
-    # counted per theme id first (on the covering index), the few themes joined to the counts afterwards
-    per_theme = _scoped(sa.select(Finding.theme_id, count.label("n")).group_by(Finding.theme_id),
-                        Finding, user, agreement_id).subquery()
-    by_theme = db.session.execute(
-        sa.select(Theme.label, per_theme.c.n).join(per_theme, per_theme.c.theme_id == Theme.id)
-        .order_by(per_theme.c.n.desc(), Theme.position, Theme.label)).all()
+    # one pass over the findings, on the covering index by agreement, theme, status and kind: counted per theme,
+    # status and kind, the few themes joined to the counts; summed here by status (problems only, as
+    # Finding.problem_clause) and by theme (every kind), themes by count, then position and label
+    per_group = _scoped(
+        sa.select(Finding.theme_id, Finding.status, Finding.kind, sa.func.count(Finding.id).label("n"))
+        .group_by(Finding.theme_id, Finding.status, Finding.kind), Finding, user, agreement_id).subquery()
+    by_status: dict[Any, int] = {}
+    theme_counts: dict[int, list[Any]] = {}  # theme id -> [label, count], in (position, label) order
+    for theme_id, label, status, kind, n in db.session.execute(
+            sa.select(per_group.c.theme_id, Theme.label, per_group.c.status, per_group.c.kind, per_group.c.n)
+            .select_from(per_group).outerjoin(Theme, Theme.id == per_group.c.theme_id)
+            .order_by(Theme.position, Theme.label, per_group.c.theme_id)):
+        if kind != POSITIVE_KIND:
+            by_status[status] = by_status.get(status, 0) + n
+        if label is not None:
+            theme_counts.setdefault(theme_id, [label, 0])[1] += n
+    by_theme = sorted(((label, n) for label, n in theme_counts.values()), key=lambda item: -item[1])  # stable
 
     overdue = sa.and_(Action.due_on.is_not(None), Action.due_on < today,
                       Action.status.not_in(list(CLOSED_ACTION_STATUSES)))

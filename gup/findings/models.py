@@ -123,7 +123,8 @@ class Finding(Audited, TimestampMixin, db.Model):
     #: the dashboard's and the agreement page's charts count findings per agreement by theme and by status: these
     #: covering indexes answer them without reading the table (and « À traiter »'s groups by status, the list
     #: filtered by theme and status)
-    __table_args__ = (sa.Index("ix_findings_agreement_theme", "agreement_id", "theme_id", "status", "due_on"),
+    __table_args__ = (sa.Index("ix_findings_agreement_theme", "agreement_id", "theme_id", "status", "kind",
+                               "due_on"),
                       # the lists' order (due date first) is sorted on this index alone, then the page read by key
                       sa.Index("ix_findings_agreement_due", "agreement_id", "due_on"),
                       # the coordination's groups of refused and resolved findings sort on the last two columns

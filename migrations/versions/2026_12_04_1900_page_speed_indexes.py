@@ -3,8 +3,8 @@ in the REST list and on its page); the resident reports by agreement, status, ca
 count and order without reading the table), by status, category and dates (the reports to triage) and the recent
 reports that are not duplicates (the duplicate candidates); the findings per agreement and status widened with
 their resolution and update dates (the coordination's groups of refused and resolved findings), per agreement and
-theme widened with status and due date (the list filtered by theme and status), per agreement and due date (the
-lists' order)
+theme widened with status, kind and due date (the charts' counts by theme and status in one pass, the list
+filtered by theme and status), per agreement and due date (the lists' order)
 
 Revision ID: c5d8e1f2a3b4
 Revises: 9f4c2e7d1a08
@@ -35,7 +35,7 @@ def upgrade():
         batch_op.create_index('ix_findings_agreement_status',
                               ['agreement_id', 'status', 'kind', 'resolved_on', 'updated_at'], unique=False)
         batch_op.drop_index('ix_findings_agreement_theme')
-        batch_op.create_index('ix_findings_agreement_theme', ['agreement_id', 'theme_id', 'status', 'due_on'],
+        batch_op.create_index('ix_findings_agreement_theme', ['agreement_id', 'theme_id', 'status', 'kind', 'due_on'],
                               unique=False)
         batch_op.create_index('ix_findings_agreement_due', ['agreement_id', 'due_on'], unique=False)
 
