@@ -137,20 +137,34 @@ def followup_stats(user: Any, *, today: date, agreement_id: int | None = None) -
         .where(Action.status != ActionStatus.CANCELLED)
         .group_by(Organisation.id, Organisation.name).order_by(Organisation.name), Action, user, agreement_id)).all()
 
-    # the delay counts from the local day of logging: the display time zone is looked up once, not per finding
-    zone = local_timezone()
-    delays: dict[str, list[int]] = {}
-    resolved = db.session.execute(_scoped(
-        sa.select(Organisation.name, Finding.created_at, Finding.resolved_on)
+    # the delay counts from the local day of logging (display time zone), in days computed by the database and
+    # counted per organisation and number of days: a few rows, not one per resolved finding
+    per_finding = _scoped(
+        sa.select(Organisation.name.label("name"), _days_to_resolution(local_timezone().key).label("days"))
         .join(Organisation, Organisation.id == Finding.responsible_organisation_id)
-        .where(Finding.resolved_on.is_not(None)), Finding, user, agreement_id))
-    for name, created_at, resolved_on in resolved:
-        delays.setdefault(name, []).append(max(0, (resolved_on - created_at.astimezone(zone).date()).days))
+        .where(Finding.resolved_on.is_not(None)), Finding, user, agreement_id).subquery()
+    histograms: dict[str, dict[int, int]] = {}
+    for name, days, n in db.session.execute(
+            sa.select(per_finding.c.name, per_finding.c.days, sa.func.count())
+            .group_by(per_finding.c.name, per_finding.c.days)):
+        histogram = histograms.setdefault(name, {})
+        histogram[max(0, days)] = histogram.get(max(0, days), 0) + n
+    delays = {name: [d for d, n in sorted(h.items()) for _ in range(n)] for name, h in histograms.items()}
     return FollowUpStats(
         findings_by_status=[(s, by_status[s]) for s in FindingStatus if by_status.get(s)],
         findings_by_theme=[(label, n) for label, n in by_theme],
         actions_by_organisation=[(name, int(d or 0), int(ok or 0), int(late or 0)) for name, d, ok, late in actions],
         resolution_delays=[(name, float(median(days)), len(days)) for name, days in sorted(delays.items())])
+
+
+def _days_to_resolution(zone: str) -> sa.ColumnElement[int]:
+    """SQL: days from a finding's local day of logging (in `zone`) to its resolution date."""
+    if db.engine.dialect.name == "postgresql":
+        logged_on = sa.cast(sa.func.timezone(zone, Finding.created_at), sa.Date)
+        return sa.type_coerce(Finding.resolved_on - logged_on, sa.Integer)
+    # SQLite: gup_local_date is registered on each connection (gup.engine)
+    return sa.cast(sa.func.julianday(Finding.resolved_on)
+                   - sa.func.julianday(sa.func.gup_local_date(Finding.created_at, zone)), sa.Integer)
 
 
 def recurring_findings(agreement_id: int, limit: int = 50) -> list[Any]:

@@ -72,6 +72,24 @@ def test_followup_stats_aggregates_one_agreement(f):
     assert stats.resolution_delays == [("Bailleur Deux", 30.0, 2), ("Bailleur Un", 10.0, 2)]
 
 
+def test_resolution_delay_counts_from_the_local_day_of_logging(f):
+    """The database computes the delays (SQLite through gup_local_date): from the day of logging in Paris, which is
+    the next UTC day late in the evening, in summer (UTC+2) as in winter (UTC+1)."""
+    w = f.world()
+    for created_at, resolved_on in ((datetime(2026, 7, 1, 22, 30, tzinfo=UTC), date(2026, 7, 12)),   # 2 July, 00:30
+                                    (datetime(2026, 7, 1, 21, 30, tzinfo=UTC), date(2026, 7, 12)),   # 1 July, 23:30
+                                    (datetime(2026, 1, 5, 23, 15, tzinfo=UTC), date(2026, 1, 16)),   # 6 Jan., 00:15
+                                    (datetime(2026, 1, 5, 22, 45, tzinfo=UTC), date(2026, 1, 16))):  # 5 Jan., 23:45
+        f.make_finding(w["agreement"], w["hp1"], status=FindingStatus.RESOLVED, resolved_on=resolved_on,
+                       created_at=created_at)
+    f.make_finding(w["agreement"], w["hp2"], status=FindingStatus.RESOLVED, resolved_on=date(2026, 3, 1),
+                   created_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC))  # logged 2 March in Paris: no negative delay
+    db.session.commit()
+    stats = queries.followup_stats(w["coordinator"], today=date(2026, 11, 23), agreement_id=w["agreement"].id)
+    # Bailleur Un: 10, 11, 10, 11 days → median 10.5; Bailleur Deux: -1 counted as 0
+    assert stats.resolution_delays == [("Bailleur Deux", 0.0, 1), ("Bailleur Un", 10.5, 4)]
+
+
 def test_dashboard_stats_cover_only_readable_agreements(f):
     w = f.world()
     today = _fill(f, w)
