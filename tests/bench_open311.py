@@ -29,8 +29,8 @@ sends, in alternating rounds (gup, bare, gup, bare…), each round stopping afte
   resident_reports. Items per second.
 
 Figures: throughput (requests per second), p50 and p95 latency (ms), items per second; ratios gup / bare of the
-best rounds, with their targets (issue 13). Results merged into bench/results.json under "intake.<backend>" and
-"feed.<backend>" (the other keys are kept).
+best rounds, with their targets (issue 13). Results merged into bench/results.json under "open311.<backend>"
+(its "ratios", then "intake" and "feed" with their rounds; the other keys are kept).
 """
 
 from __future__ import annotations
@@ -314,12 +314,17 @@ def fill_reports(count: int, category_id: int, now: datetime) -> int:
                             "public_text": "Le problème est pris en charge."})
     db.session.execute(sa.insert(ResidentReport.__table__), reports)
     db.session.execute(sa.insert(ReportUpdate.__table__), updates)
+    if db.engine.dialect.name == "postgresql":  # the ids were given: the sequence goes on after them
+        db.session.execute(sa.text("SELECT setval(pg_get_serial_sequence('resident_reports', 'id'), "
+                                   "(SELECT MAX(id) FROM resident_reports))"))
     db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("ANALYZE"))  # the planner's statistics, as a database filled over time has them
     return count
 
 
 def setup_gup(url: str, workdir: Path, *, migrate: bool, reports: int) -> dict:
-    """gup's database ready: migrated and filled when `migrate` (a new database), then our published category
+    """gup's database ready: migrated, filled when `migrate` (a new database), then our published category
     (no extra question) and API key (public intake). Writes the gunicorn launcher; the service code, category id,
     key and the number of stored reports."""
     import sqlalchemy as sa
@@ -332,12 +337,13 @@ def setup_gup(url: str, workdir: Path, *, migrate: bool, reports: int) -> dict:
 
     app = _app(url, workdir)
     with app.app_context():
-        if migrate:
-            from flask_migrate import upgrade
+        # a new database is migrated; a prebuilt one is at the head already (or, built before the last indexes,
+        # gets them)
+        from flask_migrate import upgrade
 
-            logging.disable(logging.INFO)  # the migrations' log (alembic's fileConfig sets its own levels)
-            upgrade()
-            logging.disable(logging.NOTSET)
+        logging.disable(logging.INFO)  # the migrations' log (alembic's fileConfig sets its own levels)
+        upgrade()
+        logging.disable(logging.NOTSET)
         category = db.session.scalar(sa.select(ReportCategory).where(ReportCategory.code == CATEGORY))
         if category is None:
             category = f.make_category(code=CATEGORY, label="Encombrants (banc d'essai)",
@@ -591,17 +597,18 @@ def run(args: argparse.Namespace) -> dict:
                 if "Traceback" in log:
                     print(f"--- {server.name} server log ---\n{log[-3000:]}")
     seconds = round(time.perf_counter() - began, 1)
-    for report in reports.values():
-        report["seconds"] = seconds
+    report = {"run_at": datetime.now(UTC).isoformat(timespec="seconds"), "backend": backend, "seconds": seconds,
+              "parts": list(reports), "ratios": [r for part in reports.values() for r in part["ratios"]],
+              "verified": all(part["verified"] for part in reports.values()), **reports}
     print_table(backend, reports, args.clients)
     print(f"{seconds} s")
-    merge_results({f"{part}.{backend}": report for part, report in reports.items()}, args.results)
-    return reports
+    merge_results({f"open311.{backend}": report}, args.results)
+    return report
 
 
 def main(argv: list[str] | None = None) -> None:
-    reports = run(_arguments(argv))
-    if not all(r["verified"] for r in reports.values()):
+    report = run(_arguments(argv))
+    if not report["verified"]:
         raise SystemExit("some requests failed or were not stored exactly once")
 
 

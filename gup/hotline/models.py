@@ -209,6 +209,9 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
         "disclosure_at": _l("Publication décidée le"),
     }
     __audit_exclude__ = frozenset({"created_at", "updated_at", "contact_name", "contact_email", "contact_phone"})
+    #: Open311 GET requests.json lists the newest reports of a date window (by default the last 90 days): read in
+    #: this order from the index, never sorted from the whole table
+    __table_args__ = (sa.Index("ix_resident_reports_created_at", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
@@ -321,6 +324,8 @@ class ReportUpdate(db.Model):
     """Réponse publique: a dated status change with its public explanation (shown on /suivi/<reference>)."""
 
     __tablename__ = "resident_report_updates"
+    #: a report's first and last public updates (Open311's service_notice and status_notes) read from the index
+    __table_args__ = (sa.Index("ix_resident_report_updates_report_at", "report_id", "at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(sa.ForeignKey("resident_reports.id", ondelete="CASCADE"), index=True)
