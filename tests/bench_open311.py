@@ -2,7 +2,7 @@
 
     make bench                                   # the driver (tests/bench_all.py) runs it on both backends
     .venv/bin/python -m tests.bench_open311 [--backend sqlite|postgresql] [--database-url URL] [--parts intake,feed]
-        [--posts 300] [--forms 200] [--gets 30] [--clients 8] [--rounds 2] [--seconds 6] [--reports 50000]
+        [--posts 300] [--forms 150] [--gets 30] [--clients 8] [--rounds 2] [--seconds 4] [--reports 50000]
 
 Two gunicorn servers (2 sync workers each, 127.0.0.1, free ports): gup, and tests/bench_bare.py on its own
 database of the same backend (one endpoint inserting one row with plain SQL, one returning the N newest rows as
@@ -543,7 +543,7 @@ def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--gets", type=int, default=30, help="GETs per round and feed (bare: ×5)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=5,
+    parser.add_argument("--seconds", type=float, default=4,
                         help="at most this long per measured round (a slow machine sends fewer requests)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="JSON file to merge into")
     args = parser.parse_args(argv)
