@@ -67,8 +67,7 @@ def _thanks(reference: str, form: PublicReportForm) -> str:
     return url_for("hotline.public_thanks")
 
 
-def _submit(form: PublicReportForm, photos: list[bytes]) -> str:
-    """The report recorded; its reference (read before the commit expires the report: no reload to redirect)."""
+def _submit(form: PublicReportForm, photos: list[bytes]) -> str:  # the reference, read before the commit
     neighbourhood = db.session.get(Territory, form.neighbourhood_id.data) if form.neighbourhood_id.data else None
     contact = {"contact_name": form.contact_name.data or None, "contact_email": form.contact_email.data or None,
                "contact_phone": form.contact_phone.data or None, "contact_consent": True} \
