@@ -52,10 +52,8 @@ test-browser: venv  ## Run the Playwright tests with /usr/bin/chromium (GUP_CHRO
 
 test-all: test test-slow test-pg test-browser  ## SQLite (with the slow tests), PostgreSQL and browser runs
 
-bench: venv  ## Time the agreement list, the walk PDF, the annual review PDF, Open311 POST/GET through gunicorn vs bare Flask
-	@if [ -f tests/bench.py ]; then $(BIN)/python -m tests.bench; else echo "No benchmark yet."; fi
-	$(BIN)/python -m tests.bench_reports
-	$(BIN)/python -m tests.bench_open311
+bench: venv  ## Every benchmark on SQLite and PostgreSQL vs its bare baseline: bench/results.json, bench/summary.md
+	$(BIN)/python -m tests.bench_all $(ARGS)
 
 lint: venv  ## ruff (rules in pyproject.toml) and the import contracts
 	$(BIN)/ruff check gup tests config.py wsgi.py
