@@ -29,6 +29,12 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@ $(RUN_STAMP) $(BENCH_STAMP)
+
+# the benchmarks need gup's dependencies and pypdf, not the browser or lint tools (a fresh clone installs less)
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	@touch $@ $(RUN_STAMP)
 
 venv: $(STAMP)  ## Create .venv and install gup with its test dependencies
@@ -52,10 +58,8 @@ test-browser: venv  ## Run the Playwright tests with /usr/bin/chromium (GUP_CHRO
 
 test-all: test test-slow test-pg test-browser  ## SQLite (with the slow tests), PostgreSQL and browser runs
 
-bench: venv  ## Time the agreement list, the walk PDF, the annual review PDF, Open311 POST/GET through gunicorn vs bare Flask
-	@if [ -f tests/bench.py ]; then $(BIN)/python -m tests.bench; else echo "No benchmark yet."; fi
-	$(BIN)/python -m tests.bench_reports
-	$(BIN)/python -m tests.bench_open311
+bench: $(BENCH_STAMP)  ## Every benchmark on SQLite and PostgreSQL vs its bare baseline: bench/results.json, bench/summary.md
+	$(BIN)/python -m tests.bench_all $(ARGS)
 
 lint: venv  ## ruff (rules in pyproject.toml) and the import contracts
 	$(BIN)/ruff check gup tests config.py wsgi.py

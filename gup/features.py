@@ -32,6 +32,17 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class PublicMenuEntry:
+    """One entry of the residents' menu (the public pages' header, no account)."""
+
+    endpoint: str
+    label: Any
+    #: endpoints that mark the entry as the current one
+    current: tuple[str, ...]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class JobSpec:
     """A periodic job: `func(now)` runs under the scheduler, in an app context, and the runner commits."""
 
@@ -72,6 +83,7 @@ class Registry:
 
     app: Flask
     menu_entries: list[MenuEntry] = field(default_factory=list)
+    public_menu_entries: list[PublicMenuEntry] = field(default_factory=list)
     jobs: dict[str, JobSpec] = field(default_factory=dict)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
     work_item_providers: list[Any] = field(default_factory=list)
@@ -111,6 +123,10 @@ class Registry:
              visible: Callable[[Any], bool] | None = None, order: int = 100) -> None:
         """Add a main-menu entry."""
         self.menu_entries.append(MenuEntry(endpoint, label, current or (endpoint,), visible, order))
+
+    def public_menu(self, endpoint: str, label: Any, *, current: tuple[str, ...] = (), order: int = 100) -> None:
+        """Add an entry to the residents' menu of the public pages; `current` are endpoint prefixes."""
+        self.public_menu_entries.append(PublicMenuEntry(endpoint, label, current or (endpoint,), order))
 
     def home(self, role: Any, endpoint: str) -> None:
         """Give a role its own home page (e.g. relays land on their phone page instead of the dashboard). Users

@@ -251,3 +251,61 @@ def error_links(form: Any) -> list[tuple[str, str, str]]:
 
     walk(form)
     return links
+
+
+# --- a resident's optional contact on a public form (hotline report, budget proposal) -------------------------
+
+PHONE_PATTERN = r"^[0-9 +().\-]{6,40}$"
+TOO_LONG = _l("%(max)d caractères au maximum.")
+
+
+def phone_validators() -> list:
+    """A resident's or caller's phone number, the same on every form."""
+    return [wtforms.validators.Optional(), wtforms.validators.Length(max=40, message=TOO_LONG),
+            wtforms.validators.Regexp(PHONE_PATTERN, message=_l("Numéro de téléphone invalide."))]
+
+
+def contact_fields() -> tuple[StringField, StringField, StringField]:
+    """`contact_name, contact_email, contact_phone = contact_fields()` in a form's body (created there, so the
+    fields keep their place in the form's order). The form adds its own `contact_consent` wording."""
+    v = wtforms.validators
+    return (StringField(_l("Nom"), filters=[strip], validators=[v.Optional(), v.Length(max=120, message=TOO_LONG)],
+                        render_kw={"autocomplete": "name", "maxlength": 120}),
+            StringField(_l("Adresse e-mail"), filters=[strip],
+                        validators=[v.Optional(), v.Length(max=254, message=TOO_LONG),
+                                    v.Email(_l("Adresse e-mail invalide."), check_deliverability=False)],
+                        render_kw={"autocomplete": "email", "inputmode": "email", "type": "email", "maxlength": 254}),
+            StringField(_l("Téléphone"), filters=[strip], validators=phone_validators(),
+                        render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel", "maxlength": 40}))
+
+
+def honeypot_field() -> StringField:
+    """`website = honeypot_field()`: hidden from people (templates/_macros/forms.html `honeypot`), filled by robots."""
+    return StringField(_l("Laissez ce champ vide"), render_kw={"tabindex": "-1", "autocomplete": "off",
+                                                                "aria-hidden": "true"})
+
+
+class ResidentContact:
+    """Rules of a resident's optional contact (fields `contact_name`, `contact_email`, `contact_phone`,
+    `contact_consent`): consent needs a way to be contacted, the details are kept only with consent; and the
+    honeypot (`website`) of the public forms."""
+
+    def validate_contact_consent(self, field: Any) -> None:
+        if field.data and not (self.contact_email.data or self.contact_phone.data):
+            raise wtforms.ValidationError(_l("Pour être contacté·e, indiquez une adresse e-mail ou un numéro de "
+                                             "téléphone."))
+
+    @property
+    def is_spam(self) -> bool:
+        return bool((self.website.data or "").strip())
+
+    @property
+    def wants_contact(self) -> bool:
+        """Contact details are kept only with the explicit consent."""
+        return bool(self.contact_consent.data and (self.contact_email.data or self.contact_phone.data))
+
+    @property
+    def contact_dropped(self) -> bool:
+        """Contact details were typed without consent: they are not stored."""
+        return not self.contact_consent.data and bool(self.contact_name.data or self.contact_email.data
+                                                      or self.contact_phone.data)

@@ -14,6 +14,7 @@ No import from gup: every layer may use it.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -159,17 +160,23 @@ def guard_json_body() -> None:
         request._cached_data = json.dumps(cleaned, ensure_ascii=False).encode()
 
 
+@functools.cache
+def _string_attributes(mapper: Any) -> tuple[str, ...]:
+    """The attribute keys of a mapper's string columns (read once per mapped class, not at every flush)."""
+    import sqlalchemy as sa
+
+    return tuple(mapper.get_property_by_column(column).key for column in mapper.columns
+                 if isinstance(column.type, sa.String))
+
+
 def clean_text_columns(session: Any, _context: Any, _instances: Any) -> None:
     """before_flush: every string attribute of a new or changed row goes through clean_text."""
     import sqlalchemy as sa
 
     for obj in (*session.new, *session.dirty):
-        mapper = sa.inspect(obj).mapper
-        for column in mapper.columns:
-            if not isinstance(column.type, sa.String):
-                continue
-            key = mapper.get_property_by_column(column).key
-            value = obj.__dict__.get(key)
+        values = obj.__dict__
+        for key in _string_attributes(sa.inspect(obj).mapper):
+            value = values.get(key)
             if isinstance(value, str):
                 cleaned = clean_text(value)
                 if cleaned != value:

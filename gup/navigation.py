@@ -37,8 +37,16 @@ def nav_items() -> list[NavItem]:
     return items
 
 
+def public_nav_items() -> list[NavItem]:
+    """The residents' menu of the public pages (what the features registered with `registry.public_menu`)."""
+    endpoint = request.endpoint or ""
+    entries = sorted(registry().public_menu_entries, key=lambda e: e.order)
+    return [NavItem(url_for(e.endpoint), str(e.label), any(endpoint.startswith(c) for c in e.current))
+            for e in entries]
+
+
 def register(app: Flask) -> None:
     @app.context_processor
     def _globals() -> dict:
         return {"nav_items": nav_items() if current_user.is_authenticated else [],
-                "current_locale": str(get_locale() or "fr"), "can": policy.can}
+                "current_locale": str(get_locale() or "fr"), "can": policy.can, "public_nav_items": public_nav_items}

@@ -128,6 +128,8 @@ def bench_restitution(app, sizes: tuple[int, ...] = (50, 500)) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=30, help="timed requests per scenario (default 30)")
+    parser.add_argument("--backend", choices=("sqlite",), default="sqlite",
+                        help="SQLite only (tests/bench_all.py passes it): an in-process micro-benchmark")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="gup-bench-") as tmp:

@@ -32,6 +32,7 @@ def init_app(app: Any, registry: Any) -> None:
     registry.blueprints(bp, public_bp)
     registry.api(campaigns_api)
     registry.menu("budget.home", _l("Budgets participatifs"), current=("budget.",), visible=_coordination, order=48)
+    registry.public_menu("budget_public.index", _l("Budget participatif"), current=("budget_public.",), order=30)
 
     registry.job("budget.advance_phases", jobs.advance_phases, trigger="cron", hour=0, minute=15,
                  description="Move participatory budget campaigns on to the phase whose start date has come")

@@ -9,17 +9,26 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 
 from gup.budget.models import PBPhase, PBProject, ProjectStatus
-from gup.forms_common import REQUIRED, FrenchDateField, SelectField, SelectMultipleField, int_or_none, strip
+from gup.forms_common import (
+    REQUIRED,
+    TOO_LONG,
+    FrenchDateField,
+    ResidentContact,
+    SelectField,
+    SelectMultipleField,
+    contact_fields,
+    honeypot_field,
+    int_or_none,
+    strip,
+)
 from gup.policy import can
 
 AMOUNT_HELP = _l("En euros, par exemple 25 000 ou 1 250,50.")
@@ -111,8 +120,6 @@ def merge_form(project: PBProject, user: Any, form: MergeForm | None = None) -> 
 # --- public pages (no account) -------------------------------------------------------------------------------
 
 MAX_DESCRIPTION = 5000
-PHONE_PATTERN = r"^[0-9 +().\-]{6,40}$"
-TOO_LONG = _l("%(max)d caractères au maximum.")
 
 
 def id_or_none(value: Any) -> int | None:
@@ -142,7 +149,7 @@ class AgeCheck:
                                     "confirmer votre âge.", age=self.min_age))
 
 
-class PublicProposalForm(AgeCheck, FlaskForm):
+class PublicProposalForm(AgeCheck, ResidentContact, FlaskForm):
     """« Proposer un projet »: title, description, place, estimated cost, optional contact, honeypot."""
 
     title = StringField(_l("Titre de votre proposition"), filters=[strip],
@@ -158,23 +165,10 @@ class PublicProposalForm(AgeCheck, FlaskForm):
     estimated_cost = StringField(_l("Coût estimé en euros (facultatif)"), filters=[strip],
                                  validators=[Optional(), Length(max=20, message=TOO_LONG)],
                                  render_kw={"inputmode": "decimal", "maxlength": 20})
-    contact_name = StringField(_l("Nom"), filters=[strip],
-                               validators=[Optional(), Length(max=120, message=TOO_LONG)],
-                               render_kw={"autocomplete": "name", "maxlength": 120})
-    contact_email = StringField(_l("Adresse e-mail"), filters=[strip],
-                                validators=[Optional(), Length(max=254, message=TOO_LONG),
-                                            Email(_l("Adresse e-mail invalide."), check_deliverability=False)],
-                                render_kw={"autocomplete": "email", "inputmode": "email", "type": "email",
-                                           "maxlength": 254})
-    contact_phone = StringField(_l("Téléphone"), filters=[strip],
-                                validators=[Optional(), Length(max=40, message=TOO_LONG),
-                                            Regexp(PHONE_PATTERN, message=_l("Numéro de téléphone invalide."))],
-                                render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel",
-                                           "maxlength": 40})
+    contact_name, contact_email, contact_phone = contact_fields()
     contact_consent = BooleanField(_l("J'accepte d'être contacté·e au sujet de cette proposition"))
     age_confirmed = BooleanField(_l("J'ai l'âge minimum de la campagne"))
-    #: honeypot: hidden from people, filled by robots
-    website = StringField(_l("Laissez ce champ vide"), render_kw={"tabindex": "-1", "autocomplete": "off"})
+    website = honeypot_field()
 
     #: ids of the campaign's eligible places, set by the view
     place_ids: frozenset[int] = frozenset()
@@ -182,26 +176,6 @@ class PublicProposalForm(AgeCheck, FlaskForm):
     def validate_place_id(self, field: Any) -> None:
         if field.data is not None and field.data not in self.place_ids:
             raise ValidationError(_l("Choisissez un lieu dans la liste."))
-
-    def validate_contact_consent(self, field: Any) -> None:
-        if field.data and not (self.contact_email.data or self.contact_phone.data):
-            raise ValidationError(_l("Pour être contacté·e, indiquez une adresse e-mail ou un numéro de "
-                                     "téléphone."))
-
-    @property
-    def is_spam(self) -> bool:
-        return bool((self.website.data or "").strip())
-
-    @property
-    def wants_contact(self) -> bool:
-        """Contact details are kept only with the explicit consent."""
-        return bool(self.contact_consent.data and (self.contact_email.data or self.contact_phone.data))
-
-    @property
-    def contact_dropped(self) -> bool:
-        """Contact details were typed without consent: they are not stored."""
-        return not self.contact_consent.data and bool(self.contact_name.data or self.contact_email.data
-                                                      or self.contact_phone.data)
 
 
 class VoteForm(AgeCheck, FlaskForm):

@@ -588,12 +588,7 @@ def current_overrides(campaign: PBCampaign) -> dict[int, SelectionOverride]:
 
 
 def compute_selection(campaign: PBCampaign) -> rule.Selection:
-    counts = count_votes(campaign)
-    candidates = [rule.Candidate(p.id, counts[p.id].total, p.cost, p.neighbourhood_id, p.submitted_at)
-                  for p in votable_projects(campaign)]
-    overrides = {pid: o.selected for pid, o in current_overrides(campaign).items()}
-    return rule.select(candidates, campaign.envelope, {e.neighbourhood_id: e.amount for e in campaign.envelopes},
-                       overrides)
+    return results(campaign).selection
 
 
 @dataclass(frozen=True)
@@ -819,24 +814,18 @@ class PublicResults:
 def public_results(campaign: PBCampaign) -> PublicResults:
     """The ranking (online, paper and total votes), the selection and the overrides with their reasons. Once
     the results are recorded the projects' statuses say who won; before, the rule's current outcome does."""
-    counts = count_votes(campaign)
-    projects = {p.id: p for p in votable_projects(campaign)}
-    candidates = [rule.Candidate(p.id, counts[p.id].total, p.cost, p.neighbourhood_id, p.submitted_at)
-                  for p in projects.values()]
-    selection = compute_selection(campaign)
-    recorded = any(p.status in (ProjectStatus.SELECTED, ProjectStatus.NOT_SELECTED) for p in projects.values())
-    chosen = ({p.id for p in projects.values() if p.status is ProjectStatus.SELECTED} if recorded
-              else set(selection.selected))
-    rows = [PublicRank(i, projects[c.id], counts[c.id], c.id in chosen,
-                          None if c.id in chosen else selection.skip_reason(c.id))
-            for i, c in enumerate(rule.rank(candidates), start=1)]
-    overrides = sorted((o for o in current_overrides(campaign).values() if o.project_id in projects),
+    ranked = results(campaign)
+    chosen = ({r.project.id for r in ranked.rows if r.project.status is ProjectStatus.SELECTED} if ranked.recorded
+              else {r.project.id for r in ranked.rows if r.selected})
+    rows = [PublicRank(r.rank, r.project, r.count, r.project.id in chosen,
+                       None if r.project.id in chosen else r.skip_reason) for r in ranked.rows]
+    overrides = sorted((r.override for r in ranked.rows if r.override is not None),
                        key=lambda o: (o.decided_at, o.id))
     ballots = db.session.scalar(sa.select(sa.func.count()).select_from(VotingCode)
                                 .where(VotingCode.campaign_id == campaign.id, VotingCode.used_at.is_not(None)))
     remaining = campaign.envelope - sum((r.project.cost or Decimal(0) for r in rows if r.selected), Decimal(0))
-    return PublicResults(rows, overrides, sum(c.online for c in counts.values()),
-                         sum(c.paper for c in counts.values()), int(ballots or 0), remaining)
+    return PublicResults(rows, overrides, sum(r.count.online for r in rows), sum(r.count.paper for r in rows),
+                         int(ballots or 0), remaining)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,9 @@ def init_app(app: Any, registry: Any) -> None:
     registry.job("hotline.erase_contact_data", jobs.erase_contact_data, trigger="cron", hour=3, minute=30,
                  description="Erase reporters' contact details past the retention period")
     registry.menu("hotline.index", _l("Signalements"), current=BACK_OFFICE_ENDPOINTS, order=30)
+    registry.public_menu("hotline.public_report", _l("Signaler un problème"), order=10)
+    registry.public_menu("hotline.public_track_form", _l("Suivre un signalement"), current=("hotline.public_track",),
+                         order=20)
     registry.work_items(PROVIDER)  # « Mes actions » (gup.inbox)
     registry.work_items(*COORDINATION_PROVIDERS)  # the coordination's « À traiter » (gup.dashboard)
     registry.demo(demo.load, name="hotline", order=30)

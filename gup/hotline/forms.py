@@ -18,8 +18,12 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from gup.forms_common import (
     FrenchFloatField,
     RadioField,
+    ResidentContact,
     SelectField,
+    contact_fields,
+    honeypot_field,
     int_or_none,
+    phone_validators,
     strip,
 )
 from gup.hotline.models import TEXT_MAX, Channel, ReportStatus
@@ -29,7 +33,6 @@ from gup.orm import SEARCH_MAX
 #: longest description accepted from the public (a page of text; the API has its own limit)
 MAX_DESCRIPTION = 5000
 MAX_PHOTOS = 5
-PHONE_PATTERN = r"^[0-9 +().\-]{6,40}$"
 
 
 def id_or_none(value: Any) -> int | None:
@@ -42,13 +45,7 @@ def id_or_none(value: Any) -> int | None:
         return None
 
 
-def phone_validators() -> list:
-    """The caller's or resident's phone number, the same on the public form and the phone intake."""
-    return [Optional(), Length(max=40, message=_l("%(max)d caractères au maximum.")),
-            Regexp(PHONE_PATTERN, message=_l("Numéro de téléphone invalide."))]
-
-
-class ReportRules:
+class ReportRules(ResidentContact):
     """The checks a report gets whoever types it (the resident on /signaler, an operator taking a call): the
     problem is located, both coordinates or none, and a consent to be contacted comes with a way to do it."""
 
@@ -65,11 +62,6 @@ class ReportRules:
             raise ValidationError(_l("Indiquez où se trouve le problème : une adresse ou un quartier."))
         raise ValidationError(_l("Indiquez où se trouve le problème : une adresse, un quartier ou des "
                                  "coordonnées."))
-
-    def validate_contact_consent(self, field):
-        if field.data and not (self.contact_email.data or self.contact_phone.data):
-            raise ValidationError(_l("Pour être contacté·e, indiquez une adresse e-mail ou un numéro de "
-                                     "téléphone."))
 
 
 class PublicReportForm(ReportRules, FlaskForm):
@@ -96,20 +88,9 @@ class PublicReportForm(ReportRules, FlaskForm):
                        "catégorie, le quartier, l'état et les réponses sont publiés."))
     photos = MultipleFileField(_l("Photos (facultatif)"),
                                render_kw={"accept": "image/*", "capture": "environment"})
-    contact_name = StringField(_l("Nom"), filters=[strip],
-                               validators=[Optional(), Length(max=120, message=_l("%(max)d caractères au maximum."))],
-                               render_kw={"autocomplete": "name", "maxlength": 120})
-    contact_email = StringField(_l("Adresse e-mail"), filters=[strip],
-                                validators=[Optional(), Length(max=254, message=_l("%(max)d caractères au maximum.")),
-                                            Email(_l("Adresse e-mail invalide."), check_deliverability=False)],
-                                render_kw={"autocomplete": "email", "inputmode": "email", "type": "email",
-                                           "maxlength": 254})
-    contact_phone = StringField(_l("Téléphone"), filters=[strip], validators=phone_validators(),
-                                render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel", "maxlength": 40})
+    contact_name, contact_email, contact_phone = contact_fields()
     contact_consent = BooleanField(_l("J'accepte d'être contacté·e au sujet de ce signalement"))
-    #: honeypot: hidden from people, filled by robots
-    website = StringField(_l("Laissez ce champ vide"), render_kw={"tabindex": "-1", "autocomplete": "off",
-                                                                    "aria-hidden": "true"})
+    website = honeypot_field()
 
     #: ids of the published categories and of the neighbourhoods, set by the view
     category_ids: frozenset[int] = frozenset()
@@ -131,21 +112,6 @@ class PublicReportForm(ReportRules, FlaskForm):
     def uploads(self) -> list:
         """The files actually chosen (an empty file input still sends one nameless part)."""
         return [f for f in (self.photos.data or []) if f and getattr(f, "filename", "")]
-
-    @property
-    def is_spam(self) -> bool:
-        return bool((self.website.data or "").strip())
-
-    @property
-    def wants_contact(self) -> bool:
-        """Contact details are kept only with the explicit consent."""
-        return bool(self.contact_consent.data and (self.contact_email.data or self.contact_phone.data))
-
-    @property
-    def contact_dropped(self) -> bool:
-        """Contact details were typed without consent: they are not stored."""
-        return not self.contact_consent.data and bool(self.contact_name.data or self.contact_email.data or
-                                                      self.contact_phone.data)
 
 
 class TrackForm(FlaskForm):

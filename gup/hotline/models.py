@@ -209,10 +209,12 @@ class ResidentReport(Audited, TimestampMixin, db.Model):
         "disclosure_at": _l("Publication décidée le"),
     }
     __audit_exclude__ = frozenset({"created_at", "updated_at", "contact_name", "contact_email", "contact_phone"})
-    #: the queue counts and sorts the reports of the agreements one sees by status, category and date on the first
-    #: index without reading the table, the reports to triage (two statuses, overdue first) on the second; the
-    #: duplicate candidates are the recent reports that are not duplicates
-    __table_args__ = (sa.Index("ix_resident_reports_agreement_status", "agreement_id", "status", "category_id",
+    #: Open311 GET requests.json lists the newest reports of a date window (by default the last 90 days): read in
+    #: this order from the index, never sorted from the whole table. The queue counts and sorts the reports of the
+    #: agreements one sees by status, category and date without reading the table, the reports to triage (two
+    #: statuses, overdue first) likewise; the duplicate candidates are the recent reports that are not duplicates
+    __table_args__ = (sa.Index("ix_resident_reports_created_at", "created_at", "id"),
+                      sa.Index("ix_resident_reports_agreement_status", "agreement_id", "status", "category_id",
                                "created_at"),
                       sa.Index("ix_resident_reports_status_due", "status", "category_id", "created_at",
                                "first_answer_at", "agreement_id"),
@@ -329,6 +331,8 @@ class ReportUpdate(db.Model):
     """Réponse publique: a dated status change with its public explanation (shown on /suivi/<reference>)."""
 
     __tablename__ = "resident_report_updates"
+    #: a report's first and last public updates (Open311's service_notice and status_notes) read from the index
+    __table_args__ = (sa.Index("ix_resident_report_updates_report_at", "report_id", "at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(sa.ForeignKey("resident_reports.id", ondelete="CASCADE"), index=True)

@@ -62,12 +62,12 @@ def _show_error(form: PublicReportForm, exc: DomainError) -> None:
         show_domain_error(form, exc)
 
 
-def _thanks(report, form: PublicReportForm) -> str:
-    session[LAST_REFERENCE_KEY] = {"reference": report.reference, "contact_dropped": form.contact_dropped}
+def _thanks(reference: str, form: PublicReportForm) -> str:
+    session[LAST_REFERENCE_KEY] = {"reference": reference, "contact_dropped": form.contact_dropped}
     return url_for("hotline.public_thanks")
 
 
-def _submit(form: PublicReportForm, photos: list[bytes]):
+def _submit(form: PublicReportForm, photos: list[bytes]) -> str:  # the reference, read before the commit
     neighbourhood = db.session.get(Territory, form.neighbourhood_id.data) if form.neighbourhood_id.data else None
     contact = {"contact_name": form.contact_name.data or None, "contact_email": form.contact_email.data or None,
                "contact_phone": form.contact_phone.data or None, "contact_consent": True} \
@@ -76,7 +76,7 @@ def _submit(form: PublicReportForm, photos: list[bytes]):
         channel=Channel.WEB, category=db.session.get(ReportCategory, form.category_id.data),
         description=form.description.data, address=form.address.data or None, latitude=form.latitude.value,
         longitude=form.longitude.value, neighbourhood=neighbourhood, territory=neighbourhood, photos=photos,
-        actor=None, now=now_utc(), publish_description=bool(form.publish_description.data), **contact)
+        actor=None, now=now_utc(), publish_description=bool(form.publish_description.data), **contact).reference
 
 
 @bp.route("/signaler", methods=["GET", "POST"])
@@ -88,7 +88,7 @@ def public_report():
         logger.warning("hotline honeypot filled: submission dropped, nothing stored")
         return render_template("hotline/public/thanks.html", report=None, contact_dropped=False)
     return handle_form(form, lambda: _submit(form, [f.read() for f in form.uploads]), success=None,
-                       redirect_to=lambda report: _thanks(report, form), on_error=_show_error) \
+                       redirect_to=lambda reference: _thanks(reference, form), on_error=_show_error) \
         or render_form("hotline/public/form.html", form, categories=categories, max_photos=MAX_PHOTOS)
 
 

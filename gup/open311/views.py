@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request, url_for
+from flask import Response, current_app, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from webargs.flaskparser import FlaskParser
@@ -31,7 +31,7 @@ from gup.hotline.models import Channel, ReportCategory, ReportStatus
 from gup.inputs import DATE_MAX, DATE_MIN
 from gup.open311 import bp, queries
 from gup.open311.formats import FORMATS, Open311Error, render, render_errors, w3c
-from gup.open311.payloads import service_requests
+from gup.open311.payloads import local_w3c, service_requests, service_requests_json
 from gup.open311.schemas import ServiceRequestIn, first_error
 from gup.open311.services import client_for_key
 from gup.orm import now_utc
@@ -251,6 +251,8 @@ def list_requests(fmt: str):
         start, end = _window(now_utc())
         reports = queries.search_requests(start=start, end=end, service_codes=_list("service_code") or None,
                                           statuses=statuses or None, client=client)
+    if fmt == "json":
+        return Response(service_requests_json(reports, client), content_type=FORMATS["json"])
     return render(service_requests(reports, client), fmt, root="service_requests", item="request")
 
 
@@ -278,11 +280,12 @@ def request_updates(fmt: str):
     """FixMyStreet's extension: the public updates dated between start_date and end_date."""
     client = _reader()
     start, end = _window(now_utc())
+    w3c_local = local_w3c()
     data = [{
         "update_id": str(u.id),
-        "service_request_id": u.report.reference,
+        "service_request_id": u.reference,
         "status": STATUS_EXTENDED[u.status],
-        "updated_datetime": w3c(u.at),
+        "updated_datetime": w3c_local(u.at),
         "description": u.public_text,
         "media_url": None,
     } for u in queries.updates_between(start=start, end=end, client=client)]

@@ -329,3 +329,24 @@ def test_an_expired_public_form_gets_a_public_page_that_tells_the_truth(app, cli
         assert 'href="/signaler"' in html
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+#: the public form's POST: the published categories and neighbourhoods (the form's choices), the category's
+#: default organisation (the suggested one), the response template; the report inserted, its reference set; its
+#: public update, status change, acknowledgement mail and audit entries (create, then the reference). The
+#: redirect reads the reference kept before the commit (no reload of the report).
+PUBLIC_POST_QUERIES = 11
+
+
+def test_a_public_report_stays_within_its_query_budget(client, category, count_queries):
+    client.post("/signaler", data=_form(category, description="Échauffement"))  # lazily set up things
+    data = _form(category, contact_email="awa@example.org", contact_consent="y")
+    db.session.expunge_all()  # nothing the test loaded is expired and reloaded inside the request
+    with count_queries() as statements:
+        response = client.post("/signaler", data=data)
+    assert response.status_code == 302
+    assert len(statements) <= PUBLIC_POST_QUERIES, "\n".join(statements)
+    report = db.session.scalar(sa.select(ResidentReport).order_by(ResidentReport.id.desc()))
+    assert report.reference in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert [m.to_address for m in db.session.scalars(sa.select(OutboundMail).where(
+        OutboundMail.cause_kind == "resident_report", OutboundMail.cause_id == report.id))] == ["awa@example.org"]

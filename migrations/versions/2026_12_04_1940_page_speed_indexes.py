@@ -7,15 +7,15 @@ theme widened with status, kind and due date (the charts' counts by theme and st
 filtered by theme and status), per agreement and due date (the lists' order)
 
 Revision ID: c5d8e1f2a3b4
-Revises: 9f4c2e7d1a08
-Create Date: 2026-12-04 19:00:00.000000+00:00
+Revises: c4e8a1f3b9d2
+Create Date: 2026-12-04 19:40:00.000000+00:00
 
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c5d8e1f2a3b4'
-down_revision = '9f4c2e7d1a08'
+down_revision = 'c4e8a1f3b9d2'
 branch_labels = None
 depends_on = None
 
