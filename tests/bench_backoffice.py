@@ -1,4 +1,4 @@
-"""Benchmark of the back-office pages on load data, beside a bare Flask page, and of the scheduler.
+"""Benchmark of the back-office pages on load data, beside a bare Flask page.
 
     make bench                                   # runs it with the other benchmarks
     .venv/bin/python -m tests.bench_backoffice [--scale 20] [--requests 40] [--clients 4] [--database-url URL]
@@ -17,10 +17,9 @@
    SQLAlchemy before_cursor_execute).
 4. The bare baseline (tests/bench_bare.py `GET /page`: one indexed query on 50,000 rows, a small Jinja
    template) under the same load; each page's p95 / bare p95 (target ≤ 3×).
-5. The scheduler: `flask gup jobs run-due` timed over `--scheduler-agreements` (200) small synthetic agreements
-   (gup/demo/scale.py with its per-agreement counts turned down here: 40 findings, 40 reports, 4 walks…).
 
-Results are merged into bench/results.json under "backoffice" and "scheduler".
+The scheduler's benchmark is tests/bench_scheduler.py. Results are merged into bench/results.json under
+"backoffice".
 """
 
 from __future__ import annotations
@@ -48,8 +47,6 @@ PASSWORD = "demo-gup-2026"  # gup.agreements.demo.DEMO_PASSWORD
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_BENCH = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_bo"
 TARGET_RATIO = 3.0
-#: per-agreement counts of the scheduler's small agreements (gup.demo.scale module constants)
-SMALL = {"WALKS": 4, "FINDINGS": 40, "REPORTS": 40, "COMMITMENTS": 6, "RELAYS": 3}
 
 
 def _flask(url: str, *args: str) -> str:
@@ -283,47 +280,6 @@ def bare_baseline(workdir: Path, requests: int, clients: int) -> dict:
             "statuses": sorted({a[1] for a in result["answers"]})}
 
 
-# --- scheduler ---------------------------------------------------------------------------------------
-
-def scheduler_database(workdir: Path, agreements: int, seed: int) -> tuple[str, dict]:
-    """SQLite file with the demo and `agreements` small synthetic agreements (cached like the big one)."""
-    cached = CACHE / f"scheduler-{agreements}-seed{seed}-{alembic_head()}.sqlite3"
-    built = None
-    if not cached.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        started = time.perf_counter()
-        url = f"sqlite:///{partial}"
-        _flask(url, "db", "upgrade")
-        code = ("import gup.demo.scale as s, gup.demo.cli as c, config\n"
-                "from gup import create_app\n"
-                f"for k, v in {SMALL!r}.items(): setattr(s, k, v)\n"
-                f"app = create_app(config.Config, SQLALCHEMY_DATABASE_URI={url!r})\n"
-                f"with app.app_context(): c._load_scale({agreements}, {seed})\n")
-        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
-        if proc.returncode:
-            raise SystemExit(f"loading the scheduler's agreements failed:\n{proc.stderr[-3000:]}")
-        built = round(time.perf_counter() - started, 1)
-        partial.rename(cached)
-    target = workdir / "scheduler.sqlite3"
-    shutil.copyfile(cached, target)
-    return f"sqlite:///{target}", {"cache": str(cached.relative_to(ROOT)), "built_seconds": built}
-
-
-def time_scheduler(url: str) -> dict:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url)
-    with engine.connect() as conn:
-        agreements = conn.execute(sa.text("SELECT COUNT(*) FROM agreements")).scalar_one()
-    engine.dispose()
-    started = time.perf_counter()
-    out = _flask(url, "gup", "jobs", "run-due")
-    seconds = round(time.perf_counter() - started, 2)
-    return {"agreements": agreements, "seconds": seconds, "output": out.strip().splitlines()[-20:]}
-
-
 # --- report ------------------------------------------------------------------------------------------
 
 def print_summary(report: dict) -> None:
@@ -340,9 +296,6 @@ def print_summary(report: dict) -> None:
             flag = "" if (r["ratio_p95"] or 0) <= TARGET_RATIO else "  > 3×"
             print(f"{name:<22} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['queries']:>8} "
                   f"{r['ratio_p95']:>8.1f}×  {','.join(map(str, r['statuses']))}{flag}")
-    s = report.get("scheduler")
-    if s:
-        print(f"\nscheduler: flask gup jobs run-due over {s['agreements']} agreements: {s['seconds']} s")
 
 
 def main() -> dict:
@@ -354,7 +307,6 @@ def main() -> dict:
     parser.add_argument("--database-url", help="an empty database to migrate and load instead of SQLite "
                                                "(PostgreSQL is then not run separately)")
     parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL even when 127.0.0.1:5432 answers")
-    parser.add_argument("--scheduler-agreements", type=int, default=200, help="0 to skip the scheduler")
     parser.add_argument("--results", type=Path, default=None, help="JSON file to merge into (bench/results.json)")
     args = parser.parse_args()
     began = time.perf_counter()
@@ -376,10 +328,6 @@ def main() -> dict:
                     made = load_url(pg, args.scale, args.seed)
                     databases["postgresql"] = {**made, **measure(pg, workdir, args.requests, args.clients,
                                                                  bare["p95_ms"])}
-        scheduler = None
-        if args.scheduler_agreements:
-            url, made = scheduler_database(workdir, args.scheduler_agreements, args.seed)
-            scheduler = {**made, **time_scheduler(url), "run_at": datetime.now(UTC).isoformat(timespec="seconds")}
 
     report = {"run_at": datetime.now(UTC).isoformat(timespec="seconds"), "scale": args.scale, "seed": args.seed,
               "requests": args.requests, "clients": args.clients, "workers": 2, "cores": os.cpu_count(),
@@ -387,11 +335,8 @@ def main() -> dict:
               "all_ok": all(r["statuses"] == [200] and r["status_in_process"] == 200
                             for run in databases.values() for r in run["pages"].values()),
               "seconds": round(time.perf_counter() - began, 1)}
-    print_summary({**report, "scheduler": scheduler})
-    entries = {"backoffice": report}
-    if scheduler:
-        entries["scheduler"] = scheduler
-    merge_results(entries, *([args.results] if args.results else []))
+    print_summary(report)
+    merge_results({"backoffice": report}, *([args.results] if args.results else []))
     if not report["all_ok"]:
         raise SystemExit("some pages did not answer 200")
     return report

@@ -22,6 +22,7 @@ from gup.evaluations.models import Evaluation, EvaluationReminder, EvaluationSta
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.notifications.services import mail_url, queue_notification
+from gup.territory.queries import shared_territory_index
 
 logger = logging.getLogger(__name__)
 
@@ -107,13 +108,22 @@ def remind_due(now: datetime) -> int:
 
 def prepare_drafts(now: datetime) -> int:
     """When an evaluation's period is over (the annual review's in January for the past year, the mid-term on
-    its date), open its preparation, compute the draft (snapshot + PDF « Projet ») and tell the partners."""
+    its date), open its preparation, compute the draft (its snapshot; the PDF « Projet » is rendered when
+    downloaded) and tell the partners. Every agreement's evaluations come due together in January: the drafts
+    share one read of the territory tree, and each costs a constant number of queries."""
     today = local_today(now)
-    done = 0
     stmt = (sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.SCHEDULED,
                                           Evaluation.period_end < today)
             .order_by(Evaluation.due_on, Evaluation.id))
-    for evaluation in db.session.scalars(stmt).all():
+    with shared_territory_index():
+        done = _prepare(db.session.scalars(stmt).all(), now, today)
+    logger.info("%s evaluation draft(s) prepared", done)
+    return done
+
+
+def _prepare(evaluations: list[Evaluation], now: datetime, today: date) -> int:
+    done = 0
+    for evaluation in evaluations:
         services.prepare_draft(evaluation, actor=None, now=now)
 
         def send(evaluation: Evaluation = evaluation) -> int:
@@ -127,7 +137,6 @@ def prepare_drafts(now: datetime) -> int:
 
         _claim(evaluation, "preparation", now=now, send=send)
         done += 1
-    logger.info("%s evaluation draft(s) prepared", done)
     return done
 
 

@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 
-from gup.agreements.models import Agreement, Commitment, TfpbAxisRef
+from gup.agreements.models import Agreement, Commitment, Partner, TfpbAxisRef
 from gup.evaluations.models import (
     AgreementIndicator,
     Evaluation,
@@ -28,6 +29,7 @@ from gup.extensions import db
 from gup.features import registry
 from gup.i18n import fmt_date
 from gup.indicators import IndicatorSpec, IndicatorValue, Period, Section, as_number
+from gup.territory.queries import shared_territory_index
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +154,9 @@ def _previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
 def commitments(agreement: Agreement, cut_off: date) -> list[dict[str, Any]]:
     rows = []
     axes = {a.code: a for a in db.session.scalars(sa.select(TfpbAxisRef))}
-    stmt = sa.select(Commitment).where(Commitment.agreement_id == agreement.id).order_by(Commitment.reference)
+    stmt = (sa.select(Commitment).where(Commitment.agreement_id == agreement.id).order_by(Commitment.reference)
+            .options(selectinload(Commitment.updates), joinedload(Commitment.theme),
+                     joinedload(Commitment.partner).joinedload(Partner.organisation)))
     for c in db.session.scalars(stmt):
         spending = c.latest_spending(on=cut_off)
         measure = c.latest_measure(on=cut_off)
@@ -183,7 +187,13 @@ def _annex(spec: Any, agreement: Agreement, period: Period) -> dict[str, Any]:
 
 
 def build(evaluation: Evaluation, *, now: datetime, version: int, is_draft: bool) -> dict[str, Any]:
-    """The snapshot of evaluation as of now (see /work/prompts/snapshot.md for the schema)."""
+    """The snapshot of evaluation as of now (see /work/prompts/snapshot.md for the schema); the indicators
+    share one read of the territory tree."""
+    with shared_territory_index():
+        return _build(evaluation, now=now, version=version, is_draft=is_draft)
+
+
+def _build(evaluation: Evaluation, *, now: datetime, version: int, is_draft: bool) -> dict[str, Any]:
     agreement = evaluation.agreement
     reg = registry()
     period = evaluation_period(evaluation)
