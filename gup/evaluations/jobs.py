@@ -18,6 +18,7 @@ from gup.agreements.models import Agreement
 from gup.auth.models import Role, User
 from gup.claims import insert_once
 from gup.evaluations import services
+from gup.evaluations import snapshot as snapshots
 from gup.evaluations.models import Evaluation, EvaluationReminder, EvaluationStatus
 from gup.extensions import db
 from gup.i18n import local_today
@@ -110,12 +111,13 @@ def prepare_drafts(now: datetime) -> int:
     """When an evaluation's period is over (the annual review's in January for the past year, the mid-term on
     its date), open its preparation, compute the draft (its snapshot; the PDF « Projet » is rendered when
     downloaded) and tell the partners. Every agreement's evaluations come due together in January: the drafts
-    share one read of the territory tree, and each costs a constant number of queries."""
+    share one read of the territory tree and compute each indicator once per agreement and period (a review
+    compares with the year before, which a backlog prepares too); each costs a constant number of queries."""
     today = local_today(now)
     stmt = (sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.SCHEDULED,
                                           Evaluation.period_end < today)
             .order_by(Evaluation.due_on, Evaluation.id))
-    with shared_territory_index():
+    with shared_territory_index(), snapshots.shared_indicator_values():
         done = _prepare(db.session.scalars(stmt).all(), now, today)
     logger.info("%s evaluation draft(s) prepared", done)
     return done

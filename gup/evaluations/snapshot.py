@@ -8,6 +8,9 @@ only input of the PDF reports and CSV exports, so a frozen evaluation never chan
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -89,14 +92,43 @@ def agreement_dict(agreement: Agreement) -> dict[str, Any]:
     }
 
 
+#: the indicator values computed in the current `shared_indicator_values()` block, by (code, agreement, period)
+_values: ContextVar[dict[tuple, IndicatorValue] | None] = ContextVar("shared_indicator_values", default=None)
+
+
+@contextmanager
+def shared_indicator_values() -> Iterator[None]:
+    """Compute each indicator at most once per agreement and period in this block, for a batch of snapshots of
+    the same data (the draft job: an annual review compares with the year before, the previous review's own
+    period). Only for a block that changes none of the data the indicators read."""
+    if _values.get() is not None:
+        yield
+        return
+    token = _values.set({})
+    try:
+        yield
+    finally:
+        _values.reset(token)
+
+
+def _value(spec: IndicatorSpec, agreement: Agreement, period: Period) -> IndicatorValue:
+    shared = _values.get()
+    if shared is None:
+        return spec.compute(agreement, period)
+    key = (spec.code, agreement.id, period.start, period.end)
+    if key not in shared:
+        shared[key] = spec.compute(agreement, period)
+    return shared[key]
+
+
 def _gap(value: float | None, other: float | None) -> float | None:
     return None if value is None or other is None else round(value - other, 4)
 
 
 def _computed(spec: IndicatorSpec, agreement: Agreement, period: Period, previous: Period | None,
               targets: dict[str, AgreementIndicator]) -> dict[str, Any]:
-    result: IndicatorValue = spec.compute(agreement, period)
-    before = spec.compute(agreement, previous).value if previous is not None else None
+    result = _value(spec, agreement, period)
+    before = _value(spec, agreement, previous).value if previous is not None else None
     target = targets.get(spec.code)
     baseline_value = _num(target.baseline) if target else None
     target_value = _num(target.target) if target else None
