@@ -8,13 +8,15 @@ scheduler racing the first, finds the row (gup.claims.insert_once) and queues no
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 
-from gup.agreements.models import Agreement
+from gup.agreements.models import Agreement, Partner
 from gup.auth.models import Role, User
 from gup.claims import insert_once
 from gup.evaluations import services
@@ -148,13 +150,20 @@ def remind_contributions(now: datetime) -> int:
     year, week, _ = today.isocalendar()
     sent = 0
     stmt = (sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.IN_PREPARATION)
+            .options(selectinload(Evaluation.contributions),
+                     joinedload(Evaluation.agreement).selectinload(Agreement.partners)
+                     .joinedload(Partner.organisation))
             .order_by(Evaluation.due_on, Evaluation.id))
-    for evaluation in db.session.scalars(stmt):
+    evaluations = db.session.scalars(stmt).unique().all()
+    referents: dict[int, list[User]] = defaultdict(list)  # every partner's referents, in one query
+    for user in _referents({p.organisation_id for e in evaluations for p in e.agreement.partners}):
+        referents[user.organisation_id].append(user)
+    for evaluation in evaluations:
         contributed = {c.organisation_id for c in evaluation.contributions}
         for partner in evaluation.agreement.partners:
             if partner.organisation_id in contributed:
                 continue
-            people = _referents([partner.organisation_id])
+            people = referents[partner.organisation_id]
             if not people:
                 continue
 
