@@ -7,7 +7,7 @@ from typing import Any
 from flask_smorest import abort
 
 from gup import policy
-from gup.evaluations import export, queries
+from gup.evaluations import export, queries, services
 from gup.evaluations.models import Evaluation, EvaluationVersion
 from gup.evaluations.schemas import EvaluationOut, EvaluationQueryArgs, IndicatorsOut, VersionArgs
 from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
@@ -75,7 +75,8 @@ def get_report(args: dict, evaluation_id: int):
     """The report PDF of a version (by default the latest frozen version, else the draft)."""
     evaluation = _readable(evaluation_id)
     version = _version(evaluation, args)
-    if version.pdf is None:
+    report = services.report_pdf(version)
+    if report is None:
         abort(404, message="Le PDF de cette version n'existe pas.")
-    return export.download(version.pdf, "application/pdf", export.filename(evaluation, version, "pdf"),
-                           sha256=version.pdf_sha256)
+    content, sha256 = report
+    return export.download(content, "application/pdf", export.filename(evaluation, version, "pdf"), sha256=sha256)

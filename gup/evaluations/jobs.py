@@ -8,20 +8,24 @@ scheduler racing the first, finds the row (gup.claims.insert_once) and queues no
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 
-from gup.agreements.models import Agreement
+from gup.agreements.models import Agreement, Partner
 from gup.auth.models import Role, User
 from gup.claims import insert_once
 from gup.evaluations import services
+from gup.evaluations import snapshot as snapshots
 from gup.evaluations.models import Evaluation, EvaluationReminder, EvaluationStatus
 from gup.extensions import db
 from gup.i18n import local_today
 from gup.notifications.services import mail_url, queue_notification
+from gup.territory.queries import shared_territory_index
 
 logger = logging.getLogger(__name__)
 
@@ -107,13 +111,23 @@ def remind_due(now: datetime) -> int:
 
 def prepare_drafts(now: datetime) -> int:
     """When an evaluation's period is over (the annual review's in January for the past year, the mid-term on
-    its date), open its preparation, compute the draft (snapshot + PDF « Projet ») and tell the partners."""
+    its date), open its preparation, compute the draft (its snapshot; the PDF « Projet » is rendered when
+    downloaded) and tell the partners. Every agreement's evaluations come due together in January: the drafts
+    share one read of the territory tree and compute each indicator once per agreement and period (a review
+    compares with the year before, which a backlog prepares too); each costs a constant number of queries."""
     today = local_today(now)
-    done = 0
     stmt = (sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.SCHEDULED,
                                           Evaluation.period_end < today)
             .order_by(Evaluation.due_on, Evaluation.id))
-    for evaluation in db.session.scalars(stmt).all():
+    with shared_territory_index(), snapshots.shared_indicator_values():
+        done = _prepare(db.session.scalars(stmt).all(), now, today)
+    logger.info("%s evaluation draft(s) prepared", done)
+    return done
+
+
+def _prepare(evaluations: list[Evaluation], now: datetime, today: date) -> int:
+    done = 0
+    for evaluation in evaluations:
         services.prepare_draft(evaluation, actor=None, now=now)
 
         def send(evaluation: Evaluation = evaluation) -> int:
@@ -127,7 +141,6 @@ def prepare_drafts(now: datetime) -> int:
 
         _claim(evaluation, "preparation", now=now, send=send)
         done += 1
-    logger.info("%s evaluation draft(s) prepared", done)
     return done
 
 
@@ -137,13 +150,20 @@ def remind_contributions(now: datetime) -> int:
     year, week, _ = today.isocalendar()
     sent = 0
     stmt = (sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.IN_PREPARATION)
+            .options(selectinload(Evaluation.contributions),
+                     joinedload(Evaluation.agreement).selectinload(Agreement.partners)
+                     .joinedload(Partner.organisation))
             .order_by(Evaluation.due_on, Evaluation.id))
-    for evaluation in db.session.scalars(stmt):
+    evaluations = db.session.scalars(stmt).unique().all()
+    referents: dict[int, list[User]] = defaultdict(list)  # every partner's referents, in one query
+    for user in _referents({p.organisation_id for e in evaluations for p in e.agreement.partners}):
+        referents[user.organisation_id].append(user)
+    for evaluation in evaluations:
         contributed = {c.organisation_id for c in evaluation.contributions}
         for partner in evaluation.agreement.partners:
             if partner.organisation_id in contributed:
                 continue
-            people = _referents([partner.organisation_id])
+            people = referents[partner.organisation_id]
             if not people:
                 continue
 

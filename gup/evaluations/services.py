@@ -115,6 +115,17 @@ def render_pdf(snapshot: dict[str, Any]) -> bytes:
     return build_report(snapshot)
 
 
+def report_pdf(version: EvaluationVersion) -> tuple[bytes, str | None] | None:
+    """A version's report and its stored SHA-256: a frozen version's PDF was built once at freezing and is never
+    rebuilt; a draft's is rendered from its snapshot when asked for (the draft job computes hundreds of drafts
+    at once, and a draft is replaced whenever it is recomputed), without a stored checksum. None: no PDF."""
+    if version.pdf is not None:
+        return version.pdf, version.pdf_sha256
+    if version.is_draft and version.snapshot:
+        return render_pdf(version.snapshot), None
+    return None
+
+
 def _new_version(evaluation: Evaluation, *, actor: Any, now: datetime, is_draft: bool,
                  note: str | None) -> EvaluationVersion:
     number = 0 if is_draft else max((v.number for v in evaluation.frozen_versions), default=0) + 1
@@ -125,7 +136,8 @@ def _new_version(evaluation: Evaluation, *, actor: Any, now: datetime, is_draft:
     data = snapshots.build(evaluation, now=now, version=number, is_draft=is_draft)
     version = EvaluationVersion(evaluation=evaluation, number=number, is_draft=is_draft, created_at=now,
                                 created_by_id=_actor_id(actor), note=note, snapshot=data)
-    version.attach_pdf(render_pdf(data))
+    if not is_draft:  # a draft's PDF is rendered on demand (report_pdf)
+        version.attach_pdf(render_pdf(data))
     db.session.add(version)
     db.session.flush()
     return version
@@ -140,7 +152,8 @@ def open_preparation(evaluation: Evaluation, *, actor: Any, now: datetime) -> Ev
 
 
 def prepare_draft(evaluation: Evaluation, *, actor: Any, now: datetime) -> EvaluationVersion:
-    """Compute the working draft (snapshot + PDF marked « Projet »), replacing the previous draft."""
+    """Compute the working draft (its snapshot; its PDF marked « Projet » is rendered when downloaded, see
+    report_pdf), replacing the previous draft."""
     acting_as(db.session, actor)
     if evaluation.status is EvaluationStatus.SCHEDULED:
         _move(evaluation, EvaluationStatus.IN_PREPARATION, actor=actor, now=now)

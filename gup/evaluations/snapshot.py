@@ -8,13 +8,17 @@ only input of the PDF reports and CSV exports, so a frozen evaluation never chan
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 
-from gup.agreements.models import Agreement, Commitment, TfpbAxisRef
+from gup.agreements.models import Agreement, Commitment, Partner, TfpbAxisRef
 from gup.evaluations.models import (
     AgreementIndicator,
     Evaluation,
@@ -28,6 +32,7 @@ from gup.extensions import db
 from gup.features import registry
 from gup.i18n import fmt_date
 from gup.indicators import IndicatorSpec, IndicatorValue, Period, Section, as_number
+from gup.territory.queries import shared_territory_index
 
 logger = logging.getLogger(__name__)
 
@@ -87,14 +92,43 @@ def agreement_dict(agreement: Agreement) -> dict[str, Any]:
     }
 
 
+#: the indicator values computed in the current `shared_indicator_values()` block, by (code, agreement, period)
+_values: ContextVar[dict[tuple, IndicatorValue] | None] = ContextVar("shared_indicator_values", default=None)
+
+
+@contextmanager
+def shared_indicator_values() -> Iterator[None]:
+    """Compute each indicator at most once per agreement and period in this block, for a batch of snapshots of
+    the same data (the draft job: an annual review compares with the year before, the previous review's own
+    period). Only for a block that changes none of the data the indicators read."""
+    if _values.get() is not None:
+        yield
+        return
+    token = _values.set({})
+    try:
+        yield
+    finally:
+        _values.reset(token)
+
+
+def _value(spec: IndicatorSpec, agreement: Agreement, period: Period) -> IndicatorValue:
+    shared = _values.get()
+    if shared is None:
+        return spec.compute(agreement, period)
+    key = (spec.code, agreement.id, period.start, period.end)
+    if key not in shared:
+        shared[key] = spec.compute(agreement, period)
+    return shared[key]
+
+
 def _gap(value: float | None, other: float | None) -> float | None:
     return None if value is None or other is None else round(value - other, 4)
 
 
 def _computed(spec: IndicatorSpec, agreement: Agreement, period: Period, previous: Period | None,
               targets: dict[str, AgreementIndicator]) -> dict[str, Any]:
-    result: IndicatorValue = spec.compute(agreement, period)
-    before = spec.compute(agreement, previous).value if previous is not None else None
+    result = _value(spec, agreement, period)
+    before = _value(spec, agreement, previous).value if previous is not None else None
     target = targets.get(spec.code)
     baseline_value = _num(target.baseline) if target else None
     target_value = _num(target.target) if target else None
@@ -152,7 +186,9 @@ def _previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
 def commitments(agreement: Agreement, cut_off: date) -> list[dict[str, Any]]:
     rows = []
     axes = {a.code: a for a in db.session.scalars(sa.select(TfpbAxisRef))}
-    stmt = sa.select(Commitment).where(Commitment.agreement_id == agreement.id).order_by(Commitment.reference)
+    stmt = (sa.select(Commitment).where(Commitment.agreement_id == agreement.id).order_by(Commitment.reference)
+            .options(selectinload(Commitment.updates), joinedload(Commitment.theme),
+                     joinedload(Commitment.partner).joinedload(Partner.organisation)))
     for c in db.session.scalars(stmt):
         spending = c.latest_spending(on=cut_off)
         measure = c.latest_measure(on=cut_off)
@@ -183,7 +219,13 @@ def _annex(spec: Any, agreement: Agreement, period: Period) -> dict[str, Any]:
 
 
 def build(evaluation: Evaluation, *, now: datetime, version: int, is_draft: bool) -> dict[str, Any]:
-    """The snapshot of evaluation as of now (see /work/prompts/snapshot.md for the schema)."""
+    """The snapshot of evaluation as of now (see /work/prompts/snapshot.md for the schema); the indicators
+    share one read of the territory tree."""
+    with shared_territory_index():
+        return _build(evaluation, now=now, version=version, is_draft=is_draft)
+
+
+def _build(evaluation: Evaluation, *, now: datetime, version: int, is_draft: bool) -> dict[str, Any]:
     agreement = evaluation.agreement
     reg = registry()
     period = evaluation_period(evaluation)

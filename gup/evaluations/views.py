@@ -204,10 +204,12 @@ def enter_value(evaluation_id: int):
 # --- downloads -------------------------------------------------------------------------------------
 
 def _pdf(version: EvaluationVersion, name: str) -> Response:
-    """A version's stored report, with its checksum."""
-    if version.pdf is None:
+    """A version's report: the stored one with its checksum, or a draft's rendered now."""
+    report = services.report_pdf(version)
+    if report is None:
         abort(404)
-    return export.download(version.pdf, "application/pdf", name, sha256=version.pdf_sha256)
+    content, sha256 = report
+    return export.download(content, "application/pdf", name, sha256=sha256)
 
 
 def _readable_version(evaluation_id: int, number: int) -> tuple[Evaluation, EvaluationVersion]:

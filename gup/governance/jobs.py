@@ -50,8 +50,11 @@ def weekly_digest(now: datetime) -> int:
     today = local_today(now)
     week = week_of(today)
     sent = 0
-    for user in referents():
-        items = queries.partner_items(user.organisation, today=today, due_soon_days=queries.DUE_SOON_DAYS)
+    users = referents()
+    of = queries.partner_items_by_organisation({u.organisation_id: u.organisation for u in users}.values(),
+                                               today=today, due_soon_days=queries.DUE_SOON_DAYS)
+    for user in users:
+        items = of[user.organisation_id]
         if not items.count:
             continue
         if not _claim(user, week, items.count, now):

@@ -167,29 +167,50 @@ def partner_items(organisation: Organisation, *, today: date, agreement_ids: Ite
     """The organisation's open actions and findings past their due date (before `today`) and, with
     `due_soon_days`, those due from today to today + due_soon_days; in the given agreements, or in every
     agreement it is party to. The one definition of « en retard / bientôt dû » for governance."""
+    return partner_items_by_organisation([organisation], today=today, agreement_ids=agreement_ids,
+                                         due_soon_days=due_soon_days)[organisation.id]
+
+
+def partner_items_by_organisation(organisations: Iterable[Organisation], *, today: date,
+                                  agreement_ids: Iterable[int] | None = None,
+                                  due_soon_days: int = 0) -> dict[int, PartnerItems]:
+    """`partner_items` of several organisations at once (organisation id → items), in two queries whatever
+    their number (the weekly digest's hundreds of referents)."""
+    by_id = {o.id: o for o in organisations}
     ids = list(agreement_ids) if agreement_ids is not None else None
     horizon = today + timedelta(days=due_soon_days)
     last_day = horizon if due_soon_days else today - timedelta(days=1)
-    scope_a = Action.agreement_id.in_(ids) if ids is not None else \
-        Action.agreement_id.in_(party_agreement_ids(organisation.id))
-    scope_f = Finding.agreement_id.in_(ids) if ids is not None else \
-        Finding.agreement_id.in_(party_agreement_ids(organisation.id))
+
+    def scope(agreement_id: Any, organisation_id: Any) -> Any:
+        """In the given agreements, or in one the responsible organisation is party to (correlated)."""
+        if ids is not None:
+            return agreement_id.in_(ids)
+        return sa.or_(
+            agreement_id.in_(sa.select(Partner.agreement_id).where(Partner.organisation_id == organisation_id)),
+            agreement_id.in_(sa.select(Signatory.agreement_id).where(Signatory.organisation_id == organisation_id)))
+
+    items = {oid: PartnerItems(o) for oid, o in by_id.items()}
+    if not items:
+        return items
     actions = db.session.scalars(
-        sa.select(Action).where(scope_a, Action.responsible_organisation_id == organisation.id,
+        sa.select(Action).where(Action.responsible_organisation_id.in_(list(by_id)),
+                                scope(Action.agreement_id, Action.responsible_organisation_id),
                                 Action.due_on.is_not(None), Action.due_on <= last_day,
                                 Action.status.not_in(list(CLOSED_ACTION_STATUSES)))
         .options(joinedload(Action.agreement)).order_by(Action.due_on, Action.id)).unique().all()
     findings = db.session.scalars(
-        sa.select(Finding).where(scope_f, Finding.responsible_organisation_id == organisation.id,
+        sa.select(Finding).where(Finding.responsible_organisation_id.in_(list(by_id)),
+                                 scope(Finding.agreement_id, Finding.responsible_organisation_id),
                                  Finding.due_on.is_not(None), Finding.due_on <= last_day,
                                  Finding.status.in_(list(OPEN_FINDING_STATUSES)), Finding.problem_clause())
         .options(joinedload(Finding.agreement), joinedload(Finding.theme))
         .order_by(Finding.due_on, Finding.id)).unique().all()
-    items = PartnerItems(organisation)
     for action in actions:
-        (items.overdue_actions if action.due_on < today else items.due_soon_actions).append(action)
+        mine = items[action.responsible_organisation_id]
+        (mine.overdue_actions if action.due_on < today else mine.due_soon_actions).append(action)
     for finding in findings:
-        (items.overdue_findings if finding.due_on < today else items.due_soon_findings).append(finding)
+        mine = items[finding.responsible_organisation_id]
+        (mine.overdue_findings if finding.due_on < today else mine.due_soon_findings).append(finding)
     return items
 
 

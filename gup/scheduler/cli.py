@@ -36,7 +36,8 @@ def _local(moment: datetime | None) -> str:
 def _echo_outcomes(outcomes: list[runner.Outcome]) -> None:
     for o in outcomes:
         detail = f" ({o.summary})" if o.summary else ""
-        click.echo(f"{o.job:32} {_local(o.scheduled_for):16}  {o.status}{detail}")
+        took = f"  [{o.seconds:.2f} s]" if o.seconds is not None else ""
+        click.echo(f"{o.job:32} {_local(o.scheduled_for):16}  {o.status}{detail}{took}")
 
 
 NOW_OPTION = click.option("--now", "now", metavar="ISO", help="Freeze the clock at this moment (tests, replays).")

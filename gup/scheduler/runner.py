@@ -20,6 +20,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ class Outcome:
     #: "ok", "failed", "taken" (claimed by someone else) or "not due"
     status: str
     summary: str | None = None
+    #: how long the job ran (claiming and recording excluded); None when it did not run here
+    seconds: float | None = None
 
 
 def timezone(app: Flask) -> ZoneInfo:
@@ -128,6 +131,7 @@ def run_occurrence(app: Flask, spec: JobSpec, scheduled_for: datetime, *, now: d
             return Outcome(spec.name, scheduled_for, "taken")
         logger.info("job %s at %s starting (run %s)", spec.name, scheduled_for.isoformat(), run_id)
         status, summary, error = JobRunStatus.OK, None, None
+        started = time.perf_counter()
         try:
             result = spec.func(now)
             db.session.commit()
@@ -137,6 +141,7 @@ def run_occurrence(app: Flask, spec: JobSpec, scheduled_for: datetime, *, now: d
             status, summary = JobRunStatus.FAILED, f"{type(exc).__name__}: {exc}"[:200]
             error = traceback.format_exc()[-4000:]
             logger.exception("job %s at %s failed", spec.name, scheduled_for.isoformat())
+        seconds = time.perf_counter() - started
         try:
             db.session.execute(sa.update(JobRun).where(JobRun.id == run_id)
                                .values(status=status, finished_at=now_utc(), summary=summary, error=error)
@@ -144,8 +149,8 @@ def run_occurrence(app: Flask, spec: JobSpec, scheduled_for: datetime, *, now: d
             db.session.commit()
         finally:
             db.session.remove()
-        logger.info("job %s at %s %s", spec.name, scheduled_for.isoformat(), status.value)
-        return Outcome(spec.name, scheduled_for, status.value, summary)
+        logger.info("job %s at %s %s in %.2f s", spec.name, scheduled_for.isoformat(), status.value, seconds)
+        return Outcome(spec.name, scheduled_for, status.value, summary, seconds)
 
 
 def run_due(app: Flask, now: datetime) -> list[Outcome]:

@@ -4,6 +4,9 @@ with its descendants, the subtree of a node, the neighbourhood of a place, the d
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,10 +64,58 @@ class Node:
     name: str
 
 
-def territory_index() -> dict[int, Node]:
-    """Every territory node, in one query (the tree is small: a few thousand nodes at most)."""
+class _Shared:
+    """What a `shared_territory_index()` block read: the index, and its children lists (both on first use)."""
+
+    def __init__(self) -> None:
+        self.index: dict[int, Node] | None = None
+        self.children: dict[int | None, list[Node]] | None = None
+
+
+_shared: ContextVar[_Shared | None] = ContextVar("shared_territory_index", default=None)
+
+
+def _read_index() -> dict[int, Node]:
     rows = db.session.execute(sa.select(Territory.id, Territory.parent_id, Territory.kind, Territory.name))
     return {r.id: Node(r.id, r.parent_id, r.kind, r.name) for r in rows}
+
+
+def territory_index() -> dict[int, Node]:
+    """Every territory node, in one query (a few thousand nodes usually; 30,000 at load scale). Inside a
+    `shared_territory_index()` block the tree is read once, at the first call, and that index is reused."""
+    shared = _shared.get()
+    if shared is None:
+        return _read_index()
+    if shared.index is None:
+        shared.index = _read_index()
+    return shared.index
+
+
+@contextmanager
+def shared_territory_index() -> Iterator[None]:
+    """Read the territory tree at most once in this block, for a batch during which it does not change (an
+    evaluation's snapshot computes a dozen indicators each needing the tree; the draft job builds hundreds). The
+    index is read-only; nested blocks reuse the outer one."""
+    if _shared.get() is not None:
+        yield
+        return
+    token = _shared.set(_Shared())
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _children(index: dict[int, Node]) -> dict[int | None, list[Node]]:
+    shared = _shared.get()
+    if shared is not None and shared.index is index and shared.children is not None:
+        return shared.children
+    children: dict[int | None, list[Node]] = {}
+    for node in index.values():
+        children.setdefault(node.parent_id, []).append(node)
+    if shared is not None and shared.index is index:
+        shared.children = children
+    return children
 
 
 def neighbourhood_of(node_id: int | None, index: dict[int, Node]) -> Node | None:
@@ -92,9 +143,7 @@ def place_path(node_id: int | None, index: dict[int, Node]) -> str:
 
 def descendants(root_ids: list[int], index: dict[int, Node]) -> list[tuple[Node, int]]:
     """The roots and every node under them, depth first (tree order), each with its depth."""
-    children: dict[int | None, list[Node]] = {}
-    for node in index.values():
-        children.setdefault(node.parent_id, []).append(node)
+    children = _children(index)
     out: list[tuple[Node, int]] = []
 
     def walk(node: Node, depth: int) -> None:
