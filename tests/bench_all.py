@@ -30,20 +30,30 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from tests.bench_data import ROOT, build_scale, database_copy, drop_database, postgres_reachable
+from tests.bench_data import ROOT, build, build_scale, database_copy, drop_database, postgres_reachable
 
 RESULTS = ROOT / "bench" / "results.json"
 SUMMARY = ROOT / "bench" / "summary.md"
 BACKENDS = ("sqlite", "postgresql")
-#: part → (module, takes the scale dataset with --database-url, time limit in seconds, backends)
+#: part → (module, the dataset it is given a copy of with --database-url, time limit in seconds, backends, options)
 PARTS = {
-    "backoffice": ("tests.bench_backoffice", True, 300, BACKENDS),
-    "open311": ("tests.bench_open311", True, 300, BACKENDS),
-    "reports": ("tests.bench_reports", False, 240, BACKENDS),
-    "scheduler": ("tests.bench_scheduler", False, 240, BACKENDS),
+    "backoffice": ("tests.bench_backoffice", "scale", 240, BACKENDS, []),
+    "open311": ("tests.bench_open311", "scale", 240, BACKENDS, []),
+    "reports": ("tests.bench_reports", None, 240, BACKENDS, []),
+    "scheduler": ("tests.bench_scheduler", "scheduler", 150, BACKENDS, ["--cap", "60"]),
     # earlier issues' in-process micro-benchmarks: agreement list queries, walk restitution PDF growth
-    "micro": ("tests.bench", False, 180, ("sqlite",)),
+    "micro": ("tests.bench", None, 180, ("sqlite",), []),
 }
+SCHEDULER_AGREEMENTS = 200
+
+
+def build_dataset(kind: str, backend: str, scale: int, seed: int) -> tuple[str, dict]:
+    if kind == "scale":
+        return build_scale(backend, scale, seed)
+    from tests import bench_scheduler
+
+    return build(backend, f"scheduler{SCHEDULER_AGREEMENTS}_seed{seed}",
+                 lambda url: bench_scheduler.load(url, SCHEDULER_AGREEMENTS, seed))
 
 
 def _machine() -> dict:
@@ -80,9 +90,9 @@ def _postgres_version() -> str | None:
 
 def run_part(part: str, backend: str, dataset: str | None) -> dict:
     """One benchmark in its own process; its output is kept for the summary."""
-    module, takes_dataset, limit, _backends = PARTS[part]
+    module, _dataset, limit, _backends, options = PARTS[part]
     started = time.perf_counter()
-    command = [sys.executable, "-m", module, "--backend", backend]
+    command = [sys.executable, "-m", module, "--backend", backend, *options]
 
     def run(extra: list[str]) -> subprocess.CompletedProcess | None:
         print(f"\n==> {part} on {backend}: {' '.join(command[1:] + extra)}", flush=True)
@@ -92,7 +102,7 @@ def run_part(part: str, backend: str, dataset: str | None) -> dict:
         except subprocess.TimeoutExpired:
             return None
 
-    if takes_dataset and dataset:
+    if dataset:
         with database_copy(dataset, f"bench_{part}_{backend}".replace("postgresql", "pg")) as copy:
             proc = run(["--database-url", copy])
     else:
@@ -125,7 +135,8 @@ def summary(machine: dict, datasets: dict, runs: list[dict], seconds: float) -> 
              f"{machine['platform']}, Python {machine['python']}, SQLite {machine['sqlite']}, "
              f"PostgreSQL {machine.get('postgresql') or 'not reachable'}; load average at the start "
              f"{' / '.join(map(str, machine['load_average']))}.", "",
-             "Datasets (`flask gup demo --scale " + str(machine["scale"]) + "`): "
+             f"Datasets (scale: `flask gup demo --scale {machine['scale']}`; scheduler: the demo and "
+             f"{SCHEDULER_AGREEMENTS} small agreements): "
              + "; ".join(f"{b}: built in {d['built_seconds']} s" if d.get("built_seconds") is not None
                          else f"{b}: cached ({d.get('cache')})" for b, d in datasets.items()), "",
              "## Ratios and targets", "",
@@ -164,30 +175,32 @@ def main() -> None:
             print("PostgreSQL does not answer on 127.0.0.1:5432: SQLite only.")
             backends.remove("postgresql")
 
-    needs_dataset = any(PARTS[p][1] for p in args.parts)
-    datasets: dict[str, dict] = {}
-    if needs_dataset:
-        print(f"building the --scale {args.scale} dataset on {', '.join(backends)}…", flush=True)
-        with ThreadPoolExecutor(max_workers=len(backends)) as pool:
-            futures = {b: pool.submit(build_scale, b, args.scale, args.seed) for b in backends}
-            for backend, future in futures.items():
+    kinds = sorted({PARTS[p][1] for p in args.parts if PARTS[p][1]})
+    datasets: dict[tuple[str, str], dict] = {}
+    if kinds:
+        # built side by side before anything is measured (PostgreSQL first: the longest)
+        wanted = [(k, b) for b in sorted(backends, reverse=True) for k in kinds]
+        print(f"building the datasets {', '.join(f'{k} ({b})' for k, b in wanted)}…", flush=True)
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            futures = {w: pool.submit(build_dataset, *w, args.scale, args.seed) for w in wanted}
+            for (kind, backend), future in futures.items():
                 url, made = future.result()
-                datasets[backend] = {"url": url, **made}
-                print(f"  {backend}: {made}", flush=True)
+                datasets[(kind, backend)] = {"url": url, **made}
+                print(f"  {kind} on {backend}: {made}", flush=True)
 
     runs = []
     try:
         for backend in backends:
             for part in (p for p in args.parts if backend in PARTS[p][3]):
-                runs.append(run_part(part, backend, datasets.get(backend, {}).get("url")))
+                runs.append(run_part(part, backend, datasets.get((PARTS[part][1], backend), {}).get("url")))
     finally:
-        for backend, made in datasets.items():
+        for (_kind, backend), made in datasets.items():
             if backend != "sqlite":  # the SQLite file stays cached; the PostgreSQL one is rebuilt each run
                 drop_database(made["url"])
 
     seconds = time.perf_counter() - began
-    text = summary(machine, {b: {k: v for k, v in d.items() if k != "url"} for b, d in datasets.items()}, runs,
-                   seconds)
+    text = summary(machine, {f"{k} on {b}": {n: v for n, v in d.items() if n != "url"}
+                             for (k, b), d in datasets.items()}, runs, seconds)
     SUMMARY.parent.mkdir(exist_ok=True)
     SUMMARY.write_text(text, encoding="utf-8")
     table = text.split("## Each benchmark's figures")[0]

@@ -6,7 +6,7 @@
 
 1. A database loaded by `flask gup demo --scale N` (tests/bench_data.py): `--database-url` (the driver passes a
    copy of its dataset), else built here (SQLite: the cached file of bench/cache/, copied; PostgreSQL: built in
-   `bench_scale<N>` and dropped at the end).
+   `bench_scale<N>_seed<S>` and dropped at the end).
 2. SQL queries per request of each page, in-process (create_app on the same database, test client, one request
    after a warm-up, SQLAlchemy before_cursor_execute).
 3. gup under gunicorn (2 sync workers, tests/bench_open311.py's Server and load generator) and the bare baseline

@@ -3,19 +3,20 @@ and copied for each benchmark that writes to it.
 
 - SQLite: the loaded file is cached in bench/cache/, keyed by scale, seed and Alembic head (a re-run of
   `make bench` does not rebuild it); a benchmark gets a copy of the file.
-- PostgreSQL (127.0.0.1:5432, user postgres): the loaded database `bench_scale<N>` is built once per run and each
-  benchmark gets `CREATE DATABASE … TEMPLATE bench_scale<N>` (a file-level copy, seconds), dropped afterwards.
+- PostgreSQL (127.0.0.1:5432, user postgres): a loaded database `bench_<name>` is built once per run and each
+  benchmark gets `CREATE DATABASE … TEMPLATE bench_<name>` (a file-level copy, seconds), dropped afterwards.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,33 +73,38 @@ def drop_database(url: str) -> None:
         _admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
-def scale_name(scale: int, seed: int) -> str:
-    return f"scale{scale}-seed{seed}-{alembic_head()}"
-
-
-def build_scale(backend: str, scale: int, seed: int = 1) -> tuple[str, dict]:
-    """The loaded dataset (url, how it was made): the SQLite cache file, or PostgreSQL `bench_scale<N>` (rebuilt)."""
+def build(backend: str, name: str, loader: Callable[[str], None]) -> tuple[str, dict]:
+    """A loaded dataset (url, how it was made): `loader(url)` fills a new database — on SQLite the file
+    bench/cache/<name>-<Alembic head>.sqlite3, reused while it exists; on PostgreSQL the database `bench_<name>`,
+    rebuilt (the caller drops it)."""
     started = time.perf_counter()
     if backend == "sqlite":
-        cached = CACHE / f"{scale_name(scale, seed)}.sqlite3"
+        cached = CACHE / f"{name}-{alembic_head()}.sqlite3"
         if cached.exists():
             return f"sqlite:///{cached}", {"cache": str(cached.relative_to(ROOT)), "built_seconds": None}
         CACHE.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(".partial")
         drop_database(f"sqlite:///{partial}")
-        url = f"sqlite:///{partial}"
-        flask(url, "db", "upgrade")
-        flask(url, "gup", "demo", "--scale", str(scale), "--seed", str(seed))
+        loader(f"sqlite:///{partial}")
         partial.rename(cached)
         return f"sqlite:///{cached}", {"cache": str(cached.relative_to(ROOT)),
                                        "built_seconds": round(time.perf_counter() - started, 1)}
-    name = f"bench_scale{scale}"
-    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    _admin(f"CREATE DATABASE {name}")
-    url = f"{PG_SERVER}/{name}"
+    database = "bench_" + re.sub(r"[^a-z0-9_]", "_", name.lower())
+    _admin(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    _admin(f"CREATE DATABASE {database}")
+    url = f"{PG_SERVER}/{database}"
+    loader(url)
+    return url, {"cache": None, "built_seconds": round(time.perf_counter() - started, 1)}
+
+
+def load_scale(url: str, scale: int, seed: int) -> None:
     flask(url, "db", "upgrade")
     flask(url, "gup", "demo", "--scale", str(scale), "--seed", str(seed))
-    return url, {"cache": None, "built_seconds": round(time.perf_counter() - started, 1)}
+
+
+def build_scale(backend: str, scale: int, seed: int = 1) -> tuple[str, dict]:
+    """The `flask gup demo --scale N` dataset (see `build`)."""
+    return build(backend, f"scale{scale}_seed{seed}", lambda url: load_scale(url, scale, seed))
 
 
 def copy_database(source: str, name: str, workdir: Path | None = None) -> str:
