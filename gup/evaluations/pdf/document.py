@@ -31,7 +31,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 
 from gup.evaluations.pdf import charts
 from gup.evaluations.pdf import fmt as F
@@ -93,15 +93,76 @@ class _ReportDoc(SimpleDocTemplate):
             self.canv.bookmarkPage(flowable.toc_key)
             self.canv.addOutlineEntry(flowable.toc_text, flowable.toc_key, level=flowable.toc_level,
                                       closed=flowable.toc_level > 0)
-            self.notify("TOCEntry", (flowable.toc_level, flowable.toc_text, self.page, flowable.toc_key))
+            self.canv.heading_pages[flowable.toc_key] = self.page
+
+
+class _OnePassToc(TableOfContents):
+    """The table of contents laid out in a single pass (ReportLab's own needs multiBuild: two or three full
+    layouts of the document). Its entries are the headings, all known before the layout; only their page numbers
+    are not: each line's dots and page number are drawn by the canvas when it saves, as « page X / Y » is."""
+
+    def __init__(self, entries: list[tuple[int, str, str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.headings = entries  # (level, text, key), filled by EvaluationPdf.heading while the story is made
+
+    def isIndexing(self) -> int:  # noqa: N802  (ReportLab's API)
+        return 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        def line_end(canvas: _ReportCanvas, _kind: str, label: str) -> None:
+            level, key = label.split(",", 1)
+            info = canvas._curr_tx_info
+            canvas.defer_toc_number(key, self.getLevelStyle(int(level)), info["cur_x"], info["cur_y"], availWidth,
+                                    self.dotsMinLevel >= 0 and int(level) >= self.dotsMinLevel)
+
+        self.canv.setNamedCB("gupTocLineEnd", line_end)
+        rows: list[list[Flowable]] = []
+        for level, text, key in self.headings or [(0, "", "")]:
+            style = self.getLevelStyle(level)
+            if style.spaceBefore:
+                rows.append([Spacer(1, style.spaceBefore)])
+            rows.append([Paragraph(f'<a href="#{key}">{esc(text)}</a><onDraw name="gupTocLineEnd" '
+                                   f'label="{level},{key}"/>', style)])
+        self._table = Table(rows, colWidths=(availWidth,), style=self.tableStyle)
+        self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
+        return self.width, self.height
 
 
 class _ReportCanvas(_NumberedCanvas):
-    """« page X / Y » footers; a draft also carries « PROJET » at the top of every page."""
+    """« page X / Y » footers; a draft also carries « PROJET » at the top of every page; the table of contents'
+    page numbers are drawn here too, once every heading has its page."""
 
     draft = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.heading_pages: dict[str, int] = {}
+        self._toc_numbers: dict[int, list[tuple]] = {}
+
+    def defer_toc_number(self, key: str, style: ParagraphStyle, x: float, y: float, width: float,
+                         dots: bool) -> None:
+        """Keep a place in the page's content, where a table-of-contents line ends, for its page number."""
+        self._code.append("")
+        self._toc_numbers.setdefault(self._pageNumber, []).append(
+            (self._code, len(self._code) - 1, key, style, x, y, width, dots, self._currentMatrix))
+
+    def _draw_toc_numbers(self) -> None:
+        """Fill the kept places with what ReportLab's own table of contents draws there: dots, the page number
+        right-aligned, a link to the heading. The page's content keeps its order (text extraction, readers)."""
+        for code, index, key, style, x, y, width, dots, matrix in self._toc_numbers.get(self._pageNumber, ()):
+            page = self.heading_pages.get(key)
+            if page is None:
+                continue
+            kept = self._code, self._currentMatrix, getattr(self, "_curr_tx_info", None)
+            self._code, self._currentMatrix, self._curr_tx_info = [], matrix, {"cur_x": x, "cur_y": y}
+            try:
+                drawPageNumbers(self, style, [(page, key)], width, 0, " . " if dots else "")
+                code[index] = "\n".join(self._code)
+            finally:
+                self._code, self._currentMatrix, self._curr_tx_info = kept
+
     def _draw_footer(self, total: int) -> None:
+        self._draw_toc_numbers()
         super()._draw_footer(total)
         if self.draft:
             width, height = self._pagesize
@@ -140,6 +201,7 @@ class EvaluationPdf(BasePdf):
         s["head"] = ParagraphStyle("head", parent=s["cell_bold"], fontSize=7.5, leading=9)
         s["head_num"] = ParagraphStyle("head_num", parent=s["head"], alignment=2)
         self._keys = 0
+        self._toc_entries: list[tuple[int, str, str]] = []
 
     # --- entry point ---------------------------------------------------------------------------------
 
@@ -159,12 +221,13 @@ class EvaluationPdf(BasePdf):
                          author="gup", creator="gup", lang="fr-FR")
         canvas_class = type("Canvas", (_ReportCanvas,), {"footer_text": self.footer(snap),
                                                         "draft": self.is_draft(snap)})
-        doc.multiBuild(self.story(snap), canvasmaker=canvas_class)
+        doc.build(self.story(snap), canvasmaker=canvas_class)  # one pass: see _OnePassToc
         return buffer.getvalue()
 
     def story(self, snap: dict) -> list[Flowable]:
         self.snap = snap
         self.draft = self.is_draft(snap)
+        self._toc_entries.clear()
         self.indicators = sorted(snap.get("indicators") or [], key=lambda i: (
             SECTION_ORDER.index(i.get("section")) if i.get("section") in SECTION_ORDER else 99, i.get("order") or 0))
         story = self.cover(snap)
@@ -183,6 +246,7 @@ class EvaluationPdf(BasePdf):
 
     def heading(self, text: str, level: int) -> _Heading:
         self._keys += 1
+        self._toc_entries.append((level, text, f"h{self._keys}"))
         return _Heading(esc(text), self.styles["h1" if level == 0 else "h2"], level=level, toc_text=text,
                         key=f"h{self._keys}")
 
@@ -191,7 +255,7 @@ class EvaluationPdf(BasePdf):
         return [CondPageBreak(4 * cm), self.heading(text, 1)]
 
     def toc(self) -> TableOfContents:
-        toc = TableOfContents(dotsMinLevel=0)
+        toc = _OnePassToc(self._toc_entries, dotsMinLevel=0)
         toc.levelStyles = [
             ParagraphStyle("toc0", fontName=FONT_BOLD, fontSize=10, leading=14, leftIndent=0, firstLineIndent=0,
                            spaceBefore=4, textColor=INK),
