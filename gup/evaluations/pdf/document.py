@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 from flask_babel import gettext as _
@@ -19,7 +20,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -32,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
+from reportlab.platypus.tables import CellStyle
 
 from gup.evaluations.pdf import charts
 from gup.evaluations.pdf import fmt as F
@@ -769,29 +771,40 @@ class EvaluationPdf(BasePdf):
         widths = self.annex_widths(columns, rows[:200])
         cell_style = self.styles["annex_cell"]
         limits = [w - 5 for w in widths]
+        width_of = text_width_function(FONT, ANNEX_FONT)
+        shown: dict[tuple, str] = {}  # (column, type, value) → cell text: themes, partners, dates, statuses repeat
 
-        def cell(raw: Any, kind: str, limit: float) -> str:
+        def cell(j: int, raw: Any) -> str:
             # plain strings, wrapped by hand where they would overflow: a Paragraph per cell costs 5× more
-            text = F.cell_value(raw, kind)
-            if stringWidth(text, FONT, ANNEX_FONT) > limit:
-                return "\n".join(fit_lines(text, limit))
+            key = (j, raw.__class__, raw)
+            try:
+                return shown[key]
+            except KeyError:
+                pass
+            except TypeError:  # an unhashable value: not remembered
+                key = None
+            text = F.cell_value(raw, kinds[j])
+            if width_of(text) > limits[j]:
+                text = "\n".join(fit_lines(text, limits[j]))
+            if key is not None:
+                shown[key] = text
             return text
 
         header = [Paragraph(f"<b>{esc(c.get('label') or '')}</b>", cell_style) for c in columns]
+        # the cells' font, colour, padding and alignment are the same in every row of every chunk: one CellStyle
+        # per column shared by all rows (a TableStyle command is applied to each cell of each Table, again)
+        head_styles = [annex_cell_style("LEFT") for _c in columns]
+        body_styles = [annex_cell_style("RIGHT" if k in ("number", "euros", "percent") else "LEFT") for k in kinds]
         style = TableStyle([
-            ("FONT", (0, 0), (-1, -1), FONT, ANNEX_FONT, ANNEX_FONT + 1.5), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG), ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-            *[("ALIGN", (j, 1), (j, -1), "RIGHT") for j, k in enumerate(kinds) if k in ("number", "euros",
-                                                                                     "percent")],
         ])
         out: list[Flowable] = [self.p(esc(_("%(n)s lignes.", n=F.number(len(rows)))), "small")]
+        columns_at = list(enumerate(keys))
         for start in range(0, len(rows), ANNEX_ROWS_PER_TABLE):
-            chunk = [[cell(r.get(k), kind, lim) for k, kind, lim in zip(keys, kinds, limits, strict=False)]
-                     for r in rows[start:start + ANNEX_ROWS_PER_TABLE]]
-            out.append(Table([header, *chunk], colWidths=widths, repeatRows=1, style=style, hAlign="LEFT"))
+            chunk = [[cell(j, r.get(k)) for j, k in columns_at] for r in rows[start:start + ANNEX_ROWS_PER_TABLE]]
+            out.append(Table([header, *chunk], colWidths=widths, repeatRows=1, style=style, hAlign="LEFT",
+                             cellStyles=[head_styles, *[body_styles] * len(chunk)]))
         return out
 
     def annex_widths(self, columns: Sequence[dict], sample: Sequence[dict]) -> list[float]:
@@ -822,6 +835,28 @@ class EvaluationPdf(BasePdf):
     @property
     def mode(self) -> str:
         return "period"
+
+
+def annex_cell_style(alignment: str) -> CellStyle:
+    """An annex cell: DejaVu Sans 7.5 pt, ink, top-aligned, tight padding."""
+    style = CellStyle("annex")
+    style.fontname, style.fontsize, style.leading = FONT, ANNEX_FONT, ANNEX_FONT + 1.5
+    style.color, style.valign, style.alignment = INK, "TOP", alignment
+    style.topPadding = style.bottomPadding = 1.5
+    style.leftPadding = style.rightPadding = 2.5
+    return style
+
+
+def text_width_function(font: str, size: float) -> Callable[[str], float]:
+    """stringWidth(text, font, size) of a TrueType font, the same figure computed in C loops (map) rather than a
+    Python generator: annexes measure every cell."""
+    face = getFont(font).face
+    widths, default = face.charWidths.get, face.defaultWidth
+
+    def width(text: str) -> float:
+        return 0.001 * size * sum(map(widths, map(ord, text), repeat(default)))
+
+    return width
 
 
 def fit_lines(text: str, limit: float, font: str = FONT, size: float = ANNEX_FONT) -> list[str]:
