@@ -769,7 +769,6 @@ class EvaluationPdf(BasePdf):
         kinds = [c.get("kind") or "text" for c in columns]
         keys = [c.get("key") for c in columns]
         widths = self.annex_widths(columns, rows[:200])
-        cell_style = self.styles["annex_cell"]
         limits = [w - 5 for w in widths]
         width_of = text_width_function(FONT, ANNEX_FONT)
         shown: dict[tuple, str] = {}  # (column, type, value) → cell text: themes, partners, dates, statuses repeat
@@ -790,10 +789,12 @@ class EvaluationPdf(BasePdf):
                 shown[key] = text
             return text
 
-        header = [Paragraph(f"<b>{esc(c.get('label') or '')}</b>", cell_style) for c in columns]
+        # the header, repeated on every page, as wrapped bold strings too (a Paragraph is wrapped again each time)
+        header = ["\n".join(fit_lines(str(c.get("label") or ""), limit, FONT_BOLD)) for c, limit in zip(
+            columns, limits, strict=True)]
         # the cells' font, colour, padding and alignment are the same in every row of every chunk: one CellStyle
         # per column shared by all rows (a TableStyle command is applied to each cell of each Table, again)
-        head_styles = [annex_cell_style("LEFT") for _c in columns]
+        head_styles = [annex_cell_style("LEFT", FONT_BOLD) for _c in columns]
         body_styles = [annex_cell_style("RIGHT" if k in ("number", "euros", "percent") else "LEFT") for k in kinds]
         style = TableStyle([
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
@@ -837,10 +838,10 @@ class EvaluationPdf(BasePdf):
         return "period"
 
 
-def annex_cell_style(alignment: str) -> CellStyle:
+def annex_cell_style(alignment: str, font: str = FONT) -> CellStyle:
     """An annex cell: DejaVu Sans 7.5 pt, ink, top-aligned, tight padding."""
     style = CellStyle("annex")
-    style.fontname, style.fontsize, style.leading = FONT, ANNEX_FONT, ANNEX_FONT + 1.5
+    style.fontname, style.fontsize, style.leading = font, ANNEX_FONT, ANNEX_FONT + 1.5
     style.color, style.valign, style.alignment = INK, "TOP", alignment
     style.topPadding = style.bottomPadding = 1.5
     style.leftPadding = style.rightPadding = 2.5
