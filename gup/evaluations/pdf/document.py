@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 from flask_babel import gettext as _
@@ -19,7 +20,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -31,7 +32,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
+from reportlab.platypus.tables import CellStyle
 
 from gup.evaluations.pdf import charts
 from gup.evaluations.pdf import fmt as F
@@ -93,15 +95,76 @@ class _ReportDoc(SimpleDocTemplate):
             self.canv.bookmarkPage(flowable.toc_key)
             self.canv.addOutlineEntry(flowable.toc_text, flowable.toc_key, level=flowable.toc_level,
                                       closed=flowable.toc_level > 0)
-            self.notify("TOCEntry", (flowable.toc_level, flowable.toc_text, self.page, flowable.toc_key))
+            self.canv.heading_pages[flowable.toc_key] = self.page
+
+
+class _OnePassToc(TableOfContents):
+    """The table of contents laid out in a single pass (ReportLab's own needs multiBuild: two or three full
+    layouts of the document). Its entries are the headings, all known before the layout; only their page numbers
+    are not: each line's dots and page number are drawn by the canvas when it saves, as « page X / Y » is."""
+
+    def __init__(self, entries: list[tuple[int, str, str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.headings = entries  # (level, text, key), filled by EvaluationPdf.heading while the story is made
+
+    def isIndexing(self) -> int:  # noqa: N802  (ReportLab's API)
+        return 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        def line_end(canvas: _ReportCanvas, _kind: str, label: str) -> None:
+            level, key = label.split(",", 1)
+            info = canvas._curr_tx_info
+            canvas.defer_toc_number(key, self.getLevelStyle(int(level)), info["cur_x"], info["cur_y"], availWidth,
+                                    self.dotsMinLevel >= 0 and int(level) >= self.dotsMinLevel)
+
+        self.canv.setNamedCB("gupTocLineEnd", line_end)
+        rows: list[list[Flowable]] = []
+        for level, text, key in self.headings or [(0, "", "")]:
+            style = self.getLevelStyle(level)
+            if style.spaceBefore:
+                rows.append([Spacer(1, style.spaceBefore)])
+            rows.append([Paragraph(f'<a href="#{key}">{esc(text)}</a><onDraw name="gupTocLineEnd" '
+                                   f'label="{level},{key}"/>', style)])
+        self._table = Table(rows, colWidths=(availWidth,), style=self.tableStyle)
+        self.width, self.height = self._table.wrapOn(self.canv, availWidth, availHeight)
+        return self.width, self.height
 
 
 class _ReportCanvas(_NumberedCanvas):
-    """« page X / Y » footers; a draft also carries « PROJET » at the top of every page."""
+    """« page X / Y » footers; a draft also carries « PROJET » at the top of every page; the table of contents'
+    page numbers are drawn here too, once every heading has its page."""
 
     draft = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.heading_pages: dict[str, int] = {}
+        self._toc_numbers: dict[int, list[tuple]] = {}
+
+    def defer_toc_number(self, key: str, style: ParagraphStyle, x: float, y: float, width: float,
+                         dots: bool) -> None:
+        """Keep a place in the page's content, where a table-of-contents line ends, for its page number."""
+        self._code.append("")
+        self._toc_numbers.setdefault(self._pageNumber, []).append(
+            (self._code, len(self._code) - 1, key, style, x, y, width, dots, self._currentMatrix))
+
+    def _draw_toc_numbers(self) -> None:
+        """Fill the kept places with what ReportLab's own table of contents draws there: dots, the page number
+        right-aligned, a link to the heading. The page's content keeps its order (text extraction, readers)."""
+        for code, index, key, style, x, y, width, dots, matrix in self._toc_numbers.get(self._pageNumber, ()):
+            page = self.heading_pages.get(key)
+            if page is None:
+                continue
+            kept = self._code, self._currentMatrix, getattr(self, "_curr_tx_info", None)
+            self._code, self._currentMatrix, self._curr_tx_info = [], matrix, {"cur_x": x, "cur_y": y}
+            try:
+                drawPageNumbers(self, style, [(page, key)], width, 0, " . " if dots else "")
+                code[index] = "\n".join(self._code)
+            finally:
+                self._code, self._currentMatrix, self._curr_tx_info = kept
+
     def _draw_footer(self, total: int) -> None:
+        self._draw_toc_numbers()
         super()._draw_footer(total)
         if self.draft:
             width, height = self._pagesize
@@ -140,6 +203,7 @@ class EvaluationPdf(BasePdf):
         s["head"] = ParagraphStyle("head", parent=s["cell_bold"], fontSize=7.5, leading=9)
         s["head_num"] = ParagraphStyle("head_num", parent=s["head"], alignment=2)
         self._keys = 0
+        self._toc_entries: list[tuple[int, str, str]] = []
 
     # --- entry point ---------------------------------------------------------------------------------
 
@@ -159,12 +223,13 @@ class EvaluationPdf(BasePdf):
                          author="gup", creator="gup", lang="fr-FR")
         canvas_class = type("Canvas", (_ReportCanvas,), {"footer_text": self.footer(snap),
                                                         "draft": self.is_draft(snap)})
-        doc.multiBuild(self.story(snap), canvasmaker=canvas_class)
+        doc.build(self.story(snap), canvasmaker=canvas_class)  # one pass: see _OnePassToc
         return buffer.getvalue()
 
     def story(self, snap: dict) -> list[Flowable]:
         self.snap = snap
         self.draft = self.is_draft(snap)
+        self._toc_entries.clear()
         self.indicators = sorted(snap.get("indicators") or [], key=lambda i: (
             SECTION_ORDER.index(i.get("section")) if i.get("section") in SECTION_ORDER else 99, i.get("order") or 0))
         story = self.cover(snap)
@@ -183,6 +248,7 @@ class EvaluationPdf(BasePdf):
 
     def heading(self, text: str, level: int) -> _Heading:
         self._keys += 1
+        self._toc_entries.append((level, text, f"h{self._keys}"))
         return _Heading(esc(text), self.styles["h1" if level == 0 else "h2"], level=level, toc_text=text,
                         key=f"h{self._keys}")
 
@@ -191,7 +257,7 @@ class EvaluationPdf(BasePdf):
         return [CondPageBreak(4 * cm), self.heading(text, 1)]
 
     def toc(self) -> TableOfContents:
-        toc = TableOfContents(dotsMinLevel=0)
+        toc = _OnePassToc(self._toc_entries, dotsMinLevel=0)
         toc.levelStyles = [
             ParagraphStyle("toc0", fontName=FONT_BOLD, fontSize=10, leading=14, leftIndent=0, firstLineIndent=0,
                            spaceBefore=4, textColor=INK),
@@ -703,31 +769,43 @@ class EvaluationPdf(BasePdf):
         kinds = [c.get("kind") or "text" for c in columns]
         keys = [c.get("key") for c in columns]
         widths = self.annex_widths(columns, rows[:200])
-        cell_style = self.styles["annex_cell"]
         limits = [w - 5 for w in widths]
+        width_of = text_width_function(FONT, ANNEX_FONT)
+        shown: dict[tuple, str] = {}  # (column, type, value) → cell text: themes, partners, dates, statuses repeat
 
-        def cell(raw: Any, kind: str, limit: float) -> str:
+        def cell(j: int, raw: Any) -> str:
             # plain strings, wrapped by hand where they would overflow: a Paragraph per cell costs 5× more
-            text = F.cell_value(raw, kind)
-            if stringWidth(text, FONT, ANNEX_FONT) > limit:
-                return "\n".join(fit_lines(text, limit))
+            key = (j, raw.__class__, raw)
+            try:
+                return shown[key]
+            except KeyError:
+                pass
+            except TypeError:  # an unhashable value: not remembered
+                key = None
+            text = F.cell_value(raw, kinds[j])
+            if width_of(text) > limits[j]:
+                text = "\n".join(fit_lines(text, limits[j]))
+            if key is not None:
+                shown[key] = text
             return text
 
-        header = [Paragraph(f"<b>{esc(c.get('label') or '')}</b>", cell_style) for c in columns]
+        # the header, repeated on every page, as wrapped bold strings too (a Paragraph is wrapped again each time)
+        header = ["\n".join(fit_lines(str(c.get("label") or ""), limit, FONT_BOLD)) for c, limit in zip(
+            columns, limits, strict=True)]
+        # the cells' font, colour, padding and alignment are the same in every row of every chunk: one CellStyle
+        # per column shared by all rows (a TableStyle command is applied to each cell of each Table, again)
+        head_styles = [annex_cell_style("LEFT", FONT_BOLD) for _c in columns]
+        body_styles = [annex_cell_style("RIGHT" if k in ("number", "euros", "percent") else "LEFT") for k in kinds]
         style = TableStyle([
-            ("FONT", (0, 0), (-1, -1), FONT, ANNEX_FONT, ANNEX_FONT + 1.5), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-            ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_BG), ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-            *[("ALIGN", (j, 1), (j, -1), "RIGHT") for j, k in enumerate(kinds) if k in ("number", "euros",
-                                                                                     "percent")],
         ])
         out: list[Flowable] = [self.p(esc(_("%(n)s lignes.", n=F.number(len(rows)))), "small")]
+        columns_at = list(enumerate(keys))
         for start in range(0, len(rows), ANNEX_ROWS_PER_TABLE):
-            chunk = [[cell(r.get(k), kind, lim) for k, kind, lim in zip(keys, kinds, limits, strict=False)]
-                     for r in rows[start:start + ANNEX_ROWS_PER_TABLE]]
-            out.append(Table([header, *chunk], colWidths=widths, repeatRows=1, style=style, hAlign="LEFT"))
+            chunk = [[cell(j, r.get(k)) for j, k in columns_at] for r in rows[start:start + ANNEX_ROWS_PER_TABLE]]
+            out.append(Table([header, *chunk], colWidths=widths, repeatRows=1, style=style, hAlign="LEFT",
+                             cellStyles=[head_styles, *[body_styles] * len(chunk)]))
         return out
 
     def annex_widths(self, columns: Sequence[dict], sample: Sequence[dict]) -> list[float]:
@@ -758,6 +836,28 @@ class EvaluationPdf(BasePdf):
     @property
     def mode(self) -> str:
         return "period"
+
+
+def annex_cell_style(alignment: str, font: str = FONT) -> CellStyle:
+    """An annex cell: DejaVu Sans 7.5 pt, ink, top-aligned, tight padding."""
+    style = CellStyle("annex")
+    style.fontname, style.fontsize, style.leading = font, ANNEX_FONT, ANNEX_FONT + 1.5
+    style.color, style.valign, style.alignment = INK, "TOP", alignment
+    style.topPadding = style.bottomPadding = 1.5
+    style.leftPadding = style.rightPadding = 2.5
+    return style
+
+
+def text_width_function(font: str, size: float) -> Callable[[str], float]:
+    """stringWidth(text, font, size) of a TrueType font, the same figure computed in C loops (map) rather than a
+    Python generator: annexes measure every cell."""
+    face = getFont(font).face
+    widths, default = face.charWidths.get, face.defaultWidth
+
+    def width(text: str) -> float:
+        return 0.001 * size * sum(map(widths, map(ord, text), repeat(default)))
+
+    return width
 
 
 def fit_lines(text: str, limit: float, font: str = FONT, size: float = ANNEX_FONT) -> list[str]:
