@@ -29,10 +29,27 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """TEST_DATABASE_URL, else a SQLite file in the session's temporary directory.
+
+    Under pytest-xdist (-n N) each worker gets its own database: the temporary directory is the worker's, and
+    on PostgreSQL the worker uses `<database>_<worker>` (e.g. test_gw0), created on the same server if missing.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'gup-test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    parsed = sa.engine.make_url(url)
+    if not worker or parsed.get_backend_name() != "postgresql":
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'gup-test.sqlite3'}"
+    name = f"{parsed.database}_{worker}"
+    maintenance = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with maintenance.connect() as conn:
+            if conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        maintenance.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 class IsolatedClient(FlaskClient):
