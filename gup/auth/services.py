@@ -26,7 +26,7 @@ from gup.organisations.models import Organisation
 logger = logging.getLogger(__name__)
 
 _HASHER = PasswordHasher()
-_FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # tests only: the least Argon2 allows
 _DUMMY_HASHES: dict[tuple[int, int, int], str] = {}
 DEMO_DOMAIN = "@demo.gup.fr"
 
