@@ -92,6 +92,9 @@ class Config:
     RELAY_CONTACT_RETENTION_DAYS = int(os.environ.get("GUP_RELAY_CONTACT_RETENTION_DAYS", "180"))
     #: participatory budgets: days after a proposal is set aside when its author's contact is erased
     BUDGET_CONTACT_RETENTION_DAYS = int(os.environ.get("GUP_BUDGET_CONTACT_RETENTION_DAYS", "90"))
+    #: evaluations: seconds one run of the hourly `evaluations.prepare_drafts` may spend before it leaves the
+    #: drafts still due to the next run (a backlog of hundreds of drafts is spread over a few hours); 0: no limit
+    EVALUATION_DRAFTS_SECONDS = float(os.environ.get("GUP_EVALUATION_DRAFTS_SECONDS", "45"))
     PUBLIC_BASE_URL = os.environ.get("GUP_PUBLIC_BASE_URL", "")  # e.g. https://gup.ville.fr, for e-mail links
     #: the data controller named on the public pages, the « Données personnelles » page and residents' e-mails
     OPERATOR_NAME = os.environ.get("GUP_OPERATOR_NAME", "Coordination de la gestion urbaine de proximité")

@@ -143,8 +143,8 @@ def summary(machine: dict, datasets: dict, runs: list[dict], seconds: float) -> 
              "| part | backend | measure | value | target | met |", "|---|---|---|---|---|---|"]
     for run in runs:
         if not run["ok"]:
-            lines.append(f"| {run['part']} | {run['backend']} | benchmark FAILED: {run.get('error') or 'no result'} "
-                         "| | | |")
+            error = (run.get("error") or "no result").strip().splitlines()[-1].replace("|", "/")
+            lines.append(f"| {run['part']} | {run['backend']} | benchmark FAILED: {error} | | | |")
             continue
         report = results.get(f"{run['part']}.{run['backend']}")
         if report is None:  # an in-process micro-benchmark: its table below, no target of its own

@@ -30,8 +30,9 @@ def init_app(app: Any, registry: Any) -> None:
     registry.menu("evaluations.index", _l("Évaluations"), current=("evaluations.",), order=45)
     registry.job("evaluations.schedule", jobs.schedule, trigger="cron", hour=5, minute=10,
                  description="Create and move evaluations from the agreements' dates")
-    registry.job("evaluations.prepare_drafts", jobs.prepare_drafts, trigger="cron", hour=5, minute=20,
-                 description="Open the preparation of evaluations whose period is over, with a draft report")
+    registry.job("evaluations.prepare_drafts", jobs.prepare_drafts, trigger="cron", minute=20,
+                 description="Open the preparation of evaluations whose period is over, with a draft report "
+                             "(hourly, at most GUP_EVALUATION_DRAFTS_SECONDS per run)")
     registry.job("evaluations.remind_due", jobs.remind_due, trigger="cron", hour=7, minute=15,
                  description="Remind coordinators 90, 30 and 7 days before an evaluation is due")
     registry.job("evaluations.remind_contributions", jobs.remind_contributions, trigger="cron", day_of_week="mon",

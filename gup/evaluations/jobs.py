@@ -8,12 +8,14 @@ scheduler racing the first, finds the row (gup.claims.insert_once) and queues no
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from gup.agreements.models import Agreement, Partner
@@ -114,7 +116,9 @@ def prepare_drafts(now: datetime) -> int:
     its date), open its preparation, compute the draft (its snapshot; the PDF « Projet » is rendered when
     downloaded) and tell the partners. Every agreement's evaluations come due together in January: the drafts
     share one read of the territory tree and compute each indicator once per agreement and period (a review
-    compares with the year before, which a backlog prepares too); each costs a constant number of queries."""
+    compares with the year before, which a backlog prepares too); each costs a constant number of queries. A run
+    stops taking new drafts after EVALUATION_DRAFTS_SECONDS (it always prepares one); the next hourly run goes on
+    with the rest, oldest due first."""
     today = local_today(now)
     stmt = (sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.SCHEDULED,
                                           Evaluation.period_end < today)
@@ -126,8 +130,14 @@ def prepare_drafts(now: datetime) -> int:
 
 
 def _prepare(evaluations: list[Evaluation], now: datetime, today: date) -> int:
+    budget = current_app.config.get("EVALUATION_DRAFTS_SECONDS") or 0
+    started = time.monotonic()
     done = 0
     for evaluation in evaluations:
+        if budget and done and time.monotonic() - started > budget:
+            logger.info("%s evaluation draft(s) left for the next run (%s s per run)", len(evaluations) - done,
+                        budget)
+            break
         services.prepare_draft(evaluation, actor=None, now=now)
 
         def send(evaluation: Evaluation = evaluation) -> int:

@@ -78,3 +78,14 @@ def test_a_draft_report_is_rendered_when_downloaded(app_ctx, f, client, login):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and "projet" in pdf.headers["Content-Disposition"]
     assert "X-Content-SHA256" not in pdf.headers  # only frozen versions carry a stored checksum
     assert jobs.prepare_drafts(JANUARY) == 0  # idempotent: the second run redoes nothing
+
+
+def test_a_run_stops_after_its_time_budget_and_the_next_runs_go_on(app, app_ctx, f, monkeypatch):
+    _agreements(f, 3, items=1)
+    monkeypatch.setitem(app.config, "EVALUATION_DRAFTS_SECONDS", 1e-9)  # every run over budget after one draft
+    assert [jobs.prepare_drafts(JANUARY) for _ in range(4)] == [1, 1, 1, 0]
+    db.session.commit()
+    prepared = db.session.scalars(sa.select(Evaluation).where(Evaluation.status == EvaluationStatus.IN_PREPARATION))
+    assert len({e.agreement_id for e in prepared}) == 3  # each agreement's review, one per run
+    monkeypatch.setitem(app.config, "EVALUATION_DRAFTS_SECONDS", 0)  # no limit
+    assert jobs.prepare_drafts(JANUARY) == 0
