@@ -52,7 +52,7 @@ def build_dataset(kind: str, backend: str, scale: int, seed: int) -> tuple[str, 
         return build_scale(backend, scale, seed)
     from tests import bench_scheduler
 
-    return build(backend, f"scheduler{SCHEDULER_AGREEMENTS}_seed{seed}",
+    return build(backend, bench_scheduler.dataset_name(SCHEDULER_AGREEMENTS, seed),
                  lambda url: bench_scheduler.load(url, SCHEDULER_AGREEMENTS, seed))
 
 

@@ -130,12 +130,18 @@ def database_copy(source: str, name: str, workdir: Path | None = None) -> Iterat
 
 
 @contextmanager
-def empty_postgres(name: str) -> Iterator[str]:
-    """An empty PostgreSQL database of that name (dropped first if a previous run left it, dropped at the end)."""
-    _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    _admin(f"CREATE DATABASE {name}")
-    url = f"{PG_SERVER}/{name}"
+def empty_postgres(*names: str) -> Iterator[list[str]]:
+    """Empty PostgreSQL databases of those names (dropped first if a previous run left them, dropped at the end,
+    also on error): their urls."""
+    for name in names:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise SystemExit(f"not a plain database name: {name!r}")
+    for name in names:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _admin(f'CREATE DATABASE "{name}"')
+    urls = [f"{PG_SERVER}/{name}" for name in names]
     try:
-        yield url
+        yield urls
     finally:
-        drop_database(url)
+        for url in urls:
+            drop_database(url)

@@ -52,14 +52,15 @@ import time
 import urllib.parse
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.bench_data import empty_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CATEGORY = "bench-o311"
 #: issue 13's targets: (part, ratio name, target, comparison)
 TARGETS = {
@@ -249,29 +250,6 @@ def form_reference(answer: tuple) -> str | None:
 
 def backend_of(url: str) -> str:
     return "postgresql" if url.startswith("postgresql") else "sqlite"
-
-
-@contextmanager
-def pg_databases(*names: str) -> Iterator[list[str]]:
-    """Our own PostgreSQL databases (dropped first if a previous run left them, dropped at the end)."""
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            for name in names:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    drop()
-    with admin.connect() as conn:
-        for name in names:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield [f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}" for name in names]
-    finally:
-        drop()
-        admin.dispose()
 
 
 def _app(url: str, workdir: Path):
@@ -559,7 +537,7 @@ def run(args: argparse.Namespace) -> dict:
     began = time.perf_counter()
     backend = args.backend
     names = [args.pg_database, *([] if args.database_url else [f"{args.pg_database}_gup"])]
-    with tempfile.TemporaryDirectory() as tmp, nullcontext() if backend == "sqlite" else pg_databases(*names) as pg:
+    with tempfile.TemporaryDirectory() as tmp, nullcontext() if backend == "sqlite" else empty_postgres(*names) as pg:
         workdir = Path(tmp)
         if backend == "sqlite":
             bare_target = str(workdir / "bare.sqlite3")

@@ -45,10 +45,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from tests.bench_data import empty_postgres
 from tests.bench_open311 import merge_results
 
 PART = "reports"
-PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET_RATIO = 1.5
 TARGET_GROWTH = 1.5
 ROWS_PER_TABLE = 100  # as gup's annex tables (gup.evaluations.pdf.document.ANNEX_ROWS_PER_TABLE)
@@ -235,23 +235,8 @@ def database(backend: str, pg_database: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{tmp}/bench.sqlite3"
         return
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    name = sa.text(f'"{pg_database}"')  # a bench name from the command line, quoted as an identifier
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-
-    drop()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{pg_database}"
-    finally:
-        drop()
-        admin.dispose()
+    with empty_postgres(pg_database) as (url,):
+        yield url
 
 
 def from_database(backend: str, pg_database: str, sizes: list[int], actions: int, memory: bool) -> list[dict]:

@@ -26,21 +26,17 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.bench_data import CACHE, alembic_head
+from tests.bench_data import build, copy_database, empty_postgres
 from tests.bench_open311 import ROOT, merge_results
 
 PART = "scheduler"
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 TARGET_SECONDS = 60.0
 #: per-agreement counts of the small agreements (gup.demo.scale module constants)
 SMALL = {"WALKS": 4, "FINDINGS": 40, "REPORTS": 40, "COMMITMENTS": 6, "RELAYS": 3}
@@ -110,44 +106,15 @@ def count_agreements(url: str) -> int:
         engine.dispose()
 
 
+def dataset_name(agreements: int, seed: int) -> str:
+    return f"scheduler{agreements}_seed{seed}"
+
+
 def sqlite_database(workdir: Path, agreements: int, seed: int) -> tuple[str, dict]:
-    """A copy of the cached loaded SQLite file (built first if missing): (url, how it was made)."""
-    cached = CACHE / f"scheduler-{agreements}-seed{seed}-{alembic_head()}.sqlite3"
-    built = None
-    if not cached.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".partial")
-        partial.unlink(missing_ok=True)
-        started = time.perf_counter()
-        load(f"sqlite:///{partial}", agreements, seed)
-        built = round(time.perf_counter() - started, 1)
-        partial.rename(cached)
-    target = workdir / "scheduler.sqlite3"
-    shutil.copyfile(cached, target)
-    return f"sqlite:///{target}", {"cache": str(cached.relative_to(ROOT)), "built_seconds": built}
-
-
-@contextmanager
-def postgres_database(name: str) -> Iterator[str]:
-    """Our own PostgreSQL database (dropped first if a previous run left it, dropped at the end)."""
-    import sqlalchemy as sa
-
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise SystemExit(f"--pg-database: not a plain database name: {name!r}")
-    admin = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    drop()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_SERVER}/{name}"
-    finally:
-        drop()
-        admin.dispose()
+    """A copy of the cached loaded SQLite file (built first if missing, tests/bench_data.py): (url, how it was
+    made)."""
+    cached, made = build("sqlite", dataset_name(agreements, seed), lambda url: load(url, agreements, seed))
+    return copy_database(cached, "scheduler", workdir), made
 
 
 # --- what is measured --------------------------------------------------------------------------------
@@ -244,7 +211,7 @@ def main() -> dict:
             url, made = sqlite_database(Path(tmp), args.agreements, args.seed)
             figures = {**made, **measure(url, args.now, args.cap), "agreements": count_agreements(url)}
         else:
-            with postgres_database(args.pg_database) as url:
+            with empty_postgres(args.pg_database) as (url,):
                 made = prepared(url)
                 figures = {**made, **measure(url, args.now, args.cap), "agreements": count_agreements(url)}
 
