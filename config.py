@@ -48,6 +48,8 @@ class Config:
     PASSWORD_RESET_MAX_PER_IP = int(os.environ.get("GUP_PASSWORD_RESET_MAX_PER_IP", "20"))
     PASSWORD_RESET_WINDOW_MINUTES = int(os.environ.get("GUP_PASSWORD_RESET_WINDOW_MINUTES", "60"))
     PAGE_SIZE = 25
+    #: « Mes actions »: items per page (a worklist, read top down: longer pages than the lists)
+    INBOX_PAGE_SIZE = 50
     DUE_SOON_DAYS = 30
 
     API_TITLE = "gup API"

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from gup.agreements.queries import coordinates_an_agreement  # noqa: F401  (re-exported)
 from gup.errors import DomainError
 from gup.features import registry
+from gup.pagination import Page
 from gup.worklist import COORDINATION, ORGANISATION, WorkItem, WorkItemProvider
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,15 @@ def my_items(user: Any, today: date, *, among: frozenset[str] | None = None) -> 
     rows.sort(key=lambda item: (not item.overdue, item.due_on is None, item.due_on or today, item.rank,
                                 item.obj.id))
     return rows
+
+
+def my_page(user: Any, today: date, *, page: int, per_page: int,
+            among: frozenset[str] | None = None) -> Page[WorkItem]:
+    """One page of `my_items` (the same queries whatever the page; only that page's rows are rendered)."""
+    rows = my_items(user, today, among=among)
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(1, page), pages)
+    return Page(items=rows[(page - 1) * per_page:page * per_page], page=page, per_page=per_page, total=len(rows))
 
 
 def items_by_keys(keys: list[str]) -> tuple[list[Any], list[str]]:

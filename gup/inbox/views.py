@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -13,13 +13,16 @@ from gup.i18n import local_today
 from gup.inbox import bp, services
 from gup.inbox.forms import BulkStatusForm
 from gup.orm import now_utc
+from gup.pagination import page_arg
 
 
 def _page(form: BulkStatusForm, code: int = 200):
     today = local_today()
     audiences = services.audiences(current_user)
-    items = services.my_items(current_user, today, among=audiences)
-    return render_template("inbox/index.html", items=items, form=form, today=today, audiences=audiences,
+    page = services.my_page(current_user, today, page=page_arg(), per_page=current_app.config["INBOX_PAGE_SIZE"],
+                            among=audiences)
+    items = page.items
+    return render_template("inbox/index.html", items=items, page=page, form=form, today=today, audiences=audiences,
                            bulk=any(item.selectable for item in items), selected=set(form.items.data or [])), code
 
 

@@ -3,6 +3,7 @@ the administrators, for every agreement) see the coordination's items, such as r
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from gup.auth.models import Role
@@ -169,3 +170,22 @@ def test_ending_soon_for_in_a_constant_number_of_queries(f, w, count_queries):
     assert [s[1] for s in sizes] == [2, 2, 11, 11]
     assert len({s[2] for s in sizes}) == 1, sizes
 
+
+
+def test_my_actions_shows_one_page_at_a_time_overdue_first(app, f, w, client, login, monkeypatch):
+    """A referent with many items gets INBOX_PAGE_SIZE rows per page (the caption counts them all), the pager
+    goes on to the others; the order (overdue first, then by due date) runs across the pages."""
+    today = local_today()
+    for i in range(5):
+        f.make_finding(w["agreement"], w["hp1"], description=f"Sujet-{i}",
+                       due_on=today + timedelta(days=10 + i) if i else today - timedelta(days=3))
+    db.session.commit()
+    monkeypatch.setitem(app.config, "INBOX_PAGE_SIZE", 3)
+    login(w["referent1"])
+    first = client.get("/mes-actions").get_data(as_text=True)
+    assert "5 éléments à traiter — page 1 sur 2" in first
+    assert set(re.findall(r"Sujet-(\d)", first)) == {"0", "1", "2"}  # the overdue one leads, then by date
+    assert 'href="/mes-actions?page=2"' in first
+    second = client.get("/mes-actions?page=2").get_data(as_text=True)
+    assert "page 2 sur 2" in second and set(re.findall(r"Sujet-(\d)", second)) == {"3", "4"}
+    assert client.get("/mes-actions?page=99").status_code == 200  # past the end: the last page
