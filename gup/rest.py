@@ -61,6 +61,14 @@ def page_items(page: Any, pagination_parameters: Any) -> list[Any]:
     return page.items
 
 
+def list_page(stmt: Any, pagination_parameters: Any) -> list[Any]:
+    """The requested page of a select for a flask-smorest paginated route (its total set for X-Pagination)."""
+    from gup.pagination import paginate
+
+    page = paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
+    return page_items(page, pagination_parameters)
+
+
 def page_number(pagination_parameters: Any) -> int:
     """The requested page, capped so the OFFSET stays representable."""
     return min(pagination_parameters.page, MAX_PAGE)

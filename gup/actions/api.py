@@ -23,8 +23,7 @@ from gup.rest import (
     authorized,
     committing,
     documents_errors,
-    page_items,
-    page_number,
+    list_page,
     paginated,
 )
 
@@ -53,8 +52,7 @@ def list_actions(args: dict, pagination_parameters):
     """List the actions the user may read, by due date; filters combine."""
     loading = (*_ROW_LOADING, *raise_others(Action, *_LOADED))
     stmt = queries.actions_stmt(api_user(), today=local_today(), loading=loading, **args)
-    page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @actions_api.route("/<int:action_id>", endpoint="detail")

@@ -35,8 +35,7 @@ from gup.rest import (
     authorized,
     committing,
     documents_errors,
-    page_items,
-    page_number,
+    list_page,
     paginated,
     unprocessable,
 )
@@ -98,8 +97,7 @@ def _partner_or_422(agreement: Agreement, partner_id: int | None, organisation_i
 def list_agreements(args: dict, pagination_parameters):
     """List the agreements the user may read, filtered by `status` or a search `q` in reference and title."""
     stmt = queries.agreements_stmt(api_user(), status=args.get("status"), search=args.get("q"))
-    page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @agreements_api.route("/<int:agreement_id>", endpoint="detail")
@@ -153,8 +151,7 @@ def edit_agreement(payload: dict, agreement: Agreement):
 def list_commitments(args: dict, pagination_parameters):
     """List the commitments the user may read, by due date; filters combine."""
     stmt = queries.commitments_stmt(api_user(), today=local_today(), **args)
-    page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @commitments_api.route("/<int:commitment_id>", endpoint="detail")

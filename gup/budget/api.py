@@ -25,8 +25,7 @@ from gup.budget.schemas import (
 )
 from gup.budget.selection import RULE_TEXT
 from gup.extensions import db
-from gup.pagination import paginate
-from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
+from gup.rest import api_blueprint, api_user, documents_errors, list_page, paginated
 
 campaigns_api = api_blueprint("budget_campaigns", "/budget-campaigns", "Budgets participatifs.")
 
@@ -57,8 +56,7 @@ def list_campaigns(args: dict, pagination_parameters):
     if args.get("phase") is not None:
         stmt = stmt.where(PBCampaign.phase == PBPhase(args["phase"]))
     stmt = policy.visible(api_user(), stmt, PBCampaign)
-    page = paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @campaigns_api.route("/<int:campaign_id>", endpoint="detail")
@@ -80,8 +78,7 @@ def list_projects(args: dict, pagination_parameters, campaign_id: int):
     stmt = sa.select(PBProject).where(PBProject.campaign_id == campaign.id).order_by(PBProject.id)
     if args.get("status") is not None:
         stmt = stmt.where(PBProject.status == ProjectStatus(args["status"]))
-    page = paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from gup import policy
 from gup.evaluations import export, queries, services
 from gup.evaluations.models import Evaluation, EvaluationVersion
 from gup.evaluations.schemas import EvaluationOut, EvaluationQueryArgs, IndicatorsOut, VersionArgs
-from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
+from gup.rest import api_blueprint, api_user, documents_errors, list_page, paginated
 
 evaluations_api = api_blueprint("evaluations", "/evaluations",
                                 "Évaluations : bilans annuels, mi-parcours, évaluations finales.")
@@ -42,8 +42,7 @@ def list_evaluations(args: dict, pagination_parameters):
     stmt = queries.evaluations_stmt(api_user(), agreement_id=args.get("agreement_id"),
                                     kind=args["kind"].value if args.get("kind") else None,
                                     status=args["status"].value if args.get("status") else None)
-    page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @evaluations_api.route("/<int:evaluation_id>", endpoint="detail")

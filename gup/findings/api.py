@@ -39,8 +39,7 @@ from gup.rest import (
     authorized,
     committing,
     documents_errors,
-    page_items,
-    page_number,
+    list_page,
     paginated,
     unprocessable,
 )
@@ -71,8 +70,7 @@ def list_findings(args: dict, pagination_parameters):
     """List the findings the user may read, oldest due date first; filters combine."""
     loading = (*_ROW_LOADING, *raise_others(Finding, *_LOADED))
     stmt = queries.findings_stmt(api_user(), today=local_today(), loading=loading, **args)
-    page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @findings_api.route("/<int:finding_id>", endpoint="detail")

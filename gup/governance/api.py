@@ -27,8 +27,7 @@ from gup.rest import (
     authorized,
     committing,
     documents_errors,
-    page_items,
-    page_number,
+    list_page,
     paginated,
     unprocessable,
 )
@@ -46,9 +45,7 @@ meetings_api = api_blueprint("meetings", "/meetings", "Réunions des instances :
 @documents_errors(bodies_api)
 def list_bodies(args: dict, pagination_parameters):
     """List the bodies of the agreements the user may read."""
-    page = queries.paginate(queries.bodies_stmt(api_user(), **args), page=page_number(pagination_parameters),
-                            per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(queries.bodies_stmt(api_user(), **args), pagination_parameters)
 
 
 @bodies_api.route("/<int:body_id>", endpoint="detail")
@@ -84,9 +81,7 @@ def create_body(payload: dict):
 @documents_errors(meetings_api)
 def list_meetings(args: dict, pagination_parameters):
     """List the meetings the user may read, latest first; filters combine."""
-    page = queries.paginate(queries.meetings_stmt(api_user(), **args), page=page_number(pagination_parameters),
-                            per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(queries.meetings_stmt(api_user(), **args), pagination_parameters)
 
 
 @meetings_api.route("/<int:meeting_id>", endpoint="detail")

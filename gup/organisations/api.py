@@ -5,8 +5,7 @@ from gup.extensions import db
 from gup.organisations import queries
 from gup.organisations.models import Organisation
 from gup.organisations.schemas import OrganisationOut, OrganisationQueryArgs
-from gup.pagination import paginate
-from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
+from gup.rest import api_blueprint, api_user, documents_errors, list_page, paginated
 
 organisations_api = api_blueprint("organisations", "/organisations", "Organismes.")
 
@@ -20,8 +19,7 @@ def list_organisations(args: dict, pagination_parameters):
     """List organisations, optionally of one kind (`kind`) or matching a search (`q`)."""
     policy.authorize(api_user(), "view", Organisation)
     stmt = queries.organisations_stmt(kind=args.get("kind"), search=args.get("q"))
-    page = paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @organisations_api.route("/<int:organisation_id>", endpoint="detail")

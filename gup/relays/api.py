@@ -19,7 +19,6 @@ from gup.agreements.models import Agreement
 from gup.agreements.payloads import agreement_or_422
 from gup.errors import DomainError
 from gup.extensions import db
-from gup.pagination import paginate
 from gup.relays import queries, services
 from gup.relays.draw import ALGORITHM, verification_command
 from gup.relays.models import RelayDraw, RelayPool, RelayStatus, ResidentRelay
@@ -39,8 +38,7 @@ from gup.rest import (
     api_user,
     committing,
     documents_errors,
-    page_items,
-    page_number,
+    list_page,
     paginated,
     unprocessable,
 )
@@ -96,8 +94,7 @@ def list_relays(args: dict, pagination_parameters):
     if args.get("territory_id") is not None:
         stmt = stmt.where(ResidentRelay.territory_id == args["territory_id"])
     stmt = policy.visible(api_user(), stmt, ResidentRelay)
-    page = paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return [_shown(relay) for relay in page_items(page, pagination_parameters)]
+    return [_shown(relay) for relay in list_page(stmt, pagination_parameters)]
 
 
 @relays_api.route("/<int:relay_id>", endpoint="detail")
@@ -149,8 +146,7 @@ def list_pools(args: dict, pagination_parameters):
     if args.get("agreement_id") is not None:
         stmt = stmt.where(RelayPool.agreement_id == args["agreement_id"])
     stmt = policy.visible(api_user(), stmt, RelayPool)
-    page = paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @pools_api.route("/<int:pool_id>", endpoint="detail")
@@ -203,8 +199,7 @@ def list_draws(args: dict, pagination_parameters):
     if args.get("published") is not None:
         stmt = stmt.where(RelayDraw.published.is_(args["published"]))
     stmt = policy.visible(api_user(), stmt, RelayDraw)
-    page = paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return [_DrawShown(draw) for draw in page_items(page, pagination_parameters)]
+    return [_DrawShown(draw) for draw in list_page(stmt, pagination_parameters)]
 
 
 @draws_api.route("/<int:draw_id>", endpoint="detail")

@@ -1,8 +1,7 @@
 """GET /api/v1/neighbourhoods: neighbourhoods (QPV or not) and their residences, buildings and stairwells."""
 
 from gup import policy
-from gup.pagination import paginate
-from gup.rest import api_blueprint, api_user, documents_errors, page_items, page_number, paginated
+from gup.rest import api_blueprint, api_user, documents_errors, list_page, paginated
 from gup.territory import queries
 from gup.territory.models import Territory
 from gup.territory.schemas import NeighbourhoodOut, NeighbourhoodQueryArgs, NeighbourhoodTreeOut
@@ -19,8 +18,7 @@ def list_neighbourhoods(args: dict, pagination_parameters):
     """List neighbourhoods, optionally only QPVs (`qpv=true`) or matching a search (`q`)."""
     policy.authorize(api_user(), "view", Territory)
     stmt = queries.neighbourhoods_stmt(qpv=args.get("qpv"), search=args.get("q"))
-    page = paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @neighbourhoods_api.route("/<int:territory_id>", endpoint="detail")

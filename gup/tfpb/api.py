@@ -26,8 +26,7 @@ from gup.rest import (
     authorized,
     committing,
     documents_errors,
-    page_items,
-    page_number,
+    list_page,
     paginated,
     unprocessable,
 )
@@ -87,8 +86,7 @@ def list_tfpb_actions(args: dict, pagination_parameters):
     """List the TFPB actions the user may read, latest year first; filters combine."""
     loading = (*_ROW_LOADING, *raise_others(TfpbAction, *_LOADED))
     stmt = queries.actions_stmt(api_user(), loading=loading, **args)
-    page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @tfpb_api.route("/<int:tfpb_action_id>", endpoint="detail")

@@ -19,8 +19,7 @@ from gup.rest import (
     authorized,
     committing,
     documents_errors,
-    page_items,
-    page_number,
+    list_page,
     paginated,
 )
 from gup.walks import queries, services
@@ -56,8 +55,7 @@ def list_walkthroughs(args: dict, pagination_parameters):
     """List the walks the user may read, newest first, filtered by agreement, neighbourhood, kind or status."""
     loading = (*_ROW_LOADING, *queries.raise_others(Walkthrough, *_LOADED))
     stmt = queries.walks_stmt(api_user(), loading=loading, **args)
-    page = queries.paginate(stmt, page=page_number(pagination_parameters), per_page=pagination_parameters.page_size)
-    return page_items(page, pagination_parameters)
+    return list_page(stmt, pagination_parameters)
 
 
 @walkthroughs_api.route("/<int:walkthrough_id>", endpoint="detail")
