@@ -116,16 +116,20 @@ def text_search(q: str | None, *columns: Any, id_column: Any = None) -> sa.Colum
     return sa.or_(*clauses)
 
 
-def page_select(stmt: sa.Select, *, limit: int, offset: int) -> sa.Select:
+def page_select(stmt: sa.Select, *, limit: int, offset: int, dialect: str | None = None) -> sa.Select:
     """stmt's rows limit..offset. For an ordered select of one mapped entity, the ordering and the LIMIT run on
     the primary keys alone (a narrow sort, none of the eagerly joined columns) and the full rows of that page are
-    read by key in the same statement, ordered the same way: the same rows, in the same order, in one query."""
+    read by key in the same statement, ordered the same way: the same rows, in the same order, in one query.
+    On PostgreSQL (`dialect`) the page's keys are an array computed once: with `IN (subquery)` its planner joins
+    the eagerly loaded tables to every row of the table before keeping the page's (a hash semi-join)."""
     entity = _single_entity(stmt)
     if entity is None:
         return stmt.limit(limit).offset(offset)
     key = sa.inspect(entity).primary_key[0]
-    page_keys = stmt.with_only_columns(key).limit(limit).offset(offset).correlate(None)
-    return stmt.where(key.in_(page_keys.scalar_subquery()))
+    page_keys = stmt.with_only_columns(key).limit(limit).offset(offset).correlate(None).scalar_subquery()
+    if dialect == "postgresql":
+        return stmt.where(key == sa.any_(sa.func.array(page_keys)))
+    return stmt.where(key.in_(page_keys))
 
 
 def _single_entity(stmt: sa.Select) -> type | None:

@@ -40,7 +40,9 @@ def paginate(stmt: sa.Select, *, page: int, per_page: int) -> Page:
     """Run a select() for one page plus one COUNT query: two queries whatever the page size."""
     page = min(max(1, page), MAX_PAGE)  # OFFSET stays inside the database's integer range
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
-    items = list(db.session.scalars(page_select(stmt, limit=per_page, offset=(page - 1) * per_page)).unique())
+    dialect = db.session.get_bind().dialect.name
+    items = list(db.session.scalars(page_select(stmt, limit=per_page, offset=(page - 1) * per_page,
+                                                dialect=dialect)).unique())
     return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 

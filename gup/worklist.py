@@ -113,4 +113,5 @@ def first_rows(stmt: Any, limit: int = GROUP_LIMIT) -> list[Any]:
     from gup.extensions import db
     from gup.orm import page_select
 
-    return list(db.session.scalars(page_select(stmt, limit=limit, offset=0)).unique())
+    return list(db.session.scalars(page_select(stmt, limit=limit, offset=0,
+                                               dialect=db.session.get_bind().dialect.name)).unique())
