@@ -634,6 +634,10 @@ def load_scale(scale: int, *, seed: int, show_progress: bool = True) -> dict[str
     for agreement in db.session.scalars(sa.select(Agreement).where(Agreement.id.in_(new_agreements))):
         counts["evaluations"] = counts.get("evaluations", 0) + len(sync_schedule(agreement).created)
     db.session.commit()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # as after any bulk load: the planner's statistics, which autovacuum would gather only later
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
     return counts
 
 
