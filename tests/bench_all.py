@@ -30,7 +30,16 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from tests.bench_data import ROOT, build, build_scale, database_copy, drop_database, postgres_reachable
+from tests.bench_data import (
+    PG_ADMIN,
+    ROOT,
+    build,
+    build_scale,
+    database_copy,
+    drop_database,
+    postgres_reachable,
+    scalar,
+)
 
 RESULTS = ROOT / "bench" / "results.json"
 SUMMARY = ROOT / "bench" / "summary.md"
@@ -73,19 +82,6 @@ def _machine() -> dict:
     except OSError:
         pass
     return info
-
-
-def _postgres_version() -> str | None:
-    import sqlalchemy as sa
-
-    from tests.bench_data import PG_ADMIN
-
-    engine = sa.create_engine(PG_ADMIN)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text("SHOW server_version")).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def run_part(part: str, backend: str, dataset: str | None) -> dict:
@@ -173,7 +169,7 @@ def main() -> None:
     backends = list(args.backends)
     if "postgresql" in backends:
         if postgres_reachable():
-            machine["postgresql"] = _postgres_version()
+            machine["postgresql"] = scalar(PG_ADMIN, "SHOW server_version")
         else:
             print("PostgreSQL does not answer on 127.0.0.1:5432: SQLite only.")
             backends.remove("postgresql")

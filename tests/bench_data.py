@@ -64,6 +64,18 @@ def _admin(sql: str) -> None:
         engine.dispose()
 
 
+def scalar(url: str, sql: str) -> object:
+    """One value read from a database (its own short-lived engine)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql)).scalar_one()
+    finally:
+        engine.dispose()
+
+
 def drop_database(url: str) -> None:
     """Remove a database made here: the SQLite file, or the PostgreSQL database (connections closed first)."""
     if url.startswith("sqlite:///"):

@@ -33,7 +33,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.bench_data import build, copy_database, empty_postgres
+from tests.bench_data import build, copy_database, empty_postgres, scalar
 from tests.bench_open311 import ROOT, merge_results
 
 PART = "scheduler"
@@ -96,14 +96,7 @@ def load(url: str, agreements: int, seed: int) -> None:
 
 
 def count_agreements(url: str) -> int:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(sa.text("SELECT COUNT(*) FROM agreements")).scalar_one()
-    finally:
-        engine.dispose()
+    return int(scalar(url, "SELECT COUNT(*) FROM agreements"))
 
 
 def dataset_name(agreements: int, seed: int) -> str:
